@@ -1,0 +1,55 @@
+# EduFlow: `make run` serves the demo school, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app eduflow
+PORT ?= 5000
+HOST ?= 127.0.0.1
+
+.PHONY: run test install dev translations extract-messages vendor upgrade benchmark clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[postgres,mysql,server]'
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev,postgres,mysql,server]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+dev: $(VENV)/.dev-installed translations
+
+# Catalogues are compiled at install time; the .mo files are build output and not committed.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -d eduflow/translations -D messages
+
+extract-messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o eduflow/translations/messages.pot --no-location --sort-output .
+	$(VENV)/bin/pybabel update -i eduflow/translations/messages.pot -d eduflow/translations -D messages --no-fuzzy-matching --ignore-obsolete
+
+upgrade: install
+	$(FLASK) db upgrade
+
+run: upgrade
+	$(FLASK) demo-data --if-empty
+	@echo "Demo logins (password eduflow-demo): admin, manager1, sales1, sales2, academic1, teacher1, teacher3, manager2, sales3, teacher2"
+	@echo "Serving on http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: dev
+	$(PY) -m pytest
+
+# How fast the busiest screens answer on a campus with 100,000 leads (throw-away SQLite database).
+benchmark: install
+	$(FLASK) benchmark --leads $${LEADS:-100000}
+
+# Re-copy the pinned front-end libraries (package.json) into static/vendor/; needs npm.
+vendor:
+	scripts/vendor.sh
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+	find . -name __pycache__ -prune -exec rm -rf {} +

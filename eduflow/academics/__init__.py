@@ -1,0 +1,1 @@
+"""Classes, lessons, enrolments, the lesson ledger and attendance (services; views come later)."""

@@ -1,0 +1,307 @@
+"""Attendance rules: who may mark, the lock, each mark's ledger effect and its corrections, makeups, trials.
+
+A mark's ledger effect is recomputed, never patched: the rows with its attendance_id must sum to what
+the mark implies now, and any difference is posted as a new row (the first as an attendance debit,
+later ones as corrections). Every write first takes the enrolment's row lock, so two devices marking
+the same student take turns and the balance always equals what the final marks imply.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from eduflow import audit
+from eduflow.academics.ledger import balance, post_entry
+from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, roster, roster_row, trial_of
+from eduflow.domain import DomainError, StaleRecord
+from eduflow.extensions import db
+from eduflow.models import (
+    Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
+    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, TrialStatus, User,
+)
+from eduflow.settings import settings_for
+
+ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
+MISSED = frozenset({AttendanceStatus.LEAVE, AttendanceStatus.ABSENT})
+MAY_CORRECT_LOCKED = frozenset({Role.ADMIN, Role.MANAGER})
+MAKEUP_BOOKERS = (Role.ADMIN, Role.MANAGER, Role.ACADEMIC)  # the school office arranges makeups, not teachers
+
+
+class NotYourLesson(DomainError):
+    """The user may see the lesson but not mark it."""
+
+    status_code = 403
+
+
+class NotOnRoster(DomainError):
+    status_code = 404
+
+
+@dataclass(frozen=True)
+class SheetRules:
+    """What one user may do on one lesson's sheet today; `notice` says why it is restricted."""
+
+    permitted: bool  # the user's role and relation to the lesson allow marking it
+    locked: bool  # older than the campus's lock setting
+    future: bool  # not held yet: only 请假 can be registered
+    notice: str | None = None
+    overrides_lock: bool = False  # managers and admins
+
+    @property
+    def late_entry(self) -> bool:
+        """A manager's correction of a locked sheet (补录): allowed, and audited."""
+        return self.locked and self.permitted and self.overrides_lock
+
+    @property
+    def may_mark(self) -> bool:
+        return self.permitted and (not self.locked or self.late_entry)
+
+    def allows(self, status) -> bool:
+        return self.may_mark and (not self.future or status == AttendanceStatus.LEAVE)
+
+
+def school_today() -> dt.date:
+    """The school's today (lesson dates are its wall-clock dates)."""
+    return dt.datetime.now(get_timezone()).date()
+
+
+def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None) -> SheetRules:
+    """Teachers mark their own lessons, academic staff and managers their campus's; old sheets lock."""
+    today = today or school_today()
+    lock_days = settings_for(lesson.class_group.campus_id).attendance_lock_days
+    locked, future = (today - lesson.lesson_date).days > lock_days, lesson.lesson_date > today
+    overrides = user.role in MAY_CORRECT_LOCKED
+    permitted = user.role in (Role.ADMIN, Role.MANAGER, Role.ACADEMIC) or (
+        user.role == Role.TEACHER and user.id in (lesson.teacher_id, lesson.class_group.head_teacher_id))
+    if not permitted:
+        notice = _("只有本节课的授课老师、班主任、教务或校区主管可以考勤。")
+    elif locked:
+        notice = (_("考勤表已锁定（超过 %(days)s 天）；您的修改将作为补录记入审计日志。", days=lock_days) if overrides
+                  else _("考勤表已锁定（超过 %(days)s 天），如需补录请联系校区主管。", days=lock_days))
+    else:
+        notice = _("课节还没开始，只能登记请假。") if future else None
+    return SheetRules(permitted, locked, future, notice, overrides)
+
+
+def _check(rules: SheetRules, status) -> None:
+    if not rules.permitted:
+        raise NotYourLesson(rules.notice)
+    if not rules.may_mark or not rules.allows(status):
+        raise DomainError(rules.notice)
+
+
+def lock_enrollment(enrollment_id: int) -> None:
+    """Hold the enrolment's row lock until commit, so marks drawing on it take turns."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # SQLite has no row locks; a write that changes nothing takes its database write lock before anything is read.
+        table = Enrollment.__table__
+        db.session.execute(update(table).where(table.c.id == enrollment_id).values(updated_at=table.c.updated_at))
+    else:
+        db.session.execute(select(Enrollment.id).where(Enrollment.id == enrollment_id).with_for_update())
+
+
+def _fresh(statement):
+    """Read past the session's identity map: after taking a lock, see what others committed."""
+    return db.session.scalar(statement.execution_options(populate_existing=True))
+
+
+def _makeup_into(attendance: Attendance) -> Makeup | None:
+    """The makeup this mark is the attendance of, if any."""
+    return _fresh(select(Makeup).where(Makeup.lesson_id == attendance.lesson_id,
+                                       Makeup.student_id == attendance.student_id, Makeup.status.in_(OPEN_MAKEUPS)))
+
+
+def implied_effect(attendance: Attendance, makeup: Makeup | None = None) -> int:
+    """Units the mark should have taken from the balance (≤ 0); a makeup pair is paid for exactly once."""
+    deducting = settings_for(attendance.lesson.class_group.campus_id).deducting
+    if makeup is None:
+        return -attendance.lesson.units if attendance.status in deducting else 0
+    missed = _fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
+    if attendance.status not in ATTENDED or missed.status in deducting:
+        return 0
+    return -missed.lesson.units
+
+
+def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None) -> str:
+    lesson = attendance.lesson
+    where = f"{lesson.lesson_date.isoformat()} {lesson.class_group.name}"
+    if makeup is not None:
+        where = _("补课 %(where)s", where=where)
+    if kind == LedgerKind.CORRECTION:
+        return _("考勤更正：%(where)s 改为%(status)s", where=where, status=attendance.status.label)
+    return _("考勤：%(where)s %(status)s", where=where, status=attendance.status.label)
+
+
+def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> None:
+    """Post the difference between what the mark implies and what its ledger rows already took."""
+    count, taken = db.session.execute(
+        select(func.count(LessonLedgerEntry.id), func.coalesce(func.sum(LessonLedgerEntry.units), 0))
+        .where(LessonLedgerEntry.attendance_id == attendance.id)).one()
+    change = implied_effect(attendance, makeup) - int(taken)
+    if change:
+        kind = LedgerKind.CORRECTION if count else LedgerKind.ATTENDANCE
+        post_entry(attendance.enrollment, kind, change, by=by, reason=_reason(attendance, kind, makeup),
+                   lesson_id=attendance.lesson_id, attendance_id=attendance.id)
+
+
+def _settle_with_makeups(attendance: Attendance, by: User) -> None:
+    """Settle the mark, and the makeup attendance whose price depends on it (same enrolment, already locked)."""
+    makeup = _makeup_into(attendance)
+    if makeup is not None:
+        makeup.status = MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED
+    _settle(attendance, by, makeup)
+    later = _fresh(select(Makeup).where(Makeup.missed_attendance_id == attendance.id, Makeup.status.in_(OPEN_MAKEUPS)))
+    if later is not None:
+        made_up = _fresh(select(Attendance).where(Attendance.lesson_id == later.lesson_id,
+                                                  Attendance.student_id == later.student_id))
+        if made_up is not None:
+            _settle(made_up, by, later)
+
+
+def _remind_if_owing(enrollment_id: int) -> None:
+    """A negative balance raises (or escalates) the enrolment's one pending low-hours reminder, marked urgent."""
+    remaining = balance(enrollment_id)
+    if remaining >= 0:
+        return
+    pending = db.session.scalar(select(RenewalReminder).where(
+        RenewalReminder.enrollment_id == enrollment_id, RenewalReminder.kind == ReminderKind.LOW_HOURS,
+        RenewalReminder.status == ReminderStatus.PENDING).order_by(RenewalReminder.id).limit(1))
+    if pending is None:
+        enrollment = db.session.get(Enrollment, enrollment_id)
+        db.session.add(RenewalReminder(
+            student_id=enrollment.student_id, enrollment_id=enrollment_id, kind=ReminderKind.LOW_HOURS,
+            trigger_value=str(remaining), due_date=school_today(), assigned_to_id=enrollment.student.owner_id,
+            is_urgent=True))
+    elif not pending.is_urgent or pending.trigger_value != str(remaining):
+        pending.is_urgent, pending.trigger_value = True, str(remaining)
+
+
+def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User, rules: SheetRules,
+              only_if_unmarked: bool = False) -> Attendance | None:
+    """Lock, re-read, write the mark and settle its ledger effect; None when there was nothing to do."""
+    lock_enrollment(row.enrollment_id)
+    attendance = _fresh(select(Attendance).where(Attendance.lesson_id == lesson.id,
+                                                 Attendance.student_id == row.student.id))
+    if attendance is not None and (only_if_unmarked or attendance.status == status):
+        return None
+    old = attendance.status if attendance else None
+    if attendance is None:
+        attendance = Attendance(lesson_id=lesson.id, student_id=row.student.id, enrollment_id=row.enrollment_id)
+        db.session.add(attendance)
+    elif attendance.enrollment_id != row.enrollment_id:
+        lock_enrollment(attendance.enrollment_id)
+    attendance.status, attendance.recorded_by_id = status, by.id
+    db.session.flush()
+    if rules.late_entry:
+        audit.record("attendance_correction", "attendance", attendance.id,
+                     {"status": [old.value if old else None, status.value], "late_entry": True})
+    _settle_with_makeups(attendance, by)
+    _remind_if_owing(attendance.enrollment_id)
+    return attendance
+
+
+def _retrying(work: Callable):
+    """Run `work`; when a concurrent request inserted the same mark first, roll back and run it once more."""
+    for attempt in (1, 2):
+        try:
+            return work()
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise StaleRecord(_("考勤刚被他人修改，请刷新后重试。")) from None
+        except StaleDataError:
+            db.session.rollback()
+            raise StaleRecord(_("考勤刚被他人修改，请刷新后重试。")) from None
+
+
+def mark_attendance(lesson: Lesson, student_id: int, status: AttendanceStatus, *, by: User,
+                    today: dt.date | None = None) -> Attendance | None:
+    """One tap on the sheet: save the student's mark and bring the balance in line (the caller commits)."""
+    rules = sheet_rules(lesson, by, today)
+    _check(rules, status)
+
+    def work():
+        row = roster_row(lesson, student_id)
+        if row is None or row.former or row.enrollment_id is None:
+            raise NotOnRoster(_("该学员不在本节课的名单中。"))
+        return _mark_one(lesson, row, status, by, rules)
+
+    return _retrying(work)
+
+
+def mark_all_present(lesson: Lesson, *, by: User, today: dt.date | None = None) -> list[int]:
+    """全部出勤: mark present everyone on the roster still unmarked; returns their student ids."""
+    rules = sheet_rules(lesson, by, today)
+    _check(rules, AttendanceStatus.PRESENT)
+
+    def work():
+        unmarked = [row for row in roster(lesson) if row.attendance is None and not row.former and row.enrollment_id]
+        done = []
+        for row in sorted(unmarked, key=lambda r: r.enrollment_id):  # one lock order: no deadlocks
+            if _mark_one(lesson, row, AttendanceStatus.PRESENT, by, rules, only_if_unmarked=True):
+                done.append(row.student.id)
+        return done
+
+    return _retrying(work)
+
+
+def _check_makeup_target(lesson: Lesson, target: Lesson, student_id: int, today: dt.date) -> None:
+    missed_class, target_class = lesson.class_group, target.class_group
+    if target.id == lesson.id or target_class.course_id != missed_class.course_id \
+            or target_class.campus_id != missed_class.campus_id:
+        raise DomainError(_("补课只能安排在本校区同一课程的其他课节。"))
+    if target.lesson_date < today:
+        raise DomainError(_("不能预约已经过去的课节。"))
+    if db.session.scalar(select(Enrollment.id).where(Enrollment.student_id == student_id,
+                                                     Enrollment.class_id == target.class_id,
+                                                     Enrollment.status == EnrollmentStatus.ACTIVE).limit(1)):
+        raise DomainError(_("学员本来就在该班上课，无需补课。"))
+    if _fresh(select(Attendance.id).where(Attendance.lesson_id == target.id, Attendance.student_id == student_id)) \
+            or _fresh(select(Makeup.id).where(Makeup.lesson_id == target.id, Makeup.student_id == student_id,
+                                              Makeup.status.in_(OPEN_MAKEUPS)).limit(1)):
+        raise DomainError(_("学员已在该课节的名单中。"))
+
+
+def book_makeup(lesson: Lesson, student_id: int, target: Lesson, *, by: User,
+                today: dt.date | None = None) -> Makeup:
+    """补课: book a student marked 请假/缺勤 into another lesson of the course; booking again moves it."""
+    missed = _fresh(select(Attendance).where(Attendance.lesson_id == lesson.id, Attendance.student_id == student_id))
+    if missed is None or missed.status not in MISSED or missed.enrollment_id is None:
+        raise DomainError(_("只有标记为请假或缺勤的学员可以预约补课。"))
+    if _makeup_into(missed) is not None:
+        raise DomainError(_("这已是一节补课，不能再为它预约补课。"))
+    _check_makeup_target(lesson, target, student_id, today or school_today())
+    lock_enrollment(missed.enrollment_id)
+    makeup = _fresh(select(Makeup).where(Makeup.missed_attendance_id == missed.id))
+    if makeup is None:
+        makeup = Makeup(missed_attendance_id=missed.id, student_id=student_id, enrollment_id=missed.enrollment_id)
+    elif makeup.status == MakeupStatus.ATTENDED or _fresh(select(Attendance.id).where(
+            Attendance.lesson_id == makeup.lesson_id, Attendance.student_id == student_id)):
+        raise DomainError(_("这次缺课的补课已经考勤，不能再改约。"))
+    makeup.lesson_id, makeup.status, makeup.booked_by_id = target.id, MakeupStatus.BOOKED, by.id
+    db.session.add(makeup)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise StaleRecord(_("这次缺课刚被他人安排了补课，请刷新后查看。")) from None
+    return makeup
+
+
+def mark_trial(lesson: Lesson, trial_id: int, status: TrialStatus, *, by: User, today: dt.date | None = None):
+    """A trial lead came (已到课) or did not (未到); trials never touch a ledger."""
+    rules = sheet_rules(lesson, by, today)
+    _check(rules, AttendanceStatus.PRESENT)
+    trial = trial_of(lesson, trial_id)
+    if trial is None:
+        raise NotOnRoster(_("该试听不在本节课的名单中。"))
+    trial.status = status
+    db.session.flush()
+    return trial

@@ -1,0 +1,90 @@
+"""The audit trail: every flush of business data is recorded automatically, in the same transaction.
+
+Explicit events (logins, exports, imports) call `record()`. Encrypted columns are never written
+to the log in clear: their changes appear as "***".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+
+from flask import has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, inspect, insert
+from sqlalchemy.orm import Session
+
+from eduflow.extensions import db
+from eduflow.models import AuditLog, LoginAttempt
+from eduflow.models.base import EncryptedText, utcnow
+
+NOT_AUDITED = {AuditLog.__tablename__, LoginAttempt.__tablename__}
+HIDDEN_COLUMNS = {"password_hash", "session_token", "phone_hash", "name_pinyin", "name_initials",
+                  "created_at", "updated_at", "version"}
+
+
+def init_app(app) -> None:
+    event.listen(db.session, "after_flush", _audit_flush)
+
+
+def _actor() -> tuple[int | None, str]:
+    if not has_request_context():
+        return None, ""
+    actor = current_user.id if current_user and current_user.is_authenticated else None
+    return actor, request.remote_addr or ""
+
+
+def _plain(value):
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.date, dt.time, Decimal)):
+        return str(value)
+    return value
+
+
+def _changes(obj, only_modified: bool) -> dict:
+    changes = {}
+    state = inspect(obj)
+    for attr in state.mapper.column_attrs:
+        column = attr.columns[0]
+        if attr.key in HIDDEN_COLUMNS or column.table.name != state.mapper.local_table.name:
+            continue
+        history = state.attrs[attr.key].history
+        if only_modified and not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else (history.unchanged[0] if history.unchanged else None)
+        if isinstance(column.type, EncryptedText):
+            old, new = ("***" if old else None), ("***" if new else None)
+        changes[attr.key] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _audit_flush(session: Session, flush_context) -> None:
+    if session.info.get("audit_disabled"):
+        return
+    rows = []
+    for action, objects in (("create", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table is None or table in NOT_AUDITED:
+                continue
+            changes = _changes(obj, only_modified=action == "update")
+            if action == "update" and not changes:
+                continue
+            key = inspect(obj).mapper.primary_key_from_instance(obj)[0]
+            rows.append({"action": action, "entity": table, "entity_id": None if key is None else str(key),
+                         "changes": changes})
+    if rows:
+        actor, ip = _actor()
+        now = utcnow()
+        session.connection().execute(
+            insert(AuditLog), [dict(row, actor_id=actor, ip=ip, created_at=now) for row in rows]
+        )
+
+
+def record(action: str, entity: str, entity_id=None, changes: dict | None = None, actor_id: int | None = None) -> None:
+    """Add an explicit audit entry (login, export, import …) to the current transaction."""
+    actor, ip = _actor()
+    db.session.add(AuditLog(actor_id=actor_id if actor_id is not None else actor, action=action, entity=entity,
+                            entity_id=None if entity_id is None else str(entity_id), changes=changes, ip=ip))

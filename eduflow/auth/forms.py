@@ -1,0 +1,28 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from eduflow.security.passwords import MIN_LENGTH
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("用户名"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("记住我"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("当前密码"), validators=[DataRequired()])
+    new_password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=256)])
+    confirm = PasswordField(
+        _l("确认新密码"), validators=[DataRequired(), EqualTo("new_password", message=_l("两次输入的新密码不一致"))]
+    )
+
+    def validate_new_password(self, field):
+        if field.data == self.current_password.data:
+            raise ValidationError(_l("新密码不能与当前密码相同"))
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("语言"), choices=[("zh_CN", "简体中文"), ("en", "English")])

@@ -1,0 +1,98 @@
+"""Configuration from the environment, with secrets generated once into instance/ when absent."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+
+from eduflow.security.crypto import key_id_for
+
+KEYS_FILE = "eduflow-keys.json"
+
+
+class Config:
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 14 * 24 * 3600
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead: a tablet left open all day still works
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
+    LOGIN_MAX_FAILURES_PER_USER = 5
+    LOGIN_MAX_FAILURES_PER_IP = 20
+    LOGIN_THROTTLE_MINUTES = 15
+    PAGE_SIZE = 25
+    FAST_PASSWORD_HASHING = False
+
+
+def _env_flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    return None if value is None else value.lower() in {"1", "true", "yes", "on"}
+
+
+def load_environment(app) -> None:
+    """Read EDUFLOW_* variables into app.config (after the defaults, before a test override)."""
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        os.environ.get("EDUFLOW_DATABASE_URL") or f"sqlite:///{instance / 'eduflow.db'}",
+    )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
+        # PostgreSQL's default: each statement sees what others committed; fewer gap-lock deadlocks.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**Config.SQLALCHEMY_ENGINE_OPTIONS,
+                                                   "isolation_level": "READ COMMITTED"}
+    secure = _env_flag("EDUFLOW_SECURE_COOKIES")
+    if secure is not None:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
+    if os.environ.get("EDUFLOW_TIMEZONE"):
+        app.config["BABEL_DEFAULT_TIMEZONE"] = os.environ["EDUFLOW_TIMEZONE"]
+    if _env_flag("EDUFLOW_PROXY_FIX"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def load_keys(app) -> None:
+    """Secret key, data-encryption keys and blind-index key: app config, else environment, else instance/."""
+    config, env = app.config, os.environ
+    stored: dict = {}
+
+    def setting(env_name: str, stored_name: str) -> str:
+        if env.get(env_name):
+            return env[env_name]
+        if not stored:
+            stored.update(_stored_keys(Path(app.instance_path) / KEYS_FILE))
+        return stored[stored_name]
+
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = setting("EDUFLOW_SECRET_KEY", "secret_key")
+    if not config.get("EDUFLOW_DATA_KEYS"):
+        keys = [base64.b64decode(k) for k in setting("EDUFLOW_DATA_KEYS", "data_keys").split(",") if k.strip()]
+        if not keys or any(len(k) != 32 for k in keys):
+            raise RuntimeError("EDUFLOW_DATA_KEYS must be base64 of 32-byte keys, newest first, comma-separated")
+        config["EDUFLOW_DATA_KEYS"] = {key_id_for(k): k for k in keys}
+        config["EDUFLOW_ACTIVE_DATA_KEY_ID"] = key_id_for(keys[0])
+    if not config.get("EDUFLOW_INDEX_KEY"):
+        config["EDUFLOW_INDEX_KEY"] = base64.b64decode(setting("EDUFLOW_INDEX_KEY", "index_key"))
+
+
+def _stored_keys(path: Path) -> dict:
+    if path.exists():
+        return json.loads(path.read_text())
+    keys = {
+        "secret_key": secrets.token_urlsafe(48),
+        "data_keys": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "index_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    # Created with 0600 so only the service account can read the keys.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(keys, handle)
+    return keys

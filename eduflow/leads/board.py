@@ -1,0 +1,178 @@
+"""The lead board (线索看板) and the campus pool (公海) as queries and services, without HTTP.
+
+A board column is its stage's total count plus one page of cards; 100,000 leads cost the same
+as 100: one grouped count and one page per column, never a whole column.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from eduflow.access import scoped
+from eduflow.domain import DomainError, StaleRecord
+from eduflow.extensions import db
+from eduflow.leads.pool import claim
+from eduflow.leads.queries import LeadFilters, board_order, filtered_leads, search_clause
+from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
+from eduflow.models import Campus, Lead, LeadStage, Role, SixSpeed, User, lead_courses, lead_tags, utcnow
+
+PAGE_SIZE = 20
+
+# What a board drop asks of the view besides "moved".
+MOVED, NEEDS_REASON, CONVERT = "moved", "needs_reason", "convert"
+
+
+@dataclass(frozen=True)
+class Card:
+    """One lead on the board with what its card shows beyond the lead's own columns."""
+
+    lead: Lead
+    overdue: bool
+    idle_days: int | None  # days since the last follow-up; None if never followed up
+
+
+@dataclass(frozen=True)
+class CardPage:
+    cards: list[Card]
+    next_page: int | None
+
+
+@dataclass(frozen=True)
+class Column:
+    stage: LeadStage
+    count: int
+    page: CardPage
+
+
+def _card_options():
+    return (selectinload(Lead.courses), selectinload(Lead.tags), selectinload(Lead.owner),
+            selectinload(Lead.six_speed).load_only(SixSpeed.stickiness))
+
+
+def card_for(lead: Lead, now: dt.datetime) -> Card:
+    """A lead's card facts: overdue (open and past its next follow-up) and idle days."""
+    overdue = lead.stage in OPEN_STAGES and lead.next_followup_at is not None and lead.next_followup_at < now
+    idle = (now - lead.last_followup_at).days if lead.last_followup_at else None
+    return Card(lead, overdue, idle)
+
+
+def stage_counts(user: User, filters: LeadFilters, now: dt.datetime | None = None) -> dict[LeadStage, int]:
+    """Every column's total under the filters, in one grouped count (stages without leads count 0)."""
+    query = filtered_leads(user, replace(filters, stage=None), now).order_by(None)
+    rows = db.session.execute(query.with_only_columns(Lead.stage, func.count(Lead.id)).group_by(Lead.stage))
+    counts = dict(rows.all())
+    return {stage: counts.get(stage, 0) for stage in LeadStage}
+
+
+def column_page(user: User, filters: LeadFilters, stage: LeadStage, page: int = 1,
+                now: dt.datetime | None = None, per_page: int = PAGE_SIZE) -> CardPage:
+    """One page of a column's cards, overdue first then by next follow-up; one row more tells if more follow."""
+    now = now or utcnow()
+    page = max(page, 1)
+    query = (filtered_leads(user, replace(filters, stage=stage), now).order_by(None)
+             .order_by(*board_order(now)).options(*_card_options())
+             .offset((page - 1) * per_page).limit(per_page + 1))
+    leads = db.session.scalars(query).all()
+    return CardPage([card_for(lead, now) for lead in leads[:per_page]], page + 1 if len(leads) > per_page else None)
+
+
+def board_columns(user: User, filters: LeadFilters, stages=tuple(LeadStage),
+                  now: dt.datetime | None = None) -> list[Column]:
+    """The given columns (default: all, in stage order), each with its total and first page."""
+    now = now or utcnow()
+    counts = stage_counts(user, filters, now)
+    return [Column(stage, counts[stage], column_page(user, filters, stage, 1, now)) for stage in stages]
+
+
+def move_card(lead: Lead, to_stage: LeadStage, *, by: User, expected_version: int | None,
+              reason: str | None = None) -> str:
+    """Apply a card dropped on another column; the caller commits on MOVED.
+
+    Dropping on 已转化 asks for the conversion form (CONVERT), on 已流失 without a reason for the
+    reason (NEEDS_REASON); illegal or stale moves raise."""
+    check_version(lead, expected_version)
+    if to_stage == LeadStage.CONVERTED:
+        if lead.stage not in OPEN_STAGES:
+            raise DomainError(_("不能从“%(from)s”移到“%(to)s”。", **{"from": lead.stage.label, "to": to_stage.label}))
+        return CONVERT
+    if to_stage == LeadStage.LOST and not (reason or "").strip() and lead.stage in OPEN_STAGES:
+        return NEEDS_REASON
+    change_stage(lead, to_stage, by=by, expected_version=expected_version, reason=reason or "")
+    try:
+        db.session.flush()
+    except StaleDataError as error:  # another request committed between our read and this write
+        raise StaleRecord(_("该线索已被他人修改，已为您显示最新内容，请确认后重试。")) from error
+    return MOVED
+
+
+# ---------- the pool ----------
+
+def pool_campus(user: User, requested: int | None) -> Campus | None:
+    """The campus whose pool the user looks at: their own, or for an admin the chosen one (default the first)."""
+    if user.role != Role.ADMIN:
+        return user.campus
+    campuses = scoped(Campus, user).order_by(Campus.id)
+    if requested is not None:
+        chosen = db.session.scalar(campuses.where(Campus.id == requested))
+        if chosen is not None:
+            return chosen
+    return db.session.scalars(campuses.limit(1)).first()
+
+
+def pool_leads(campus_id: int, filters: LeadFilters) -> Select:
+    """A campus pool: its live, open leads without an owner, narrowed by source, tag, course and search.
+
+    Pool leads lie outside a salesperson's scope (they see owned leads only), yet any of the
+    campus's salespeople may browse and claim them, so this query stands beside `scoped`."""
+    query = select(Lead).where(Lead.campus_id == campus_id, Lead.owner_id.is_(None), Lead.deleted_at.is_(None),
+                               Lead.stage.in_(OPEN_STAGES))
+    if filters.source_id is not None:
+        query = query.where(Lead.source_id == filters.source_id)
+    if filters.tag_id is not None:
+        query = query.where(Lead.id.in_(select(lead_tags.c.lead_id).where(lead_tags.c.tag_id == filters.tag_id)))
+    if filters.course_id is not None:
+        query = query.where(Lead.id.in_(
+            select(lead_courses.c.lead_id).where(lead_courses.c.course_id == filters.course_id)))
+    if filters.q and (clause := search_clause(filters.q)) is not None:
+        query = query.where(clause)
+    return query.options(selectinload(Lead.courses), selectinload(Lead.tags), selectinload(Lead.source)).order_by(
+        Lead.created_at.desc(), Lead.id.desc())
+
+
+def claim_from_pool(lead_id: int, *, by: User) -> Lead | None:
+    """Claim a lead of the user's campus (first come, first served, within the cap); None if no such lead."""
+    exists = db.session.scalar(select(Lead.id).where(Lead.id == lead_id, Lead.campus_id == by.campus_id,
+                                                     Lead.deleted_at.is_(None)))
+    if exists is None:
+        return None
+    lead = db.session.get(Lead, lead_id)
+    if lead.owner_id is None and lead.stage not in OPEN_STAGES:
+        raise DomainError(_("只能领取未结束的线索。"))
+    return claim(lead_id, by=by)
+
+
+def leads_in_scope(user: User, ids: list[int]) -> list[Lead] | None:
+    """The user's leads with these ids, or None if any of them is not theirs to see."""
+    wanted = set(ids)
+    leads = db.session.scalars(scoped(Lead, user).where(Lead.id.in_(wanted)).options(
+        selectinload(Lead.six_speed))).all()
+    return leads if len(leads) == len(wanted) else None
+
+
+def assignees(user: User, campus_id: int | None = None) -> list[User]:
+    """Active salespeople a manager or admin may hand leads to (one campus, or every campus in scope)."""
+    query = scoped(User, user).where(User.role == Role.SALES, User.is_active.is_(True))
+    if campus_id is not None:
+        query = query.where(User.campus_id == campus_id)
+    return db.session.scalars(query.order_by(User.campus_id, User.display_name)).all()
+
+
+def owners(user: User) -> list[User]:
+    """People whose cards a manager or admin may filter the board by."""
+    query = scoped(User, user).where(User.role.in_((Role.SALES, Role.MANAGER)))
+    return db.session.scalars(query.order_by(User.is_active.desc(), User.display_name)).all()

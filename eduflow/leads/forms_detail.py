@@ -1,0 +1,213 @@
+"""Forms of the lead page: quick-add follow-up, one six-speed field at a time, trial booking and status.
+
+Times are typed in the school's time zone and stored as naive UTC: `to_utc` / `from_utc` convert.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_babel import format_date, get_timezone
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from eduflow.admin.forms import optional, strip
+from eduflow.leads.sixspeed import FIELDS
+from eduflow.models import FollowUpMethod, Lesson, SixSpeed, Stickiness, TrialStatus, utcnow
+
+NOTE_MAX = 2000
+
+
+def to_utc(local: dt.datetime | None) -> dt.datetime | None:
+    """A wall-clock time in the school's zone → naive UTC, as the database stores it."""
+    if local is None:
+        return None
+    zone = get_timezone()
+    aware = zone.localize(local) if hasattr(zone, "localize") else local.replace(tzinfo=zone)
+    return aware.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def from_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """Naive UTC from the database → the wall-clock time in the school's zone (naive)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC).astimezone(get_timezone()).replace(tzinfo=None)
+
+
+class SchoolDateTimeField(DateTimeLocalField):
+    """<input type="datetime-local"> read and shown in the school's zone; `data` is naive UTC."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        local = from_utc(self.data)
+        return local.strftime(self.format[0]) if local else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not "".join(valuelist).strip():
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+        if self.data is None or not 2000 <= self.data.year <= 2100:
+            self.data = None
+            raise ValueError(_l("请输入有效的日期和时间。"))
+        self.data = to_utc(self.data)
+
+
+class FollowUpForm(FlaskForm):
+    """跟进记录 quick-add."""
+
+    method = SelectField(_l("跟进方式"), choices=FollowUpMethod.choices(), coerce=FollowUpMethod,
+                         default=FollowUpMethod.PHONE)
+    content = TextAreaField(_l("跟进内容"), filters=[strip],
+                            validators=[DataRequired(message=_l("请填写跟进内容。")), Length(max=NOTE_MAX)])
+    feedback = TextAreaField(_l("客户反馈"), filters=[strip], validators=[Length(max=NOTE_MAX)])
+    next_plan = TextAreaField(_l("下一步计划"), filters=[strip], validators=[Length(max=NOTE_MAX)])
+    next_followup_at = SchoolDateTimeField(_l("下次跟进时间"), validators=[Optional()])
+
+    def validate_next_followup_at(self, field) -> None:
+        if field.data is not None and field.data <= utcnow():
+            raise ValidationError(_l("下次跟进时间必须晚于现在。"))
+
+    def values(self) -> dict:
+        return {"method": self.method.data, "content": self.content.data, "feedback": self.feedback.data,
+                "next_plan": self.next_plan.data, "next_followup_at": self.next_followup_at.data}
+
+
+# ---------- the six-speed sheet: one small form per kind of field ----------
+
+def _flag(value):
+    """是/否 select values → bool; anything else is left as is and fails the choice check."""
+    if isinstance(value, bool):
+        return value
+    return {"1": True, "0": False}.get(value, value)
+
+
+class SixSpeedFieldForm(FlaskForm):
+    """One six-speed field, posted as `<field>-value`; `change()` is what update_six_speed receives."""
+
+    def __init__(self, name: str, *args, **kwargs):
+        super().__init__(*args, prefix=name, **kwargs)
+        self.field_name = name
+        self.value.label.text = FIELDS[name]
+
+    def change(self) -> dict:
+        return {self.field_name: self.value.data}
+
+
+class ShortTextForm(SixSpeedFieldForm):
+    value = StringField(filters=[strip], validators=[Length(max=255)])
+
+
+class NoteForm(SixSpeedFieldForm):
+    value = TextAreaField(filters=[strip], validators=[Length(max=NOTE_MAX)])
+
+
+class TimeForm(SixSpeedFieldForm):
+    value = SchoolDateTimeField(validators=[Optional()])
+
+
+class FlagForm(SixSpeedFieldForm):
+    value = SelectField(choices=[("1", _l("是")), ("0", _l("否"))], coerce=_flag)
+
+
+class StickinessForm(SixSpeedFieldForm):
+    value = SelectField(choices=[("", _l("未填写"))] + Stickiness.choices(), default="")
+
+
+SHORT, NOTE, TIME, FLAG, STICKINESS = ShortTextForm, NoteForm, TimeForm, FlagForm, StickinessForm
+SIX_SPEED_FORMS = {
+    "purchase_power": SHORT, "concept_awareness": NOTE, "preferred_class_time": SHORT, "distance": SHORT,
+    "communication_notes": NOTE, "promised_visit_at": TIME, "actual_visit_at": TIME, "wechat_added": FLAG,
+    "first_visit_at": TIME, "first_visit_status": NOTE, "second_visit_at": TIME, "second_visit_status": NOTE,
+    "is_closed": FLAG, "is_enrolled": FLAG, "consultation_remark": SHORT, "chasing_mark": SHORT,
+    "stickiness": STICKINESS, "is_valid": FLAG,
+}
+TIME_FIELDS = frozenset(name for name, form in SIX_SPEED_FORMS.items() if form is TIME)
+FLAG_FIELDS = frozenset(name for name, form in SIX_SPEED_FORMS.items() if form is FLAG)
+
+
+def sheet_value(sheet: SixSpeed | None, name: str):
+    """A field's value on the sheet, or the column's default while the lead has no sheet yet."""
+    if sheet is not None:
+        return getattr(sheet, name)
+    default = SixSpeed.__table__.c[name].default
+    return default.arg if default is not None and default.is_scalar else None
+
+
+def six_speed_form(name: str, sheet: SixSpeed | None, posted: bool = True) -> SixSpeedFieldForm:
+    """The edit form of one field: the posted values, or (posted=False) the sheet's current value."""
+    form_class = SIX_SPEED_FORMS[name]
+    if posted:
+        return form_class(name)
+    current = sheet_value(sheet, name)
+    if name == "stickiness":
+        current = current.value if current else ""
+    return form_class(name, formdata=None, value=current)
+
+
+def logged_value(name: str, text: str) -> str:
+    """A modification-log value (stored as text by the service) as the reader should see it."""
+    if not text:
+        return "—"
+    if name in TIME_FIELDS:
+        try:
+            local = from_utc(dt.datetime.strptime(text, "%Y-%m-%d %H:%M"))
+        except ValueError:
+            return text
+        return local.strftime("%Y-%m-%d %H:%M")
+    if name in FLAG_FIELDS:
+        return str(_l("是") if text == "是" else _l("否"))
+    if name == "stickiness" and text in {s.value for s in Stickiness}:
+        return Stickiness(text).label
+    return text
+
+
+def shown_value(name: str, value) -> str:
+    """A sheet value as the lead page shows it (school-local times, translated yes/no and labels)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_l("是") if value else _l("否"))
+    if isinstance(value, dt.datetime):
+        return from_utc(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Stickiness):
+        return value.label
+    return str(value)
+
+
+# ---------- trial lessons ----------
+
+def lesson_label(lesson: Lesson) -> str:
+    """2026-11-20 周五 18:00–19:30 · 英语一班 · 王老师"""
+    when = f"{format_date(lesson.lesson_date, 'yyyy-MM-dd EEE')} {lesson.start_time:%H:%M}–{lesson.end_time:%H:%M}"
+    parts = [when, lesson.class_group.name]
+    if lesson.teacher is not None:
+        parts.append(lesson.teacher.display_name)
+    return " · ".join(parts)
+
+
+class TrialBookingForm(FlaskForm):
+    """Book the lead into one of the upcoming lessons of its intended courses."""
+
+    lesson = SelectField(_l("试听课节"), coerce=optional(int), validate_choice=False,
+                         validators=[InputRequired(message=_l("请选择要试听的课节。"))])
+
+    def __init__(self, *args, lessons=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lesson.choices = [("", _l("请选择课节"))] + [(lesson.id, lesson_label(lesson)) for lesson in lessons]
+
+
+class TrialStatusForm(FlaskForm):
+    """到课 / 未到 / back to 已预约 for one trial."""
+
+    status = SelectField(_l("试听状态"), choices=TrialStatus.choices(), coerce=TrialStatus)

@@ -1,0 +1,81 @@
+"""The campus lead pool (公海): release, claim (first come, first served, within the cap), assignment."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+
+from eduflow.domain import DomainError, LimitReached
+from eduflow.extensions import db
+from eduflow.leads.stages import OPEN_STAGES
+from eduflow.models import Lead, LeadPoolEvent, PoolAction, Role, User, utcnow
+from eduflow.settings import settings_for
+
+
+def open_lead_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count(Lead.id)).where(Lead.owner_id == user.id, Lead.stage.in_(OPEN_STAGES),
+                                          Lead.deleted_at.is_(None))
+    )
+
+
+def check_cap(user: User, adding: int) -> None:
+    cap = settings_for(user.campus_id).max_open_leads
+    held = open_lead_count(user)
+    if held + adding > cap:
+        raise LimitReached(_("%(name)s 已持有 %(held)s 条未结束线索，上限为 %(cap)s 条。",
+                             name=user.display_name, held=held, cap=cap))
+
+
+def _event(lead_id: int, action: PoolAction, *, from_user_id=None, to_user_id=None, by: User | None = None,
+           reason: str = "") -> None:
+    db.session.add(LeadPoolEvent(lead_id=lead_id, action=action, from_user_id=from_user_id, to_user_id=to_user_id,
+                                 by_user_id=by.id if by else None, reason=reason[:255], happened_at=utcnow()))
+
+
+def release(lead: Lead, *, by: User, reason: str = "", action: PoolAction = PoolAction.RELEASE) -> None:
+    """Put a lead back in its campus pool."""
+    if lead.owner_id is None:
+        raise DomainError(_("该线索已在公海中。"))
+    _event(lead.id, action, from_user_id=lead.owner_id, by=by, reason=reason)
+    lead.owner_id = None
+    lead.owner_assigned_at = None
+    if lead.six_speed is not None:
+        lead.six_speed.owner_id = None
+
+
+def claim(lead_id: int, *, by: User) -> Lead:
+    """Take a pool lead. Two people claiming at once: one conditional UPDATE wins, the other is told."""
+    if by.role != Role.SALES and by.role != Role.MANAGER:
+        raise DomainError(_("只有课程顾问和主管可以领取线索。"))
+    check_cap(by, 1)
+    now = utcnow()
+    taken = db.session.execute(
+        update(Lead)
+        .where(Lead.id == lead_id, Lead.owner_id.is_(None), Lead.campus_id == by.campus_id, Lead.deleted_at.is_(None))
+        .values(owner_id=by.id, owner_assigned_at=now, version=Lead.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise DomainError(_("该线索已被他人领取。"))
+    _event(lead_id, PoolAction.CLAIM, to_user_id=by.id, by=by)
+    lead = db.session.get(Lead, lead_id, populate_existing=True)
+    if lead.six_speed is not None:
+        lead.six_speed.owner_id = by.id
+    return lead
+
+
+def assign(leads: list[Lead], *, to_user: User, by: User, reason: str = "") -> int:
+    """A manager hands one or many leads of their campus to a salesperson (pool or reassignment)."""
+    if not to_user.is_active or to_user.role not in (Role.SALES, Role.MANAGER):
+        raise DomainError(_("只能分配给在职的课程顾问或主管。"))
+    moving = [lead for lead in leads if lead.owner_id != to_user.id]
+    if any(lead.campus_id != to_user.campus_id for lead in moving):
+        raise DomainError(_("只能分配给同校区的同事。"))
+    check_cap(to_user, sum(1 for lead in moving if lead.stage in OPEN_STAGES))
+    now = utcnow()
+    for lead in moving:
+        _event(lead.id, PoolAction.ASSIGN, from_user_id=lead.owner_id, to_user_id=to_user.id, by=by, reason=reason)
+        lead.owner_id, lead.owner_assigned_at = to_user.id, now
+        if lead.six_speed is not None:
+            lead.six_speed.owner_id = to_user.id
+    return len(moving)

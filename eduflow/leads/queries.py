@@ -1,0 +1,96 @@
+"""Finding leads: filters, search (name, pinyin, initials, last four digits, full phone), board order,
+and the duplicate check by phone across a campus."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Select, or_, select
+
+from eduflow.access import scoped
+from eduflow.extensions import db
+from eduflow.leads.stages import OPEN_STAGES
+from eduflow.models import Lead, LeadStage, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.security.crypto import blind_index
+from eduflow.security.phones import normalise_phone, parse_phone
+
+SORTS = {
+    "next": (Lead.next_followup_at.is_(None), Lead.next_followup_at, Lead.id),
+    "newest": (Lead.created_at.desc(), Lead.id.desc()),
+    "last_followup": (Lead.last_followup_at.is_(None), Lead.last_followup_at.desc(), Lead.id),
+    "name": (Lead.name_pinyin, Lead.id),
+}
+
+
+@dataclass
+class LeadFilters:
+    owner_id: int | None = None
+    pool: bool = False  # only leads without an owner
+    stage: LeadStage | None = None
+    source_id: int | None = None
+    tag_id: int | None = None
+    course_id: int | None = None
+    overdue: bool = False
+    dormant: bool = False
+    q: str = ""
+    sort: str = "next"
+
+
+def search_clause(q: str):
+    """张三 is found by 张三, zhangsan, zs; a phone by its last four digits or in full."""
+    q = q.strip()
+    if not q:
+        return None
+    if re.fullmatch(r"\d{4}", q):
+        return Lead.phone_last4 == q
+    if re.fullmatch(r"[\d\s+-]{7,}", q) and parse_phone(q) is not None:
+        return Lead.phone_hash == blind_index(normalise_phone(q))
+    if re.fullmatch(r"[A-Za-z\s]+", q):
+        letters = q.replace(" ", "").lower()
+        return or_(Lead.name_pinyin.startswith(letters), Lead.name_initials.startswith(letters))
+    return Lead.name.contains(q, autoescape=True)
+
+
+def overdue_clause(now: dt.datetime):
+    return (Lead.next_followup_at < now) & Lead.stage.in_(OPEN_STAGES)
+
+
+def dormant_clause():
+    return Lead.id.in_(select(lead_tags.c.lead_id).join(Tag).where(Tag.system_code == "dormant"))
+
+
+def filtered_leads(user: User, filters: LeadFilters, now: dt.datetime | None = None) -> Select:
+    """The user's leads (scope applied) narrowed by the filters, in the chosen order."""
+    now = now or utcnow()
+    query = scoped(Lead, user)
+    conditions = [
+        filters.owner_id is not None and Lead.owner_id == filters.owner_id,
+        filters.pool and Lead.owner_id.is_(None),
+        filters.stage is not None and Lead.stage == filters.stage,
+        filters.source_id is not None and Lead.source_id == filters.source_id,
+        filters.tag_id is not None and Lead.id.in_(select(lead_tags.c.lead_id).where(lead_tags.c.tag_id == filters.tag_id)),
+        filters.course_id is not None and Lead.id.in_(
+            select(lead_courses.c.lead_id).where(lead_courses.c.course_id == filters.course_id)),
+        filters.overdue and overdue_clause(now),
+        filters.dormant and dormant_clause(),
+        search_clause(filters.q) if filters.q else False,
+    ]
+    for condition in conditions:
+        if condition is not False and condition is not None:
+            query = query.where(condition)
+    return query.order_by(*SORTS.get(filters.sort, SORTS["next"]))
+
+
+def board_order(now: dt.datetime):
+    """Overdue cards first, then by next follow-up (none last): ascending next follow-up does both."""
+    return (Lead.next_followup_at.is_(None), Lead.next_followup_at, Lead.id)
+
+
+def find_duplicate(campus_id: int, phone: str, exclude_id: int | None = None) -> Lead | None:
+    """A live lead of the campus with the same normalised phone, whoever owns it."""
+    query = select(Lead).where(Lead.campus_id == campus_id, Lead.deleted_at.is_(None),
+                               Lead.phone_hash == blind_index(normalise_phone(phone)))
+    if exclude_id is not None:
+        query = query.where(Lead.id != exclude_id)
+    return db.session.scalars(query.limit(1)).first()

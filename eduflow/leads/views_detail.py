@@ -1,0 +1,221 @@
+"""The lead page (线索详情): header, six-speed sheet edited field by field, follow-up timeline, trial lessons.
+
+Whoever may see the lead (access.get_or_404) may work it: its owner, their campus manager, an admin;
+managers and admins may also record work on a pool lead before handing it out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from eduflow.access import LEAD_ROLES, get_or_404, may_see_full_phone, role_required
+from eduflow.domain import DomainError, StaleRecord
+from eduflow.extensions import db
+from eduflow.htmx import is_htmx
+from eduflow.leads import bp
+from eduflow.leads.followups import add_lead_follow_up
+from eduflow.leads.forms_board import ReleaseForm
+from eduflow.leads.forms_detail import (
+    FollowUpForm, TrialBookingForm, TrialStatusForm, lesson_label, logged_value, sheet_value, shown_value,
+    six_speed_form,
+)
+from eduflow.leads.sixspeed import FIELDS, update_six_speed
+from eduflow.leads.stages import OPEN_STAGES
+from eduflow.leads.timeline import lead_timeline
+from eduflow.leads.trials import (
+    book_trial as book_trial_for, bookable_lessons, lead_trials, school_today, set_trial_status, trial_of,
+)
+from eduflow.leads.views_conversion import conversion_blocker
+from eduflow.models import Lead, TrialStatus
+
+SIX_SPEED_FIELDS = ",".join(FIELDS)
+TIMELINE_CHANGED, LEAD_CHANGED = "timeline-changed", "lead-changed"
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _url(endpoint: str, **values) -> str | None:
+    """The URL of a colleague's endpoint, or None while it is not registered (the link is then left out)."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+
+
+def _header_context(lead: Lead) -> dict:
+    release_form = None
+    if lead.owner_id is not None and _url("leads.release", lead_id=lead.id):
+        release_form = ReleaseForm(formdata=None)
+    return {
+        "full_phone": may_see_full_phone(lead),
+        "edit_url": _url("leads.edit", lead_id=lead.id),
+        "convert_url": None if conversion_blocker(lead) else _url("leads.convert", lead_id=lead.id),
+        "release_form": release_form,
+        "student_url": _student_url(lead),
+    }
+
+
+def _student_url(lead: Lead) -> str | None:
+    if lead.converted_student_id is None:
+        return None
+    return _url("students.detail", student_id=lead.converted_student_id)
+
+
+def _timeline_context(lead: Lead, before: dt.datetime | None = None) -> dict:
+    items, cursor = lead_timeline(lead.id, before=before)
+    return {"items": items, "cursor": cursor, "first_page": before is None, "field_labels": FIELDS,
+            "logged_value": logged_value, "lesson_label": lesson_label, "student_url": _student_url(lead)}
+
+
+def _trials_context(lead: Lead, booking_form: TrialBookingForm | None = None, message: str | None = None,
+                    ok: bool = False) -> dict:
+    form = booking_form or TrialBookingForm(formdata=None, lessons=bookable_lessons(lead))
+    return {"trials": lead_trials(lead), "booking_form": form, "status_form": TrialStatusForm(formdata=None),
+            "trial_message": message, "trial_ok": ok, "can_book": lead.stage in OPEN_STAGES,
+            "today": school_today(), "lesson_label": lesson_label, "TrialStatus": TrialStatus}
+
+
+def _six_speed_row(lead: Lead, name: str) -> dict:
+    return {"name": name, "label": FIELDS[name], "text": shown_value(name, sheet_value(lead.six_speed, name))}
+
+
+def _page(lead: Lead, status: int = 200, **overrides):
+    """The whole lead page; `overrides` carry a form with the user's input and errors."""
+    context = {"lead": lead, "followup_form": FollowUpForm(formdata=None), "editing": None,
+               "six_speed_rows": [_six_speed_row(lead, name) for name in FIELDS],
+               **_header_context(lead), **_timeline_context(lead), **_trials_context(lead)}
+    context.update(overrides)
+    return render_template("leads/detail.html", **context), status
+
+
+def _answer(lead: Lead, fragment: str, status: int = 200, trigger: str | None = None, **context):
+    """htmx gets the fragment; a plain browser gets the page, or goes back to it after a POST that worked."""
+    if not is_htmx():
+        if request.method == "POST" and status < 400:
+            return redirect(url_for("leads.detail", lead_id=lead.id))
+        response = make_response(_page(lead, status, **context))
+    else:
+        response = make_response(render_template(fragment, lead=lead, **context), status)
+        if trigger:
+            response.headers["HX-Trigger"] = trigger
+    response.vary.add("HX-Request")
+    return response
+
+
+def _attempt(action, conflict: str | None = None) -> tuple[object, str | None, int]:
+    """Run one service call and commit; a refusal is rolled back and returned as (None, message, status)."""
+    try:
+        result = action()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        return None, str(error), error.status_code
+    except (StaleDataError, IntegrityError):  # a concurrent write to the same lead (version) or row (unique index)
+        db.session.rollback()
+        return None, conflict or _("该线索刚被他人修改，请刷新页面后重试。"), StaleRecord.status_code
+    return result, None, 200
+
+
+@bp.route("/<int:lead_id>")
+@role_required(*LEAD_ROLES)
+def detail(lead_id: int):
+    """线索详情: header, quick-add and timeline, six-speed sheet, trial lessons."""
+    return _page(get_or_404(Lead, lead_id))
+
+
+@bp.route(f"/<int:lead_id>/six-speed/<any({SIX_SPEED_FIELDS}):field>", methods=["GET", "POST"])
+@role_required(*LEAD_ROLES)
+def six_speed_field(lead_id: int, field: str):
+    """One six-speed field: GET its edit form (?show=1: its value), POST saves it and logs the change."""
+    lead = get_or_404(Lead, lead_id)
+    if request.method == "GET":
+        if request.args.get("show"):
+            return _answer(lead, "leads/_sixspeed_field.html", row=_six_speed_row(lead, field))
+        return _six_speed_editor(lead, six_speed_form(field, lead.six_speed, posted=False))
+    form = six_speed_form(field, lead.six_speed)
+    if not form.validate_on_submit():
+        return _six_speed_editor(lead, form, 422)
+    changed, message, status = _attempt(lambda: update_six_speed(lead, form.change(), by=_me()))
+    if message:
+        form.form_errors.append(message)
+        return _six_speed_editor(get_or_404(Lead, lead_id), form, status)
+    return _answer(lead, "leads/_sixspeed_field.html", trigger=TIMELINE_CHANGED if changed else None,
+                   row=_six_speed_row(lead, field), saved=True)
+
+
+def _six_speed_editor(lead: Lead, form, status: int = 200):
+    return _answer(lead, "leads/_sixspeed_edit.html", status, form=form, row=_six_speed_row(lead, form.field_name),
+                   editing=form)
+
+
+@bp.route("/<int:lead_id>/timeline")
+@role_required(*LEAD_ROLES)
+def timeline(lead_id: int):
+    """The timeline's first page, or (?before=<iso time>) the next older page."""
+    lead = get_or_404(Lead, lead_id)
+    before = request.args.get("before")
+    try:
+        cursor = dt.datetime.fromisoformat(before) if before else None
+    except ValueError:
+        abort(404)
+    return _answer(lead, "leads/_timeline_page.html", **_timeline_context(lead, cursor))
+
+
+@bp.route("/<int:lead_id>/follow-ups", methods=["POST"])
+@role_required(*LEAD_ROLES)
+def add_follow_up(lead_id: int):
+    """Quick-add a follow-up: the form comes back empty, the timeline and the header refresh themselves."""
+    lead = get_or_404(Lead, lead_id)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return _answer(lead, "leads/_followup_form.html", 422, followup_form=form)
+    _done, message, status = _attempt(lambda: add_lead_follow_up(lead, by=_me(), **form.values()))
+    if message:
+        form.form_errors.append(message)
+        return _answer(get_or_404(Lead, lead_id), "leads/_followup_form.html", status, followup_form=form)
+    if not is_htmx():
+        flash(_("已添加跟进记录。"), "success")
+    return _answer(lead, "leads/_followup_form.html", trigger=f"{TIMELINE_CHANGED}, {LEAD_CHANGED}",
+                   followup_form=FollowUpForm(formdata=None), followup_saved=True)
+
+
+@bp.route("/<int:lead_id>/trials", methods=["POST"])
+@role_required(*LEAD_ROLES)
+def book_trial(lead_id: int):
+    """Book the lead into an upcoming lesson of an intended course (试听)."""
+    lead = get_or_404(Lead, lead_id)
+    form = TrialBookingForm(lessons=bookable_lessons(lead))
+    if not form.validate_on_submit():
+        return _trials_answer(lead, 422, booking_form=form)
+    _trial, message, status = _attempt(lambda: book_trial_for(lead, form.lesson.data, by=_me()),
+                                       conflict=_("该线索已预约过这节课。"))
+    if message:
+        form.form_errors.append(message)
+        return _trials_answer(get_or_404(Lead, lead_id), status, booking_form=form)
+    return _trials_answer(lead, trigger=TIMELINE_CHANGED, message=_("已预约试听。"), ok=True)
+
+
+@bp.route("/<int:lead_id>/trials/<int:trial_id>/status", methods=["POST"])
+@role_required(*LEAD_ROLES)
+def trial_status(lead_id: int, trial_id: int):
+    """Mark one of the lead's trials attended, no-show, or booked again."""
+    lead = get_or_404(Lead, lead_id)
+    trial = trial_of(lead, trial_id)
+    if trial is None:
+        abort(404)
+    form = TrialStatusForm()
+    if not form.validate_on_submit():
+        return _trials_answer(lead, 422, message=next(iter(form.errors.values()))[0])
+    _done, message, status = _attempt(lambda: set_trial_status(trial, form.status.data))
+    if message:
+        return _trials_answer(get_or_404(Lead, lead_id), status, message=message)
+    return _trials_answer(lead, trigger=TIMELINE_CHANGED)
+
+
+def _trials_answer(lead: Lead, status: int = 200, trigger: str | None = None, booking_form=None,
+                   message: str | None = None, ok: bool = False):
+    return _answer(lead, "leads/_trials.html", status, trigger, **_trials_context(lead, booking_form, message, ok))

@@ -1,0 +1,20 @@
+"""Every model, imported here so that metadata is complete for Alembic and the app."""
+from eduflow.models.academic import ClassGroup, Classroom, Course, Lesson, Parent, Student, student_tags
+from eduflow.models.audit import AuditLog, LoginAttempt
+from eduflow.models.base import Base, utcnow
+from eduflow.models.crm import (
+    FollowUp, Lead, LeadInheritance, LeadPoolEvent, LeadStageChange, SixSpeed, SixSpeedChange, SourceChannel,
+    Tag, TrialLesson, lead_courses, lead_tags,
+)
+from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the model vocabulary
+from eduflow.models.finance import Attendance, Enrollment, LessonLedgerEntry, Makeup, Payment
+from eduflow.models.org import Campus, Settings, User
+from eduflow.models.service import RenewalReminder, Review, StatusChange
+
+__all__ = [
+    "AuditLog", "Attendance", "Base", "Campus", "ClassGroup", "Classroom", "Course", "Enrollment", "FollowUp",
+    "Lead", "LeadInheritance", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry", "LoginAttempt",
+    "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
+    "SourceChannel", "StatusChange", "Student", "Tag", "TrialLesson", "User", "lead_courses", "lead_tags",
+    "student_tags", "utcnow",
+]

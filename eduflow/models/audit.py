@@ -1,0 +1,44 @@
+"""The audit trail and the login-attempt counter used for throttling."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eduflow.models.base import Base, utcnow
+
+
+class AuditLog(Base):
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index(None, "entity", "entity_id"),
+        Index(None, "actor_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(32), index=True)  # create, update, delete, login_ok, ...
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    changes: Mapped[dict | None] = mapped_column(JSON)  # {"field": [old, new]}; masked for private data
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    actor = relationship("User")
+
+
+class LoginAttempt(Base):
+    """Every login attempt, so throttling holds across workers and restarts."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index(None, "username", "attempted_at"),
+        Index(None, "ip", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(45))
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -1,0 +1,259 @@
+"""The sales side: leads, their stages, six-speed sheets, follow-ups, tags, pool and inheritance."""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eduflow.models.base import (
+    Base, EncryptedText, PhoneMixin, PinyinNameMixin, SoftDeleteMixin, TimestampMixin, utcnow,
+)
+from eduflow.models.enums import (
+    CustomerLevel, FollowUpMethod, Gender, LeadStage, PoolAction, Stickiness, TagCategory, TagKind,
+    TrialStatus, enum_column,
+)
+
+lead_courses = Table(
+    "lead_courses",
+    Base.metadata,
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("course_id", ForeignKey("courses.id"), primary_key=True),
+)
+
+lead_tags = Table(
+    "lead_tags",
+    Base.metadata,
+    Column("lead_id", ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_id", ForeignKey("tags.id"), primary_key=True, index=True),
+)
+
+
+class SourceChannel(Base):
+    __tablename__ = "source_channels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    is_referral: Mapped[bool] = mapped_column(Boolean, default=False)  # 转介绍: requires a referrer
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[TagCategory] = mapped_column(enum_column(TagCategory), default=TagCategory.CUSTOM)
+    kind: Mapped[TagKind] = mapped_column(enum_column(TagKind), default=TagKind.MANUAL)
+    # Set on the tags the scheduled job manages (dormant, high_value); manual tags have none.
+    system_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Lead(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base):
+    __tablename__ = "leads"
+    __table_args__ = (
+        Index(None, "owner_id", "stage"),
+        Index(None, "owner_id", "created_at"),
+        Index(None, "campus_id", "stage", "next_followup_at"),
+        Index(None, "campus_id", "phone_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    gender: Mapped[Gender] = mapped_column(enum_column(Gender), default=Gender.UNKNOWN)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    contact_name: Mapped[str] = mapped_column(String(64), default="")
+    contact_relation: Mapped[str] = mapped_column(String(32), default="")
+    wechat_id: Mapped[str] = mapped_column(String(64), default="")
+    email: Mapped[str | None] = mapped_column(EncryptedText)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source_channels.id"))
+    referrer_student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    consult_date: Mapped[dt.date | None] = mapped_column(Date)
+    stage: Mapped[LeadStage] = mapped_column(enum_column(LeadStage), default=LeadStage.NEW)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: in the campus pool
+    campus_id: Mapped[int] = mapped_column(ForeignKey("campuses.id"))
+    level: Mapped[CustomerLevel] = mapped_column(enum_column(CustomerLevel), default=CustomerLevel.POTENTIAL)
+    is_valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    lost_reason: Mapped[str] = mapped_column(String(255), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    last_followup_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    next_followup_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    owner_assigned_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    converted_student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    owner = relationship("User", foreign_keys=[owner_id])
+    campus = relationship("Campus")
+    source = relationship(SourceChannel)
+    referrer = relationship("Student", foreign_keys=[referrer_student_id])
+    converted_student = relationship("Student", foreign_keys=[converted_student_id])
+    courses = relationship("Course", secondary=lead_courses)
+    tags = relationship(Tag, secondary=lead_tags)
+    six_speed = relationship("SixSpeed", back_populates="lead", uselist=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadStageChange(Base):
+    __tablename__ = "lead_stage_changes"
+    __table_args__ = (Index(None, "lead_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    from_stage: Mapped[LeadStage | None] = mapped_column(enum_column(LeadStage))
+    to_stage: Mapped[LeadStage] = mapped_column(enum_column(LeadStage))
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    changed_by = relationship("User")
+
+
+class SixSpeed(TimestampMixin, Base):
+    """六速跟进: one sheet per lead."""
+
+    __tablename__ = "six_speeds"
+    __table_args__ = (
+        Index(None, "owner_id", "is_closed"),
+        Index(None, "owner_id", "is_enrolled"),
+        Index(None, "owner_id", "created_at"),
+        CheckConstraint("stickiness IS NULL OR stickiness IN ('1', '2', '3')", name="stickiness_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), unique=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the salesperson following up
+    purchase_power: Mapped[str] = mapped_column(String(255), default="")
+    concept_awareness: Mapped[str] = mapped_column(Text, default="")
+    preferred_class_time: Mapped[str] = mapped_column(String(255), default="")
+    distance: Mapped[str] = mapped_column(String(255), default="")
+    communication_notes: Mapped[str] = mapped_column(Text, default="")
+    promised_visit_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    actual_visit_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    wechat_added: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_visit_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    first_visit_status: Mapped[str] = mapped_column(Text, default="")
+    second_visit_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    second_visit_status: Mapped[str] = mapped_column(Text, default="")
+    is_closed: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_enrolled: Mapped[bool] = mapped_column(Boolean, default=False)
+    consultation_remark: Mapped[str] = mapped_column(String(255), default="")
+    chasing_mark: Mapped[str] = mapped_column(String(255), default="")
+    stickiness: Mapped[Stickiness | None] = mapped_column(enum_column(Stickiness))
+    is_valid: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    lead = relationship(Lead, back_populates="six_speed")
+    owner = relationship("User")
+
+
+class SixSpeedChange(Base):
+    """One edited field of a six-speed sheet (the modification log)."""
+
+    __tablename__ = "six_speed_changes"
+    __table_args__ = (Index(None, "six_speed_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    six_speed_id: Mapped[int] = mapped_column(ForeignKey("six_speeds.id"))
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    changed_by = relationship("User")
+
+
+class FollowUp(Base):
+    """跟进记录 for a lead or a student (exactly one of them)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        Index(None, "lead_id", "followed_at"),
+        Index(None, "student_id", "followed_at"),
+        Index(None, "user_id", "followed_at"),
+        CheckConstraint(
+            "(lead_id IS NULL AND student_id IS NOT NULL) OR (lead_id IS NOT NULL AND student_id IS NULL)",
+            name="one_subject",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"))
+    followed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    method: Mapped[FollowUpMethod] = mapped_column(enum_column(FollowUpMethod))
+    content: Mapped[str] = mapped_column(Text)
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    next_plan: Mapped[str] = mapped_column(Text, default="")
+    next_followup_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user = relationship("User")
+
+
+class LeadPoolEvent(Base):
+    """A lead leaving or entering an owner's hands: release, claim, return, assignment, inheritance."""
+
+    __tablename__ = "lead_pool_events"
+    __table_args__ = (Index(None, "lead_id", "happened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    action: Mapped[PoolAction] = mapped_column(enum_column(PoolAction))
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    happened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    from_user = relationship("User", foreign_keys=[from_user_id])
+    to_user = relationship("User", foreign_keys=[to_user_id])
+    by_user = relationship("User", foreign_keys=[by_user_id])
+
+
+class TrialLesson(TimestampMixin, Base):
+    """试听: a lead booked into a real lesson before enrolling."""
+
+    __tablename__ = "trial_lessons"
+    __table_args__ = (Index(None, "lead_id", "lesson_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), index=True)
+    status: Mapped[TrialStatus] = mapped_column(enum_column(TrialStatus), default=TrialStatus.BOOKED)
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(String(255), default="")
+
+    lead = relationship(Lead)
+    lesson = relationship("Lesson")
+    booked_by = relationship("User")
+
+
+class LeadInheritance(Base):
+    """客户继承: a departing user's leads and students handed to a colleague."""
+
+    __tablename__ = "lead_inheritances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    to_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    leads_moved: Mapped[int] = mapped_column(Integer, default=0)
+    students_moved: Mapped[int] = mapped_column(Integer, default=0)
+    operator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    from_user = relationship("User", foreign_keys=[from_user_id])
+    to_user = relationship("User", foreign_keys=[to_user_id])
+    operator = relationship("User", foreign_keys=[operator_id])

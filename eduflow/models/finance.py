@@ -1,0 +1,142 @@
+"""Enrolments, payments, the append-only lesson ledger, attendance and makeups."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eduflow.models.base import Base, Money, TimestampMixin, utcnow
+from eduflow.models.enums import (
+    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, MakeupStatus, PaymentMethod, enum_column,
+)
+
+
+class Enrollment(TimestampMixin, Base):
+    """报名 / contract. Paid amount is the sum of payments; the balance is the sum of the ledger."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        Index(None, "student_id", "status"),
+        Index(None, "class_id", "status"),
+        CheckConstraint("lessons_purchased >= 0", name="purchased_non_negative"),
+        CheckConstraint("gift_lessons >= 0", name="gift_non_negative"),
+        CheckConstraint("total_fee >= 0", name="fee_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"), index=True)
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))
+    enrolled_on: Mapped[dt.date] = mapped_column(Date)
+    total_fee: Mapped[Decimal] = mapped_column(Money, default=Decimal("0"))
+    payment_method: Mapped[PaymentMethod | None] = mapped_column(enum_column(PaymentMethod))
+    contract_no: Mapped[str] = mapped_column(String(64), unique=True)
+    contract_status: Mapped[ContractStatus] = mapped_column(
+        enum_column(ContractStatus), default=ContractStatus.UNSIGNED
+    )
+    lessons_purchased: Mapped[int] = mapped_column(Integer, default=0)
+    gift_lessons: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[EnrollmentStatus] = mapped_column(enum_column(EnrollmentStatus), default=EnrollmentStatus.ACTIVE)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    student = relationship("Student")
+    course = relationship("Course")
+    class_group = relationship("ClassGroup")
+    created_by = relationship("User")
+    payments = relationship("Payment", back_populates="enrollment", order_by="Payment.paid_at")
+
+
+class Payment(Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        Index(None, "enrollment_id", "paid_at"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    amount: Mapped[Decimal] = mapped_column(Money)  # always positive; is_refund says which way it went
+    method: Mapped[PaymentMethod] = mapped_column(enum_column(PaymentMethod))
+    paid_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    is_refund: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(String(255), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    enrollment = relationship(Enrollment, back_populates="payments")
+    recorded_by = relationship("User")
+
+
+class Attendance(TimestampMixin, Base):
+    """考勤: one row per lesson and student."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("lesson_id", "student_id"),
+        Index(None, "enrollment_id", "created_at"),
+        Index(None, "student_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
+    notes: Mapped[str] = mapped_column(String(255), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    lesson = relationship("Lesson")
+    student = relationship("Student")
+    enrollment = relationship(Enrollment)
+    recorded_by = relationship("User")
+
+
+class Makeup(TimestampMixin, Base):
+    """补课: a missed lesson (请假/缺勤) made up in another lesson of the same course."""
+
+    __tablename__ = "makeups"
+    __table_args__ = (UniqueConstraint("missed_attendance_id"), Index(None, "lesson_id", "student_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    missed_attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id"))
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    status: Mapped[MakeupStatus] = mapped_column(enum_column(MakeupStatus), default=MakeupStatus.BOOKED)
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    missed_attendance = relationship(Attendance)
+    lesson = relationship("Lesson")
+    student = relationship("Student")
+    enrollment = relationship(Enrollment)
+
+
+class LessonLedgerEntry(Base):
+    """课时流水: append-only; an enrolment's remaining lessons is the sum of its entries."""
+
+    __tablename__ = "lesson_ledger"
+    __table_args__ = (
+        Index(None, "enrollment_id", "created_at"),
+        Index(None, "student_id", "created_at"),
+        Index(None, "attendance_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind))
+    units: Mapped[int] = mapped_column(Integer)  # signed: credits positive, debits negative
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
+    attendance_id: Mapped[int | None] = mapped_column(ForeignKey("attendance.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    enrollment = relationship(Enrollment)
+    lesson = relationship("Lesson")
+    created_by = relationship("User")

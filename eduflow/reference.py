@@ -1,0 +1,25 @@
+"""Reference data every installation needs: default settings, source channels, system tags."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from eduflow.extensions import db
+from eduflow.models import Settings, SourceChannel, Tag, TagCategory, TagKind
+
+DEFAULT_SOURCES = [("线上广告", False), ("地推", False), ("转介绍", True), ("官网", False), ("电话咨询", False),
+                   ("展会", False)]
+SYSTEM_TAGS = [("dormant", "休眠", TagCategory.VALUE), ("high_value", "高价值", TagCategory.VALUE)]
+
+
+def ensure_reference_data() -> None:
+    """Create what is missing (idempotent); the caller commits."""
+    if db.session.scalar(select(Settings).where(Settings.campus_id.is_(None))) is None:
+        db.session.add(Settings(campus_id=None))
+    if db.session.scalar(select(SourceChannel.id).limit(1)) is None:
+        for order, (name, referral) in enumerate(DEFAULT_SOURCES):
+            db.session.add(SourceChannel(name=name, is_referral=referral, sort_order=order))
+    existing = set(db.session.scalars(select(Tag.system_code).where(Tag.system_code.is_not(None))))
+    for code, name, category in SYSTEM_TAGS:
+        if code not in existing:
+            db.session.add(Tag(name=name, category=category, kind=TagKind.SYSTEM, system_code=code))
+    db.session.flush()

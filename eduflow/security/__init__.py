@@ -1,0 +1,1 @@
+"""Passwords, field encryption, phone handling and HTTP hardening."""

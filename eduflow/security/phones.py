@@ -1,0 +1,43 @@
+"""Phone numbers: parse, validate, normalise and mask, with phonenumbers (region CN)."""
+from __future__ import annotations
+
+import phonenumbers
+
+
+def parse_phone(raw: str) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(raw.strip(), "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    return number if phonenumbers.is_valid_number(number) else None
+
+
+def normalise_phone(raw: str) -> str:
+    """Chinese numbers become their 11-digit national form, others E.164; invalid input is kept trimmed."""
+    number = parse_phone(raw)
+    if number is None:
+        return "".join(ch for ch in raw if ch.isdigit() or ch == "+")
+    if number.country_code == 86:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL).replace(" ", "")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def is_cn_mobile(raw: str) -> bool:
+    number = parse_phone(raw)
+    return (
+        number is not None
+        and number.country_code == 86
+        and phonenumbers.number_type(number) in (
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+        )
+    )
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****1234 for an 11-digit number; keep only the last four digits of anything else."""
+    if not phone:
+        return ""
+    if len(phone) == 11 and phone.isdigit():
+        return f"{phone[:3]}****{phone[-4:]}"
+    return "****" + phone[-4:]

@@ -1,0 +1,146 @@
+"""Status-change forms: the request (its fields follow the kind) and the manager's decision."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from eduflow.academics.ledger import balance
+from eduflow.admin.forms import strip, yuan
+from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student
+from eduflow.students.status_changes import (
+    PER_ENROLLMENT, StatusRequest, active_enrollments, default_kind, refund_quote, transfer_targets,
+)
+
+Kind = StatusChangeKind
+
+
+def _enum_or_none(enum_cls):
+    """A select coercion that turns an unknown value into None (the validator then says what is wrong)."""
+    def coerce(value):
+        try:
+            return None if value in (None, "") else enum_cls(value)
+        except ValueError:
+            return None
+    return coerce
+
+
+def id_or_none(value):
+    return int(value) if isinstance(value, int) or (isinstance(value, str) and value.isdigit()) else None
+
+
+def enrollment_label(enrollment: Enrollment) -> str:
+    group = enrollment.class_group.name if enrollment.class_group else _l("未分班")
+    return str(_l("%(course)s · %(group)s · 合同 %(no)s · 剩余 %(n)s 课时", course=enrollment.course.name, group=group,
+                  no=enrollment.contract_no, n=balance(enrollment.id)))
+
+
+def _target_label(group, count: int) -> str:
+    full = str(_l("（已满）")) if count >= group.capacity else ""
+    teacher = f" · {group.head_teacher.display_name}" if group.head_teacher else ""
+    return f"{group.name}{teacher} · {count}/{group.capacity}{full}"
+
+
+class StatusRequestForm(FlaskForm):
+    """申请状态变更. Only the fields the chosen kind needs are shown; blank refund = the suggested amount."""
+
+    kind = SelectField(_l("变更类型"), coerce=_enum_or_none(Kind), choices=Kind.choices(), validate_choice=False)
+    enrollment = SelectField(_l("相关报名"), coerce=id_or_none, validate_choice=False)
+    target_class = SelectField(_l("转入班级"), coerce=id_or_none, validate_choice=False)
+    refund_amount = DecimalField(_l("退费金额（元）"), places=2, validators=[Optional(), yuan],
+                                 description=_l("默认：剩余课时 × 单价，不超过实收金额；可修改。"))
+    reason = TextAreaField(_l("申请原因"), filters=[strip],
+                           validators=[DataRequired(message=_l("请填写申请原因。")), Length(max=1000)])
+
+    def __init__(self, *args, student: Student, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.student = student
+        self.enrollments = active_enrollments(student.id)
+        if self.kind.data is None and not self.is_submitted():
+            self.kind.data = default_kind(student)
+        if self.enrollment.data is None and len(self.enrollments) == 1 and not self.is_submitted():
+            self.enrollment.data = self.enrollments[0].id
+        self.enrollment.choices = [("", _l("请选择报名"))] + [(e.id, enrollment_label(e)) for e in self.enrollments]
+        chosen = self.chosen_enrollment()
+        self.targets = transfer_targets(chosen) if chosen else []
+        self.target_class.choices = [("", _l("请选择班级"))] + [(g.id, _target_label(g, n)) for g, n in self.targets]
+
+    def chosen_enrollment(self) -> Enrollment | None:
+        return next((e for e in self.enrollments if e.id == self.enrollment.data), None)
+
+    def needs(self, name: str) -> bool:
+        """Whether the chosen kind uses this field (the template shows only those)."""
+        kind = self.kind.data
+        return {"enrollment": kind in PER_ENROLLMENT, "target_class": kind == Kind.TRANSFER,
+                "refund_amount": kind == Kind.REFUND}.get(name, True)
+
+    def quote(self):
+        chosen = self.chosen_enrollment()
+        return refund_quote(chosen) if chosen and self.kind.data == Kind.REFUND else None
+
+    def suggest_refund(self) -> None:
+        """On a refresh (kind or enrolment changed), propose the computed refund."""
+        quote = self.quote()
+        if quote is not None and self.refund_amount.data is None:
+            self.refund_amount.data = quote.suggested
+
+    def validate_kind(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(_l("请选择有效的变更类型。"))
+
+    def validate_enrollment(self, field) -> None:
+        if self.needs("enrollment") and field.data is None:
+            raise ValidationError(_l("请选择相关的报名。"))
+        if self.needs("enrollment") and self.chosen_enrollment() is None:
+            raise ValidationError(_l("请选择该学员生效中的报名。"))
+
+    def validate_target_class(self, field) -> None:
+        if not self.needs("target_class"):
+            return
+        if field.data is None:
+            raise ValidationError(_l("请选择转入的班级。"))
+        if field.data not in {group.id for group, _count in self.targets}:
+            raise ValidationError(_l("请选择同一课程、本校区的其他班级。"))
+
+    def validate_refund_amount(self, field) -> None:
+        if self.needs("refund_amount") and field.data is not None and field.data <= 0:
+            raise ValidationError(_l("退费金额必须大于零。"))
+
+    def wanted(self) -> StatusRequest:
+        """The request for the service, with only the fields of the chosen kind."""
+        return StatusRequest(
+            kind=self.kind.data, reason=self.reason.data,
+            enrollment_id=self.enrollment.data if self.needs("enrollment") else None,
+            target_class_id=self.target_class.data if self.needs("target_class") else None,
+            refund_amount=self.refund_amount.data if self.needs("refund_amount") else None)
+
+
+class DecideForm(FlaskForm):
+    """批准 / 拒绝 (the button pressed); notes are required to reject; a refund's amount and method are editable."""
+
+    decision = StringField()
+    notes = TextAreaField(_l("审批意见"), filters=[strip], validators=[Length(max=1000)])
+    refund_amount = DecimalField(_l("实退金额（元）"), places=2, validators=[Optional(), yuan])
+    refund_method = SelectField(_l("退款方式"), coerce=_enum_or_none(PaymentMethod), validate_choice=False,
+                                choices=[("", _l("按原支付方式"))] + PaymentMethod.choices())
+
+    def validate_decision(self, field) -> None:
+        if field.data not in ("approve", "reject"):
+            raise ValidationError(_l("请选择批准或拒绝。"))
+
+    def validate_notes(self, field) -> None:
+        if self.decision.data == "reject" and not field.data:
+            raise ValidationError(_l("拒绝时请填写原因。"))
+
+    def validate_refund_amount(self, field) -> None:
+        if field.data is not None and field.data <= 0:
+            raise ValidationError(_l("退费金额必须大于零。"))
+
+    def validate_refund_method(self, field) -> None:
+        if field.raw_data and field.raw_data[0] and field.data is None:
+            raise ValidationError(_l("请选择有效的退款方式。"))
+
+    def decision_args(self) -> dict:
+        return {"approve": self.decision.data == "approve", "notes": self.notes.data or "",
+                "refund_amount": self.refund_amount.data, "refund_method": self.refund_method.data}

@@ -1,0 +1,316 @@
+"""Status changes with approval (休学 / 复学 / 退费 / 转班 / 毕业): the request, the manager's decision
+and, on approval, its application in the same transaction.
+
+转班 keeps the same enrolment and moves it to the target class: its ledger (and so its balance) goes with
+it, and a zero-unit TRANSFER row records the move in the 课时流水 where the balance history is read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import joinedload
+
+from eduflow.academics.enrollments import head_count
+from eduflow.academics.ledger import balance, post_entry
+from eduflow.access import scope_clause
+from eduflow.domain import DomainError, LimitReached
+from eduflow.enrollments.services import lock_enrollment, paid_amounts
+from eduflow.extensions import db
+from eduflow.models import (
+    ApprovalStatus, ClassGroup, Enrollment, EnrollmentStatus, LedgerKind, Payment, PaymentMethod, Role, StatusChange,
+    StatusChangeKind, Student, StudentStatus, User, utcnow,
+)
+
+CENT = Decimal("0.01")
+Kind = StatusChangeKind
+NEW_STATUS = {Kind.SUSPEND: StudentStatus.SUSPENDED, Kind.RESUME: StudentStatus.ACTIVE,
+              Kind.REFUND: StudentStatus.REFUNDED, Kind.GRADUATE: StudentStatus.GRADUATED}
+ALLOWED_FROM = {Kind.SUSPEND: {StudentStatus.ACTIVE}, Kind.RESUME: {StudentStatus.SUSPENDED},
+                Kind.GRADUATE: {StudentStatus.ACTIVE, StudentStatus.SUSPENDED}}
+PER_ENROLLMENT = (Kind.REFUND, Kind.TRANSFER)  # these need the enrolment concerned
+DECIDERS = (Role.ADMIN, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class RefundQuote:
+    """The default refund: remaining × unit price (fee ÷ purchased lessons; gifts are free), capped at net paid."""
+
+    remaining: int
+    unit_price: Decimal
+    computed: Decimal
+    net_paid: Decimal
+    suggested: Decimal
+
+
+@dataclass
+class StatusRequest:
+    kind: StatusChangeKind
+    reason: str
+    enrollment_id: int | None = None
+    target_class_id: int | None = None
+    refund_amount: Decimal | None = None  # None: the suggested amount
+
+
+def _money(value) -> Decimal:
+    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
+
+
+def refund_quote(enrollment: Enrollment) -> RefundQuote:
+    """What a refund of this enrolment would pay back by default, with the numbers behind it."""
+    remaining = balance(enrollment.id)
+    purchased = enrollment.lessons_purchased
+    unit = _money(enrollment.total_fee / purchased) if purchased else _money(0)
+    computed = _money(enrollment.total_fee * max(remaining, 0) / purchased) if purchased else _money(0)
+    paid = paid_amounts([enrollment.id])[enrollment.id]
+    return RefundQuote(remaining, unit, computed, paid, max(min(computed, paid), _money(0)))
+
+
+def active_enrollments(student_id: int) -> list[Enrollment]:
+    return db.session.scalars(select(Enrollment).where(
+        Enrollment.student_id == student_id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .options(joinedload(Enrollment.course), joinedload(Enrollment.class_group))
+        .order_by(Enrollment.enrolled_on, Enrollment.id)).all()
+
+
+def transfer_targets(enrollment: Enrollment) -> list[tuple[ClassGroup, int]]:
+    """The other classes of the same course on the student's campus, each with its head count."""
+    classes = db.session.scalars(select(ClassGroup).where(
+        ClassGroup.course_id == enrollment.course_id, ClassGroup.campus_id == enrollment.student.campus_id,
+        ClassGroup.id != (enrollment.class_id or 0)).order_by(ClassGroup.name, ClassGroup.id)).all()
+    return [(group, head_count(group.id)) for group in classes]
+
+
+def default_kind(student: Student) -> StatusChangeKind:
+    return Kind.RESUME if student.status == StudentStatus.SUSPENDED else Kind.SUSPEND
+
+
+# ---------- the request ----------
+
+def _check_student_status(student: Student, kind: StatusChangeKind) -> None:
+    if kind in ALLOWED_FROM and student.status not in ALLOWED_FROM[kind]:
+        raise DomainError(_("学员当前状态为“%(status)s”，不能办理%(kind)s。", status=student.status.label,
+                            kind=kind.label))
+
+
+def _enrollment_of(student: Student, enrollment_id: int | None, required: bool) -> Enrollment | None:
+    if enrollment_id is None:
+        if required:
+            raise DomainError(_("请选择相关的报名。"))
+        return None
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.student_id != student.id:
+        raise DomainError(_("请选择该学员自己的报名。"))
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise DomainError(_("报名 %(no)s 当前为“%(status)s”，只有生效中的报名可以办理。", no=enrollment.contract_no,
+                            status=enrollment.status.label))
+    return enrollment
+
+
+def _check_target(enrollment: Enrollment, target_id: int | None) -> ClassGroup:
+    """Another class of the same course on the same campus, with a free seat."""
+    target = db.session.get(ClassGroup, target_id) if target_id is not None else None
+    if target is None:
+        raise DomainError(_("请选择转入的班级。"))
+    if target.id == enrollment.class_id:
+        raise DomainError(_("学员已在班级 %(name)s，请选择其他班级。", name=target.name))
+    if target.course_id != enrollment.course_id:
+        raise DomainError(_("只能转入同一课程（%(course)s）的班级。", course=enrollment.course.name))
+    if target.campus_id != enrollment.student.campus_id:
+        raise DomainError(_("只能转入学员所在校区的班级。"))
+    if head_count(target.id) >= target.capacity:
+        raise LimitReached(_("班级 %(name)s 已满（%(capacity)s 人）。", name=target.name, capacity=target.capacity))
+    return target
+
+
+def _check_refund(quote: RefundQuote, amount: Decimal | None) -> Decimal:
+    amount = quote.suggested if amount is None else amount
+    if quote.net_paid <= 0:
+        raise DomainError(_("该报名没有实收金额，无款可退。"))
+    if amount <= 0:
+        raise DomainError(_("退费金额必须大于零。"))
+    if amount > quote.net_paid:
+        raise DomainError(_("退费金额 %(amount)s 元超过实收金额 %(paid)s 元。", amount=_money(amount),
+                            paid=quote.net_paid))
+    return _money(amount)
+
+
+def _refuse_duplicate(student: Student, kind: StatusChangeKind, enrollment: Enrollment | None) -> None:
+    query = select(StatusChange.id).where(StatusChange.kind == kind,
+                                          StatusChange.approval_status == ApprovalStatus.PENDING)
+    if kind in PER_ENROLLMENT:
+        query = query.where(StatusChange.enrollment_id == enrollment.id)
+    else:
+        query = query.where(StatusChange.student_id == student.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise DomainError(_("已有一条待审批的%(kind)s申请，请等待审批结果。", kind=kind.label))
+
+
+def request_change(student: Student, wanted: StatusRequest, *, by: User) -> StatusChange:
+    """A pending request; nonsense (复学 of an active student, a duplicate, a refund above what was paid) is refused."""
+    reason = (wanted.reason or "").strip()
+    if not reason:
+        raise DomainError(_("请填写申请原因。"))
+    _check_student_status(student, wanted.kind)
+    enrollment = _enrollment_of(student, wanted.enrollment_id, required=wanted.kind in PER_ENROLLMENT)
+    _refuse_duplicate(student, wanted.kind, enrollment)
+    change = StatusChange(student_id=student.id, enrollment_id=enrollment.id if enrollment else None,
+                          kind=wanted.kind, old_status=student.status,
+                          new_status=NEW_STATUS.get(wanted.kind, student.status), reason=reason,
+                          requested_by_id=by.id, requested_at=utcnow())
+    if wanted.kind == Kind.TRANSFER:
+        change.target_class_id = _check_target(enrollment, wanted.target_class_id).id
+    if wanted.kind == Kind.REFUND:
+        change.refund_amount = _check_refund(refund_quote(enrollment), wanted.refund_amount)
+    db.session.add(change)
+    db.session.flush()
+    return change
+
+
+# ---------- the decision ----------
+
+def _lock_row(column, ident: int) -> None:
+    """A no-op UPDATE takes the row's lock, so a concurrent decider waits and then sees the first one's result."""
+    table = column.class_
+    db.session.execute(update(table).where(table.id == ident).values({column.key: column})
+                       .execution_options(synchronize_session=False))
+
+
+def _check_decider(change: StatusChange, by: User) -> None:
+    if by.role == Role.ADMIN or (by.role == Role.MANAGER and by.campus_id == change.student.campus_id):
+        return
+    raise DomainError(_("只有本校区主管或系统管理员可以审批。"))
+
+
+def _apply_status(change: StatusChange, by: User) -> None:
+    """休学 / 复学 / 毕业 set the student's status; graduation also finishes the active enrolments."""
+    student = change.student
+    _lock_row(Student.updated_at, student.id)
+    db.session.refresh(student)
+    _check_student_status(student, change.kind)
+    student.status = NEW_STATUS[change.kind]
+    if change.kind == Kind.GRADUATE:
+        for enrollment in active_enrollments(student.id):
+            enrollment.status = EnrollmentStatus.FINISHED
+
+
+def _still_active(change: StatusChange) -> Enrollment:
+    enrollment = change.enrollment
+    lock_enrollment(enrollment.id)
+    db.session.refresh(enrollment)
+    if enrollment.status != EnrollmentStatus.ACTIVE:
+        raise DomainError(_("报名 %(no)s 已是“%(status)s”，不能再办理。", no=enrollment.contract_no,
+                            status=enrollment.status.label))
+    return enrollment
+
+
+def _last_method(enrollment: Enrollment) -> PaymentMethod | None:
+    return db.session.scalar(select(Payment.method).where(Payment.enrollment_id == enrollment.id,
+                                                          Payment.is_refund.is_(False))
+                             .order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(1))
+
+
+def _apply_refund(change: StatusChange, by: User, amount: Decimal | None, method: PaymentMethod | None) -> str:
+    """退费: a refund payment, a REFUND ledger row taking the balance to 0, the enrolment (and maybe student) refunded."""
+    enrollment = _still_active(change)
+    quote = refund_quote(enrollment)
+    amount = _check_refund(quote, change.refund_amount if amount is None else amount)
+    method = method or enrollment.payment_method or _last_method(enrollment)
+    if method is None:
+        raise DomainError(_("请选择退款方式。"))
+    db.session.add(Payment(enrollment_id=enrollment.id, amount=amount, method=method, is_refund=True,
+                           paid_at=utcnow(), recorded_by_id=by.id,
+                           note=_("退费审批 #%(id)s", id=change.id)))
+    if quote.remaining:
+        post_entry(enrollment, LedgerKind.REFUND, -quote.remaining, by=by,
+                   reason=_("退费：%(reason)s", reason=change.reason))
+    enrollment.status = EnrollmentStatus.REFUNDED
+    student = change.student
+    if not active_enrollments(student.id):
+        student.status = StudentStatus.REFUNDED
+    change.new_status = student.status
+    requested, change.refund_amount = change.refund_amount, amount
+    if requested is not None and requested != amount:
+        return _("申请退费 %(requested)s 元，批准 %(amount)s 元。", requested=requested, amount=amount)
+    return ""
+
+
+def _apply_transfer(change: StatusChange, by: User) -> None:
+    """转班: the same enrolment moves to the target class (capacity re-checked); its balance goes with it."""
+    enrollment = _still_active(change)
+    _lock_row(ClassGroup.updated_at, change.target_class_id)
+    target = _check_target(enrollment, change.target_class_id)
+    source = enrollment.class_group
+    enrollment.class_group = target
+    post_entry(enrollment, LedgerKind.TRANSFER, 0, by=by, reason=_(
+        "转班：%(source)s → %(target)s，剩余 %(n)s 课时随报名转入", source=source.name if source else _("未分班"),
+        target=target.name, n=balance(enrollment.id)))
+
+
+def decide(change: StatusChange, *, by: User, approve: bool, notes: str = "", refund_amount: Decimal | None = None,
+           refund_method: PaymentMethod | None = None) -> StatusChange:
+    """Approve (and apply, all or nothing) or reject (notes say why); a request is decided once only."""
+    _check_decider(change, by)
+    _lock_row(StatusChange.approval_status, change.id)
+    db.session.refresh(change)
+    if change.approval_status != ApprovalStatus.PENDING:
+        raise DomainError(_("该申请已经%(status)s，不能重复审批。", status=change.approval_status.label))
+    notes = (notes or "").strip()
+    if not approve and not notes:
+        raise DomainError(_("拒绝时请填写原因。"))
+    if approve and change.kind == Kind.REFUND:
+        notes = " ".join(filter(None, [notes, _apply_refund(change, by, refund_amount, refund_method)]))
+    elif approve and change.kind == Kind.TRANSFER:
+        _apply_transfer(change, by)
+    elif approve:
+        _apply_status(change, by)
+    change.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    change.approved_by_id, change.approved_at, change.notes = by.id, utcnow(), notes
+    db.session.flush()
+    return change
+
+
+# ---------- lists ----------
+
+def _in_scope(user: User):
+    return StatusChange.student_id.in_(select(Student.id).where(scope_clause(Student, user)))
+
+
+def _with_details(query: Select) -> Select:
+    return query.options(joinedload(StatusChange.student), joinedload(StatusChange.requested_by),
+                         joinedload(StatusChange.approved_by), joinedload(StatusChange.target_class),
+                         joinedload(StatusChange.enrollment).joinedload(Enrollment.course),
+                         joinedload(StatusChange.enrollment).joinedload(Enrollment.class_group))
+
+
+def find_change(change_id: int, user: User) -> StatusChange | None:
+    """A request whose student the user may see, or None (a 404 for the view)."""
+    return db.session.scalar(select(StatusChange).where(StatusChange.id == change_id, _in_scope(user)))
+
+
+def pending_changes(user: User) -> Select:
+    """The approval queue: pending requests in scope, oldest first."""
+    return _with_details(select(StatusChange).where(
+        _in_scope(user), StatusChange.approval_status == ApprovalStatus.PENDING)
+        .order_by(StatusChange.requested_at, StatusChange.id))
+
+
+def decided_changes(user: User) -> Select:
+    """The history: decided requests in scope, latest decision first."""
+    return _with_details(select(StatusChange).where(
+        _in_scope(user), StatusChange.approval_status != ApprovalStatus.PENDING)
+        .order_by(StatusChange.approved_at.desc(), StatusChange.id.desc()))
+
+
+def pending_count(user: User) -> int:
+    """Pending requests the user may decide or follow (for a dashboard badge)."""
+    return db.session.scalar(select(func.count(StatusChange.id)).where(
+        _in_scope(user), StatusChange.approval_status == ApprovalStatus.PENDING))
+
+
+def student_changes(student_id: int) -> list[StatusChange]:
+    """A student's requests, newest first (the student page's history)."""
+    return db.session.scalars(_with_details(select(StatusChange).where(StatusChange.student_id == student_id))
+                              .order_by(StatusChange.requested_at.desc(), StatusChange.id.desc())).unique().all()

@@ -1,0 +1,35 @@
+"""Signing in on a tablet in the real browser."""
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot, sign_in
+from tests.conftest import PASSWORD
+
+
+def test_sales_signs_in_on_a_tablet_and_sees_the_dashboard(page, users):
+    sign_in(page, "sales", PASSWORD)
+    expect(page.get_by_test_id("dashboard-title")).to_have_text("工作台")
+    expect(page.get_by_test_id("stage-counts")).to_be_visible()
+    screenshot(page, "dashboard-tablet")
+
+
+def test_wrong_password_shows_a_message(page, users):
+    sign_in(page, "sales", "not-the-password")
+    expect(page.locator(".alert-danger")).to_contain_text("用户名或密码错误")
+    screenshot(page, "login-failed")
+
+
+def test_tablet_menu_opens_the_navigation(page, users):
+    sign_in(page, "admin", PASSWORD)
+    nav = page.get_by_test_id("main-nav")
+    expect(nav).to_be_hidden()
+    page.get_by_test_id("menu-toggle").click()
+    expect(nav).to_be_visible()
+    page.wait_for_selector("#ef-sidebar.show:not(.showing)")
+    screenshot(page, "nav-open-tablet")
+
+
+def test_switching_to_english_changes_the_interface(page, users):
+    sign_in(page, "manager", PASSWORD)
+    page.get_by_test_id("menu-toggle").click()  # on a tablet the switcher sits in the side menu
+    page.select_option("#language-select", "en")
+    expect(page.get_by_test_id("dashboard-title")).to_have_text("Dashboard")

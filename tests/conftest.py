@@ -1,0 +1,190 @@
+"""Shared fixtures: one app per test session on a fresh database, emptied after every test.
+
+The database is SQLite in a temporary directory by default. With EDUFLOW_TEST_DATABASE_URL set to a
+PostgreSQL or MariaDB server URL, a fresh database named after it is created for the session and
+dropped at the end. The schema is built by the Alembic migrations, as in production.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import uuid
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from eduflow import create_app
+from eduflow.extensions import db
+from eduflow.models import Base, Campus, Role, User
+
+PASSWORD = "correct-horse-battery"
+
+pytest_plugins = ["tests.browser_support"]
+
+
+def _server_database(url: str):
+    """Create a uniquely named database on the server; return its URL and a drop function."""
+    base = make_url(url)
+    name = f"{base.database or 'eduflow_test'}_{uuid.uuid4().hex[:8]}"
+    admin_url = base.set(database="postgres" if base.get_backend_name() == "postgresql" else "mysql")
+    engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    charset = " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if base.get_backend_name() == "mysql" else ""
+    with engine.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}{charset}"))
+
+    def drop():
+        with engine.connect() as conn:
+            if base.get_backend_name() == "postgresql":
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            else:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        engine.dispose()
+
+    return base.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server = os.environ.get("EDUFLOW_TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    url, drop = _server_database(server)
+    yield url
+    drop()
+
+
+def make_test_config(database_url: str, instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_hex(16),
+        "EDUFLOW_DATA_KEYS": {"testkey1": secrets.token_bytes(32)},
+        "EDUFLOW_ACTIVE_DATA_KEY_ID": "testkey1",
+        "EDUFLOW_INDEX_KEY": secrets.token_bytes(32),
+        "WTF_CSRF_ENABLED": False,
+        "FAST_PASSWORD_HASHING": True,
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    os.environ["EDUFLOW_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    app = create_app(make_test_config(database_url, None))
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    dialect = db.engine.dialect.name
+    with db.engine.begin() as conn:
+        if dialect == "postgresql":
+            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        if dialect == "mysql":
+            conn.execute(text("SET FOREIGN_KEY_CHECKS=0"))
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+        if dialect == "mysql":
+            conn.execute(text("SET FOREIGN_KEY_CHECKS=1"))
+
+
+@pytest.fixture(autouse=True)
+def _app_context(request, app):
+    """Every test runs inside an app context and starts from empty tables."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_all_tables()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context and database session, as it does in production.
+
+    The test's own session is committed around every request, so data the test set up is visible
+    to the request and what the request wrote is read fresh by the test afterwards.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def campuses():
+    from eduflow.reference import ensure_reference_data
+
+    ensure_reference_data()
+    first, second = Campus(name="一校区", address="人民路 1 号"), Campus(name="二校区", address="解放路 2 号")
+    db.session.add_all([first, second])
+    db.session.commit()
+    return first, second
+
+
+@pytest.fixture
+def users(campuses):
+    """One user per role on the first campus, plus a second salesperson and a second campus's staff."""
+    from eduflow.admin.services import create_user
+
+    first, second = campuses
+    spec = {
+        "admin": (Role.ADMIN, None),
+        "manager": (Role.MANAGER, first),
+        "sales": (Role.SALES, first),
+        "sales2": (Role.SALES, first),
+        "academic": (Role.ACADEMIC, first),
+        "teacher": (Role.TEACHER, first),
+        "manager_b": (Role.MANAGER, second),
+        "sales_b": (Role.SALES, second),
+        "teacher_b": (Role.TEACHER, second),
+    }
+    made = {
+        key: create_user(username=key, display_name=key.title(), role=role, campus=campus, password=PASSWORD)
+        for key, (role, campus) in spec.items()
+    }
+    db.session.commit()
+    return made
+
+
+class AuthActions:
+    def __init__(self, client, users):
+        self._client, self._users = client, users
+
+    def __call__(self, who: str):
+        """Sign in as one of the `users` fixture's keys (admin, manager, sales, …)."""
+        user = self._users[who]
+        response = self._client.post("/login", data={"username": user.username, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def login_as(client, users):
+    return AuthActions(client, users)

@@ -1,0 +1,50 @@
+"""Every create, update and delete of business data lands in the audit log, private values masked."""
+from sqlalchemy import select
+
+from eduflow.extensions import db
+from eduflow.models import AuditLog, Campus, Lead
+
+
+def _entries(entity):
+    return list(db.session.scalars(select(AuditLog).where(AuditLog.entity == entity).order_by(AuditLog.id)))
+
+
+def test_create_update_and_delete_are_recorded_with_old_and_new_values():
+    campus = Campus(name="三校区", address="建设路 3 号")
+    db.session.add(campus)
+    db.session.commit()
+    campus.address = "建设路 5 号"
+    db.session.commit()
+    db.session.delete(campus)
+    db.session.commit()
+    created, updated, deleted = _entries("campuses")
+    assert created.action == "create" and created.changes["name"] == [None, "三校区"]
+    assert updated.action == "update" and updated.changes == {"address": ["建设路 3 号", "建设路 5 号"]}
+    assert deleted.action == "delete" and deleted.entity_id == created.entity_id
+
+
+def test_encrypted_values_are_masked_in_the_log(campuses):
+    lead = Lead(name="王五", campus_id=campuses[0].id, email="wangwu@example.com")
+    lead.phone = "13712345678"
+    db.session.add(lead)
+    db.session.commit()
+    (entry,) = _entries("leads")
+    assert entry.changes["phone_encrypted"] == [None, "***"]
+    assert entry.changes["email"] == [None, "***"]
+    assert "13712345678" not in str(entry.changes)
+
+
+def test_actor_and_ip_are_recorded_for_changes_made_in_a_request(client, login_as, users):
+    login_as("sales")
+    client.post("/language", data={"locale": "en"})
+    entry = [e for e in _entries("users") if e.action == "update"][-1]
+    assert entry.actor_id == users["sales"].id
+    assert entry.ip == "127.0.0.1"
+    assert entry.changes == {"locale": [None, "en"]}
+
+
+def test_an_update_that_changes_nothing_writes_no_entry(campuses):
+    before = len(_entries("campuses"))
+    campuses[0].address = campuses[0].address
+    db.session.commit()
+    assert len(_entries("campuses")) == before

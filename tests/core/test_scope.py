@@ -1,0 +1,92 @@
+"""Record scope by role, enforced in the query layer (eduflow.access), tested without HTTP."""
+import datetime as dt
+
+import pytest
+from werkzeug.exceptions import NotFound
+
+from eduflow.access import get_or_404, scoped
+from eduflow.extensions import db
+from eduflow.models import ClassGroup, Course, Enrollment, Lead, Lesson, Student
+
+
+@pytest.fixture
+def records(campuses, users):
+    first, second = campuses
+    course = Course(name="少儿英语", total_lessons=48)
+    db.session.add(course)
+    db.session.flush()
+    own_lead = Lead(name="自己的", campus_id=first.id, owner_id=users["sales"].id)
+    colleague_lead = Lead(name="同事的", campus_id=first.id, owner_id=users["sales2"].id)
+    pool_lead = Lead(name="公海的", campus_id=first.id, owner_id=None)
+    other_campus_lead = Lead(name="外校区", campus_id=second.id, owner_id=users["sales_b"].id)
+    deleted_lead = Lead(name="已删除", campus_id=first.id, owner_id=users["sales"].id, deleted_at=dt.datetime(2026, 1, 1))
+    taught = Student(name="在读生", campus_id=first.id, owner_id=users["sales"].id)
+    untaught = Student(name="别班生", campus_id=first.id, owner_id=users["sales2"].id)
+    other_student = Student(name="外校生", campus_id=second.id, owner_id=users["sales_b"].id)
+    db.session.add_all([own_lead, colleague_lead, pool_lead, other_campus_lead, deleted_lead, taught, untaught,
+                        other_student])
+    db.session.flush()
+    klass = ClassGroup(name="英语A班", course_id=course.id, campus_id=first.id, head_teacher_id=users["teacher"].id)
+    other_class = ClassGroup(name="英语B班", course_id=course.id, campus_id=first.id)
+    db.session.add_all([klass, other_class])
+    db.session.flush()
+    lesson = Lesson(class_id=klass.id, lesson_date=dt.date(2026, 11, 20), start_time=dt.time(9),
+                    end_time=dt.time(10), teacher_id=users["teacher"].id)
+    other_lesson = Lesson(class_id=other_class.id, lesson_date=dt.date(2026, 11, 20), start_time=dt.time(9),
+                          end_time=dt.time(10))
+    db.session.add_all([lesson, other_lesson])
+    for student, group, number in ((taught, klass, "C1"), (untaught, other_class, "C2")):
+        db.session.add(Enrollment(student_id=student.id, course_id=course.id, class_id=group.id,
+                                  enrolled_on=dt.date(2026, 9, 1), contract_no=number))
+    db.session.commit()
+    return locals()
+
+
+def _names(model, user):
+    return {r.name for r in db.session.scalars(scoped(model, user))}
+
+
+def test_sales_sees_only_their_own_live_leads(records, users):
+    assert _names(Lead, users["sales"]) == {"自己的"}
+
+
+def test_manager_sees_every_live_lead_of_their_campus_including_the_pool(records, users):
+    assert _names(Lead, users["manager"]) == {"自己的", "同事的", "公海的"}
+
+
+def test_admin_sees_leads_of_every_campus(records, users):
+    assert _names(Lead, users["admin"]) == {"自己的", "同事的", "公海的", "外校区"}
+
+
+@pytest.mark.parametrize("role", ["academic", "teacher"])
+def test_academic_and_teacher_see_no_leads(records, users, role):
+    assert _names(Lead, users[role]) == set()
+
+
+def test_academic_sees_students_of_their_campus(records, users):
+    assert _names(Student, users["academic"]) == {"在读生", "别班生"}
+
+
+def test_teacher_sees_only_students_of_their_classes(records, users):
+    assert _names(Student, users["teacher"]) == {"在读生"}
+    assert _names(ClassGroup, users["teacher"]) == {"英语A班"}
+    assert {lesson.class_id for lesson in db.session.scalars(scoped(Lesson, users["teacher"]))} == {records["klass"].id}
+
+
+def test_sales_sees_only_students_they_own(records, users):
+    assert _names(Student, users["sales2"]) == {"别班生"}
+
+
+def test_out_of_scope_record_is_a_404_not_a_403(records, users):
+    with pytest.raises(NotFound):
+        get_or_404(Lead, records["colleague_lead"].id, users["sales"])
+    with pytest.raises(NotFound):
+        get_or_404(Lead, records["other_campus_lead"].id, users["manager"])
+    with pytest.raises(NotFound):
+        get_or_404(Student, records["other_student"].id, users["academic"])
+    assert get_or_404(Lead, records["own_lead"].id, users["sales"]).name == "自己的"
+
+
+def test_deactivated_user_sees_nothing(records, users):
+    users["manager"].is_active = False
+    assert _names(Lead, users["manager"]) == set()

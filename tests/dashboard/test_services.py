@@ -1,0 +1,149 @@
+"""The dashboard's worklists, with a fixed `now`: what each role sees, scope, caps, and no N+1 queries."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import pytz
+from sqlalchemy import event
+
+from eduflow.dashboard.services import (
+    dashboard_summary, overdue_followups, school_day, todays_followups, todays_trials, todays_visits,
+)
+from eduflow.extensions import db
+from eduflow.models import (
+    ClassGroup, Course, Lead, LeadStage, Lesson, SixSpeed, TrialLesson, TrialStatus,
+)
+
+SHANGHAI = pytz.timezone("Asia/Shanghai")
+NOW = dt.datetime(2024, 5, 10, 6, 0)  # naive UTC: 14:00 in Shanghai on 2024-05-10
+DAY = school_day(NOW, SHANGHAI)
+
+
+@pytest.fixture
+def lead(campuses, users):
+    def make(name, owner="sales", campus=0, next_at=None, stage=LeadStage.CONTACTED, **fields):
+        made = Lead(name=name, campus_id=campuses[campus].id, owner_id=users[owner].id if owner else None,
+                    stage=stage, next_followup_at=next_at, **fields)
+        db.session.add(made)
+        db.session.commit()
+        return made
+
+    return make
+
+
+def names(worklist):
+    return {item.name if isinstance(item, Lead) else item.lead.name for item in worklist.items}
+
+
+def test_school_day_is_the_local_day_in_utc_bounds():
+    early = school_day(dt.datetime(2024, 5, 9, 17, 30), SHANGHAI)  # 01:30 on the 10th in Shanghai
+    assert early.date == dt.date(2024, 5, 10)
+    assert (early.start, early.end) == (dt.datetime(2024, 5, 9, 16), dt.datetime(2024, 5, 10, 16))
+    assert DAY.date == dt.date(2024, 5, 10) and DAY.now == NOW
+
+
+def test_sales_sees_own_overdue_and_todays_follow_ups_once_each(lead, users):
+    lead("逾期", next_at=NOW - dt.timedelta(days=2))
+    lead("今早", next_at=NOW - dt.timedelta(hours=1))  # due earlier today: overdue, not listed twice
+    lead("今晚", next_at=NOW + dt.timedelta(hours=5))  # 19:00 local
+    lead("明天", next_at=DAY.end + dt.timedelta(minutes=1))
+    lead("已流失", next_at=NOW - dt.timedelta(days=1), stage=LeadStage.LOST, lost_reason="x")
+    lead("已转化", next_at=NOW - dt.timedelta(days=1), stage=LeadStage.CONVERTED)
+    lead("别人的", owner="sales2", next_at=NOW - dt.timedelta(days=1))
+    lead("删除的", next_at=NOW - dt.timedelta(days=1), deleted_at=NOW)
+    sales = users["sales"]
+    assert names(overdue_followups(sales, DAY)) == {"逾期", "今早"}
+    assert [x.name for x in overdue_followups(sales, DAY).items] == ["逾期", "今早"]  # longest waiting first
+    assert names(todays_followups(sales, DAY)) == {"今晚"}
+
+
+def test_manager_sees_the_whole_campus_including_the_pool_and_admin_every_campus(lead, users):
+    lead("我的", next_at=NOW - dt.timedelta(days=1))
+    lead("同事的", owner="sales2", next_at=NOW - dt.timedelta(days=1))
+    lead("公海的", owner=None, next_at=NOW - dt.timedelta(days=1))
+    lead("二校区的", owner="sales_b", campus=1, next_at=NOW - dt.timedelta(days=1))
+    assert names(overdue_followups(users["manager"], DAY)) == {"我的", "同事的", "公海的"}
+    assert names(overdue_followups(users["manager_b"], DAY)) == {"二校区的"}
+    assert names(overdue_followups(users["admin"], DAY)) == {"我的", "同事的", "公海的", "二校区的"}
+    assert names(overdue_followups(users["sales2"], DAY)) == {"同事的"}
+
+
+def test_todays_promised_visits_are_scoped_and_bounded_by_the_school_day(lead, users):
+    for name, owner, at in [("今天来", "sales", DAY.start + dt.timedelta(hours=10)),
+                            ("昨天来", "sales", DAY.start - dt.timedelta(minutes=1)),
+                            ("明天来", "sales", DAY.end),
+                            ("同事约", "sales2", DAY.start + dt.timedelta(hours=9))]:
+        made = lead(name, owner=owner)
+        db.session.add(SixSpeed(lead_id=made.id, owner_id=made.owner_id, promised_visit_at=at))
+    db.session.commit()
+    assert names(todays_visits(users["sales"], DAY)) == {"今天来"}
+    assert [s.lead.name for s in todays_visits(users["manager"], DAY).items] == ["同事约", "今天来"]
+    assert todays_visits(users["manager_b"], DAY).total == 0
+
+
+def test_todays_booked_trials_only(lead, users, campuses):
+    course = Course(name="试听课程", total_lessons=10, price=Decimal("100"))
+    db.session.add(course)
+    db.session.flush()
+    group = ClassGroup(name="周五班", course_id=course.id, campus_id=campuses[0].id)
+    db.session.add(group)
+    db.session.flush()
+    today, tomorrow = (Lesson(class_id=group.id, lesson_date=d, start_time=dt.time(18), end_time=dt.time(19))
+                       for d in (DAY.date, DAY.date + dt.timedelta(days=1)))
+    db.session.add_all([today, tomorrow])
+    db.session.commit()
+    for name, owner, lesson, status in [("今天试听", "sales", today, TrialStatus.BOOKED),
+                                        ("已到课", "sales", today, TrialStatus.ATTENDED),
+                                        ("明天试听", "sales", tomorrow, TrialStatus.BOOKED),
+                                        ("同事试听", "sales2", today, TrialStatus.BOOKED)]:
+        db.session.add(TrialLesson(lead_id=lead(name, owner=owner).id, lesson_id=lesson.id, status=status))
+    db.session.commit()
+    assert names(todays_trials(users["sales"], DAY)) == {"今天试听"}
+    assert names(todays_trials(users["manager"], DAY)) == {"今天试听", "同事试听"}
+    assert todays_trials(users["teacher"], DAY).total == 0
+
+
+def test_lists_are_capped_with_the_total_kept(lead, users):
+    for i in range(5):
+        lead(f"逾期{i}", next_at=NOW - dt.timedelta(hours=i + 1))
+    capped = overdue_followups(users["sales"], DAY, limit=3)
+    assert (len(capped.items), capped.total, capped.more) == (3, 5, 2)
+
+
+def test_academic_and_teacher_get_no_lead_worklists(users):
+    for role in ("academic", "teacher"):
+        summary = dashboard_summary(users[role], DAY)
+        assert "worklists" not in summary and "leads_per_stage" not in summary
+    assert set(dashboard_summary(users["sales"], DAY)["worklists"]) == {"overdue", "followups", "visits", "trials"}
+
+
+def _statements(user) -> int:
+    seen = []
+    listener = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        summary = dashboard_summary(user, DAY)
+        for worklist in summary["worklists"].values():  # what the template touches on every item
+            for item in worklist.items:
+                subject = item if isinstance(item, Lead) else item.lead
+                _ = subject.owner and subject.owner.display_name
+                _ = getattr(item, "lesson", None) and item.lesson.class_group.name
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_the_dashboard_runs_the_same_number_of_queries_for_few_or_many_leads(lead, users):
+    def add(n, offset):
+        for i in range(n):
+            owner = "sales" if i % 2 else "sales2"
+            made = lead(f"线索{offset + i}", owner=owner, next_at=NOW - dt.timedelta(hours=offset + i + 1))
+            db.session.add(SixSpeed(lead_id=made.id, owner_id=made.owner_id,
+                                    promised_visit_at=DAY.start + dt.timedelta(hours=1)))
+        db.session.commit()
+        db.session.expire_all()
+
+    add(2, 0)
+    few = _statements(users["manager"])
+    add(10, 100)
+    assert _statements(users["manager"]) == few

@@ -1,0 +1,45 @@
+"""The role × route matrix's vocabulary. Each area keeps its rows in a module of this package:
+
+    ROWS = [Route(...), ...]                  # one row per (endpoint, method), more for scope cases
+    def build(users, campuses) -> dict: ...   # records its URLs need, merged into `world`
+
+tests/test_route_matrix.py collects every module here, so adding an area needs no edit there.
+Expectations: OK (allowed: any answer but 401/403/404 or a bounce to the login page), a status
+code (403 for a role without access, 404 for a record out of scope), or LOGIN.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+OK, LOGIN = "ok", "login"
+ROLES = ("anonymous", "admin", "manager", "sales", "academic", "teacher")
+STAFF = ROLES[1:]
+
+
+def only(*allowed: str, otherwise=403) -> dict:
+    """Allowed roles get OK, other staff `otherwise`, anonymous visitors the login page."""
+    return {role: OK if role in allowed else (LOGIN if role == "anonymous" else otherwise) for role in ROLES}
+
+
+EVERY_STAFF = only(*STAFF)
+ADMIN_ONLY = only("admin")
+
+
+@dataclass(frozen=True)
+class Route:
+    endpoint: str
+    method: str
+    url: Callable[[dict], str]
+    expect: dict
+    partial: bool = False  # an htmx fragment endpoint: sent with HX-Request, must not answer a page
+    data: dict = field(default_factory=dict)
+    name: str = ""  # tells apart several rows of one endpoint (e.g. "others-lead")
+
+    @property
+    def id(self) -> str:
+        return f"{self.endpoint}:{self.method}{':' + self.name if self.name else ''}"
+
+
+def fixed(path: str) -> Callable[[dict], str]:
+    return lambda world: path

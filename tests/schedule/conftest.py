@@ -1,0 +1,83 @@
+"""Fixtures for classes and lessons: a course, classrooms on both campuses, classes and lessons on demand."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from eduflow.extensions import db
+from eduflow.models import ClassGroup, Classroom, Course, Lesson
+from eduflow.schedule.services import school_today
+
+
+def next_weekday(weekday: int, after: dt.date | None = None) -> dt.date:
+    """The first date after `after` (default: today) that falls on `weekday` (0 = Monday)."""
+    day = (after or school_today()) + dt.timedelta(days=1)
+    return day + dt.timedelta(days=(weekday - day.weekday()) % 7)
+
+
+@pytest.fixture
+def course():
+    course = Course(name="少儿英语", total_lessons=48)
+    db.session.add(course)
+    db.session.commit()
+    return course
+
+
+@pytest.fixture
+def rooms(campuses):
+    """Two classrooms on the first campus (A101, A102) and one on the second (B201)."""
+    first, second = campuses
+    made = {"a101": Classroom(campus_id=first.id, name="A101", seats=12),
+            "a102": Classroom(campus_id=first.id, name="A102", seats=12),
+            "b201": Classroom(campus_id=second.id, name="B201", seats=12)}
+    db.session.add_all(made.values())
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def make_class(campuses, users, course, rooms):
+    """A class on the first campus headed by `teacher` in A101, running from today for 12 weeks."""
+
+    def make(name="英语一班", campus=0, teacher="teacher", room="a101", capacity=12, **fields):
+        today = school_today()
+        class_group = ClassGroup(name=name, course_id=course.id, campus_id=campuses[campus].id,
+                                 head_teacher_id=users[teacher].id if teacher else None,
+                                 classroom_id=rooms[room].id if room else None, capacity=capacity,
+                                 start_date=fields.pop("start_date", today),
+                                 end_date=fields.pop("end_date", today + dt.timedelta(weeks=12)), **fields)
+        db.session.add(class_group)
+        db.session.commit()
+        return class_group
+
+    return make
+
+
+@pytest.fixture
+def make_lesson(users, rooms):
+    """A lesson of a class, by default its head teacher in its classroom."""
+
+    def make(class_group, day, start="09:00", end="10:30", teacher=None, room=None, **fields):
+        lesson = Lesson(class_id=class_group.id, lesson_date=day, start_time=dt.time.fromisoformat(start),
+                        end_time=dt.time.fromisoformat(end),
+                        teacher_id=users[teacher].id if teacher else class_group.head_teacher_id,
+                        classroom_id=rooms[room].id if room else class_group.classroom_id, **fields)
+        db.session.add(lesson)
+        db.session.commit()
+        return lesson
+
+    return make
+
+
+@pytest.fixture
+def teacher2(campuses):
+    """A second teacher on the first campus."""
+    from eduflow.admin.services import create_user
+    from eduflow.models import Role
+    from tests.conftest import PASSWORD
+
+    user = create_user(username="teacher2", display_name="王老师", role=Role.TEACHER, campus=campuses[0],
+                       password=PASSWORD)
+    db.session.commit()
+    return user

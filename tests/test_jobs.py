@@ -1,0 +1,108 @@
+"""The scheduled rules: return to pool, dormant and high-value tags; idempotent, dry run, CLI."""
+import datetime as dt
+import threading
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from eduflow.extensions import db
+from eduflow.jobs import run_jobs
+from eduflow.models import (
+    Course, Enrollment, Lead, LeadPoolEvent, LeadStage, Payment, PaymentMethod, PoolAction, Student, Tag,
+)
+
+NOW = dt.datetime(2026, 11, 22, 2, 0)
+
+
+def _lead(campuses, users, name, days_silent, owner="sales", **fields):
+    touched = NOW - dt.timedelta(days=days_silent)
+    lead = Lead(name=name, campus_id=campuses[0].id, owner_id=users[owner].id if owner else None,
+                last_followup_at=touched, owner_assigned_at=touched - dt.timedelta(days=1), **fields)
+    db.session.add(lead)
+    db.session.commit()
+    return lead
+
+
+def test_silent_leads_return_to_the_pool_once(campuses, users):
+    silent = _lead(campuses, users, "沉默", 31)
+    active = _lead(campuses, users, "活跃", 3)
+    closed = _lead(campuses, users, "已流失", 60, stage=LeadStage.LOST, lost_reason="x")
+    changes = run_jobs(now=NOW)
+    assert any("return-to-pool" in line and "沉默" in line for line in changes)
+    db.session.expire_all()
+    assert silent.owner_id is None and active.owner_id is not None and closed.owner_id is not None
+    (event,) = db.session.scalars(select(LeadPoolEvent).where(LeadPoolEvent.lead_id == silent.id))
+    assert event.action == PoolAction.RETURN and event.from_user_id == users["sales"].id
+    assert not [line for line in run_jobs(now=NOW) if "return-to-pool" in line], "a second run changes nothing"
+
+
+def test_dormant_tag_comes_and_goes(campuses, users):
+    lead = _lead(campuses, users, "休眠客户", 200, owner=None)
+    run_jobs(now=NOW)
+    db.session.expire_all()
+    assert [t.system_code for t in lead.tags] == ["dormant"]
+    lead.last_followup_at = NOW
+    db.session.commit()
+    run_jobs(now=NOW)
+    db.session.expire_all()
+    assert lead.tags == []
+
+
+def test_dry_run_changes_nothing(campuses, users):
+    lead = _lead(campuses, users, "沉默", 200)
+    changes = run_jobs(now=NOW, dry_run=True)
+    assert len(changes) == 2
+    db.session.expire_all()
+    assert lead.owner_id is not None and lead.tags == []
+
+
+def test_high_value_students_are_tagged(campuses, users):
+    course = Course(name="全年课", price=Decimal("120000"))
+    student = Student(name="大客户", campus_id=campuses[0].id)
+    db.session.add_all([course, student])
+    db.session.flush()
+    enrollment = Enrollment(student_id=student.id, course_id=course.id, enrolled_on=NOW.date(), contract_no="HV1",
+                            total_fee=Decimal("120000"))
+    db.session.add(enrollment)
+    db.session.flush()
+    db.session.add(Payment(enrollment_id=enrollment.id, amount=Decimal("100000"), method=PaymentMethod.CARD))
+    db.session.commit()
+    run_jobs(now=NOW)
+    db.session.expire_all()
+    assert [t.system_code for t in student.tags] == ["high_value"]
+
+
+def test_two_runs_at_once_do_the_work_exactly_once(app, campuses, users):
+    for n in range(20):
+        _lead(campuses, users, f"沉默{n}", 200)
+    results, errors = [], []
+
+    def worker():
+        with app.app_context():
+            try:
+                results.append(run_jobs(now=NOW))
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    returned = db.session.scalars(select(LeadPoolEvent).where(LeadPoolEvent.action == PoolAction.RETURN)).all()
+    assert len(returned) == 20
+    dormant = db.session.scalar(select(Tag).where(Tag.system_code == "dormant"))
+    assert len(dormant_ids := [lead.id for lead in db.session.scalars(select(Lead)) if dormant in lead.tags]) == 20, dormant_ids
+
+
+def test_cli_prints_changes_and_dry_run(runner, campuses, users):
+    _lead(campuses, users, "沉默", 200)
+    dry = runner.invoke(args=["jobs", "run", "--dry-run"])
+    assert dry.exit_code == 0 and "would change" in dry.output and "(dry run)" in dry.output
+    real = runner.invoke(args=["jobs", "run"])
+    assert real.exit_code == 0 and "changed: " in real.output
+    again = runner.invoke(args=["jobs", "run"])
+    assert "0 change(s)" in again.output
