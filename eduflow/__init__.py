@@ -62,7 +62,10 @@ def _register_blueprints(app: Flask) -> None:
     from eduflow.dashboard import bp as dashboard_bp
     from eduflow.attendance import bp as attendance_bp
     from eduflow.enrollments import bp as enrollments_bp
+    from eduflow.exports import bp as exports_bp
+    from eduflow.imports import bp as imports_bp
     from eduflow.leads import bp as leads_bp
+    from eduflow.reports import bp as reports_bp
     from eduflow.schedule import bp as schedule_bp
     from eduflow.students import bp as students_bp
 
@@ -74,3 +77,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(schedule_bp)
     app.register_blueprint(enrollments_bp, url_prefix="/enrollments")
     app.register_blueprint(attendance_bp)
+    app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(exports_bp, url_prefix="/exports")
+    app.register_blueprint(imports_bp, url_prefix="/imports")

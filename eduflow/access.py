@@ -14,7 +14,7 @@ from sqlalchemy import Select, false, or_, select, true
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, Campus, ClassGroup, Enrollment, Lead, Lesson, LessonLedgerEntry, Role, Student, User,
+    Attendance, Campus, ClassGroup, Enrollment, ImportBatch, Lead, Lesson, LessonLedgerEntry, Role, Student, User,
 )
 
 
@@ -100,6 +100,13 @@ def _user_scope(user: User):
     return User.id == user.id
 
 
+def _import_scope(user: User):
+    """Imports belong to managers (their campus) and admins."""
+    if user.role not in (Role.ADMIN, Role.MANAGER):
+        return false()
+    return _campus_clause(user, ImportBatch.campus_id)
+
+
 def _campus_scope(user: User):
     return _campus_clause(user, Campus.id)
 
@@ -114,6 +121,7 @@ SCOPES = {
     LessonLedgerEntry: _ledger_scope,
     User: _user_scope,
     Campus: _campus_scope,
+    ImportBatch: _import_scope,
 }
 
 

@@ -15,10 +15,12 @@ from sqlalchemy import event, inspect, insert
 from sqlalchemy.orm import Session
 
 from eduflow.extensions import db
-from eduflow.models import AuditLog, LoginAttempt
+from eduflow.models import AuditLog, ImportBatch, ImportRow, LoginAttempt
 from eduflow.models.base import EncryptedText, utcnow
 
-NOT_AUDITED = {AuditLog.__tablename__, LoginAttempt.__tablename__}
+# Import staging data is audited by explicit entries (upload, commit, rollback); the records an import
+# creates or updates are audited like any other change.
+NOT_AUDITED = {AuditLog.__tablename__, LoginAttempt.__tablename__, ImportBatch.__tablename__, ImportRow.__tablename__}
 HIDDEN_COLUMNS = {"password_hash", "session_token", "phone_hash", "name_pinyin", "name_initials",
                   "created_at", "updated_at", "version"}
 

@@ -20,6 +20,11 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(benchmark_command)
 
+    from eduflow.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
 
 @click.command("create-admin")
 @click.option("--username", prompt=True)

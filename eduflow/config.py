@@ -28,6 +28,7 @@ class Config:
     LOGIN_MAX_FAILURES_PER_IP = 20
     LOGIN_THROTTLE_MINUTES = 15
     PAGE_SIZE = 25
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (imports); a larger request answers 413
     FAST_PASSWORD_HASHING = False
 
 

@@ -36,12 +36,15 @@ NAV = [
     NavItem("attendance.today", _l("今日课程"), "check", frozenset({Role.ADMIN, Role.MANAGER, Role.ACADEMIC, Role.TEACHER})),
     NavItem("students.approvals", _l("审批"), "inbox", frozenset({Role.ADMIN, Role.MANAGER})),
     NavItem("students.reviews", _l("评价"), "star", frozenset(Role)),
+    NavItem("reports.index", _l("报表"), "graph", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
+    NavItem("imports.index", _l("导入"), "upload", frozenset({Role.ADMIN, Role.MANAGER})),
     NavItem("admin.users", _l("用户"), "people", frozenset({Role.ADMIN})),
     NavItem("admin.campuses", _l("校区"), "building", frozenset({Role.ADMIN})),
     NavItem("admin.courses", _l("课程"), "book", frozenset({Role.ADMIN})),
     NavItem("admin.tags", _l("标签"), "tag", frozenset({Role.ADMIN})),
     NavItem("admin.sources", _l("来源渠道"), "signpost", frozenset({Role.ADMIN})),
     NavItem("admin.settings", _l("规则设置"), "sliders", frozenset({Role.ADMIN})),
+    NavItem("admin.audit", _l("审计日志"), "shield", frozenset({Role.ADMIN})),
 ]
 
 

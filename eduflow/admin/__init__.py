@@ -1,6 +1,6 @@
-"""Administration in the browser: users, campuses, courses, tags, source channels, settings."""
+"""Administration in the browser: users, campuses, courses, tags, source channels, settings, the audit log."""
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from eduflow.admin import views  # noqa: E402,F401
+from eduflow.admin import views, views_audit  # noqa: E402,F401

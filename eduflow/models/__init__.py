@@ -7,12 +7,14 @@ from eduflow.models.crm import (
     Tag, TrialLesson, lead_courses, lead_tags,
 )
 from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the model vocabulary
+from eduflow.models.imports import ImportBatch, ImportRow
 from eduflow.models.finance import Attendance, Enrollment, LessonLedgerEntry, Makeup, Payment
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.service import RenewalReminder, Review, StatusChange
 
 __all__ = [
     "AuditLog", "Attendance", "Base", "Campus", "ClassGroup", "Classroom", "Course", "Enrollment", "FollowUp",
+    "ImportBatch", "ImportRow",
     "Lead", "LeadInheritance", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry", "LoginAttempt",
     "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
     "SourceChannel", "StatusChange", "Student", "Tag", "TrialLesson", "User", "lead_courses", "lead_tags",

@@ -184,3 +184,25 @@ class ReminderStatus(LabelledEnum):
     PENDING = "pending", _l("待处理")
     PROCESSED = "processed", _l("已处理")
     IGNORED = "ignored", _l("已忽略")
+
+
+class ImportKind(LabelledEnum):
+    LEADS = "leads", _l("线索")
+    STUDENTS = "students", _l("学员")
+
+
+class ImportStatus(LabelledEnum):
+    MAPPING = "mapping", _l("待对应列")
+    VALIDATING = "validating", _l("预览中")
+    PREVIEWED = "previewed", _l("待确认")
+    COMMITTING = "committing", _l("导入中")
+    DONE = "done", _l("已导入")
+    FAILED = "failed", _l("导入失败")
+    ROLLED_BACK = "rolled_back", _l("已撤销")
+
+
+class ImportAction(LabelledEnum):
+    CREATE = "create", _l("新建")
+    UPDATE = "update", _l("更新")
+    UNCHANGED = "unchanged", _l("无变化")
+    REJECT = "reject", _l("拒绝")

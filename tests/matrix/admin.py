@@ -59,6 +59,8 @@ ROWS = [
           name="unknown-user"),
     Route("admin.courses_edit", "GET", fixed("/admin/courses/999999/edit"), {**ADMIN_ONLY, "admin": 404},
           name="unknown-course"),
+    Route("admin.audit", "GET", fixed("/admin/audit"), ADMIN_ONLY),
+    Route("admin.audit", "GET", fixed("/admin/audit?action=login_ok"), ADMIN_ONLY, partial=True, name="results"),
 ]
 
 

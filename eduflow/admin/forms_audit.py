@@ -1,0 +1,139 @@
+"""The audit log's search form, and the readable labels of what the log records."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from flask_babel import to_utc
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional, ValidationError
+
+from eduflow.admin.forms import strip
+from eduflow.audit import NOT_AUDITED
+from eduflow.extensions import db
+from eduflow.models import Base, User
+
+# What the log's `action` column holds: the flush listener's three, then every explicit `audit.record()`.
+ACTION_LABELS = {
+    "create": _l("新建"),
+    "update": _l("修改"),
+    "delete": _l("删除"),
+    "login_ok": _l("登录成功"),
+    "login_failed": _l("登录失败"),
+    "login_throttled": _l("登录受限"),
+    "export": _l("导出"),
+    "import": _l("导入"),
+    "attendance_correction": _l("考勤补录"),
+}
+
+# Business tables by their domain name; a table missing here is listed under its own name.
+ENTITY_LABELS = {
+    "campuses": _l("校区"),
+    "classrooms": _l("教室"),
+    "users": _l("用户"),
+    "settings": _l("规则设置"),
+    "source_channels": _l("来源渠道"),
+    "tags": _l("标签"),
+    "courses": _l("课程"),
+    "leads": _l("线索"),
+    "lead_stage_changes": _l("线索阶段变更"),
+    "six_speeds": _l("六速跟进"),
+    "six_speed_changes": _l("六速修改记录"),
+    "follow_ups": _l("跟进记录"),
+    "lead_pool_events": _l("公海记录"),
+    "trial_lessons": _l("试听"),
+    "lead_inheritances": _l("客户继承"),
+    "students": _l("学员"),
+    "parents": _l("家长"),
+    "classes": _l("班级"),
+    "lessons": _l("课节"),
+    "enrollments": _l("报名"),
+    "payments": _l("收款"),
+    "lesson_ledger": _l("课时流水"),
+    "attendance": _l("考勤"),
+    "makeups": _l("补课"),
+    "status_changes": _l("学员状态变更"),
+    "reviews": _l("评价"),
+    "renewal_reminders": _l("续费提醒"),
+    "import_batches": _l("导入批次"),
+    "import_rows": _l("导入行"),
+}
+
+NO_ACTOR = "none"  # the actor choice for entries nobody signed in made: failed logins, scheduled jobs
+EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def entity_label(entity: str) -> str:
+    return str(ENTITY_LABELS.get(entity, entity))
+
+
+def audited_tables() -> list[str]:
+    """Every table the flush listener records: the labelled ones in domain order, then any newer ones."""
+    mapped = {mapper.local_table.name for mapper in Base.registry.mappers} - NOT_AUDITED
+    return [table for table in ENTITY_LABELS if table in mapped] + sorted(mapped - set(ENTITY_LABELS))
+
+
+def in_range(form, field) -> None:
+    if field.data and not EARLIEST <= field.data <= LATEST:
+        raise ValidationError(_l("日期须在 %(start)s 至 %(end)s 之间。", start=EARLIEST.isoformat(),
+                                 end=LATEST.isoformat()))
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    actor_id: int | None = None
+    no_actor: bool = False
+    entity: str | None = None
+    entity_id: str | None = None
+    action: str | None = None
+    since: dt.datetime | None = None  # naive UTC, inclusive
+    until: dt.datetime | None = None  # naive UTC, exclusive
+
+
+class AuditFilterForm(FlaskForm):
+    """The audit log's GET filters (no CSRF); a bad value is reported and does not filter."""
+
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("操作人"))
+    entity = SelectField(_l("对象"))
+    entity_id = StringField(_l("对象编号"), filters=[strip], validators=[Optional(), Length(max=64)])
+    action = SelectField(_l("操作"))
+    date_from = DateField(_l("开始日期"), validators=[Optional(), in_range])
+    date_to = DateField(_l("结束日期"), validators=[Optional(), in_range])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = db.session.execute(select(User.id, User.display_name, User.username).order_by(User.username))
+        self.actor.choices = [("", _l("全部操作人")), (NO_ACTOR, _l("系统 / 未登录"))] + [
+            (str(id_), f"{name} ({username})") for id_, name, username in people]
+        self.entity.choices = [("", _l("全部对象"))] + [(table, entity_label(table)) for table in audited_tables()]
+        self.action.choices = [("", _l("全部操作"))] + [(action, label) for action, label in ACTION_LABELS.items()]
+
+    def validate_date_to(self, field) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError(_l("结束日期不能早于开始日期。"))
+
+    def criteria(self) -> AuditFilters:
+        """The filters that validated; the school's calendar days become UTC bounds of `created_at`."""
+        self.validate()
+        ok = {name: field.data for name, field in self._fields.items() if not field.errors and field.data}
+        actor = ok.get("actor")
+        start, end = ok.get("date_from"), ok.get("date_to")
+        return AuditFilters(
+            actor_id=int(actor) if actor and actor != NO_ACTOR else None,
+            no_actor=actor == NO_ACTOR,
+            entity=ok.get("entity"),
+            entity_id=ok.get("entity_id"),
+            action=ok.get("action"),
+            since=to_utc(dt.datetime.combine(start, dt.time.min)) if start else None,
+            until=to_utc(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)) if end else None,
+        )

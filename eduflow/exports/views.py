@@ -1,0 +1,103 @@
+"""Exports in the browser: the exports page, and each filtered list as .xlsx or .csv (managers and admins)."""
+from __future__ import annotations
+
+from flask import Response, render_template, request, send_file, stream_with_context, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from eduflow import audit
+from eduflow.access import role_required
+from eduflow.admin.forms import school_today
+from eduflow.exports import bp
+from eduflow.exports.forms import AttendanceExportForm, LedgerExportForm
+from eduflow.exports.lessons import attendance_export, ledger_export
+from eduflow.exports.lists import enrollment_export, lead_export, student_export
+from eduflow.exports.sheets import BadFilter, Export
+from eduflow.exports.writers import attachment, csv_chunks, xlsx_file
+from eduflow.extensions import db
+from eduflow.models import Role
+
+EXPORTERS = (Role.ADMIN, Role.MANAGER)
+BUILDERS = {"leads": lead_export, "students": student_export, "enrollments": enrollment_export,
+            "attendance": attendance_export, "ledger": ledger_export}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+@bp.app_template_global()
+def export_urls(entity: str) -> dict[str, str] | None:
+    """The 导出 Excel / CSV links of a list page, carrying the filters it shows now (not its page number);
+    None for a role that may not export."""
+    if not current_user.is_authenticated or current_user.role not in EXPORTERS:
+        return None
+    filters = {key: value for key, value in request.args.items()
+               if value and key not in ("page", "entity", "fmt") and not key.startswith("_")}
+    return {fmt: url_for("exports.download", entity=entity, fmt=fmt, **filters) for fmt in ("xlsx", "csv")}
+
+
+def _page(error: str | None = None, status: int = 200, **forms):
+    today = school_today()
+    period = {"formdata": None, "date_from": today.replace(day=1), "date_to": today}
+    forms.setdefault("attendance_form", AttendanceExportForm(user=_me(), **period))
+    forms.setdefault("ledger_form", LedgerExportForm(**period))
+    return render_template("exports/index.html", error=error, **forms), status
+
+
+@bp.route("")
+@role_required(*EXPORTERS)
+def index():
+    """导出: attendance and the lesson ledger by date range, and the way to the three list exports."""
+    return _page()
+
+
+def _refused(entity: str, error: BadFilter):
+    """A filter that cannot be applied: the exports page says which, beside the field when it is one of its forms."""
+    forms = {}
+    if entity == "attendance":
+        forms["attendance_form"] = AttendanceExportForm(request.args, user=_me())
+    elif entity == "ledger":
+        forms["ledger_form"] = LedgerExportForm(request.args)
+    for form in forms.values():
+        form.validate()
+    return _page(str(error), 400, **forms)
+
+
+def _audit(export: Export, fmt: str, rows: int) -> None:
+    """The export's audit entry, committed on its own before any of the file is sent."""
+    audit.record("export", export.table, changes={"filters": export.filters, "rows": rows, "format": fmt})
+    db.session.commit()
+
+
+def _names(export: Export, fmt: str) -> tuple[str, str]:
+    day = school_today().strftime("%Y%m%d")
+    return f"{export.title}_{day}.{fmt}", f"{export.entity}_{day}.{fmt}"
+
+
+def _private(response: Response, export: Export, fmt: str) -> Response:
+    response.headers["Content-Disposition"] = attachment(*_names(export, fmt))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<any(leads, students, enrollments, attendance, ledger):entity>.<any(xlsx, csv):fmt>")
+@role_required(*EXPORTERS)
+def download(entity: str, fmt: str):
+    """The filtered list, every page of it, in the user's scope; audit-logged with its filters and row count."""
+    try:
+        export = BUILDERS[entity](_me(), request.args)
+    except BadFilter as error:
+        return _refused(entity, error)
+    if fmt == "csv":
+        _audit(export, fmt, len(export.ids))
+        body = stream_with_context(csv_chunks(export.headers(), export.rows()))
+        return _private(Response(body, mimetype="text/csv"), export, fmt)
+    workbook, rows = xlsx_file(str(export.title), export.headers(), [c.width for c in export.columns], export.rows())
+    _audit(export, fmt, rows)
+    size = workbook.seek(0, 2)
+    workbook.seek(0)
+    response = send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=_names(export, fmt)[1])
+    response.content_length = size
+    return _private(response, export, fmt)

@@ -1,0 +1,364 @@
+"""What one row of an import means: read its cells through the mapping, check every rule, and say
+whether it creates a record, updates the one with the same phone number, changes nothing, or is
+rejected (with every reason). Applying and undoing a row live here too, beside the rules."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from eduflow.extensions import db
+from eduflow.imports.fields import parse_choice, parse_date, parse_datetime, parse_gender, split_names
+from eduflow.leads.forms_detail import to_utc
+from eduflow.leads.queries import find_duplicate
+from eduflow.leads.records import is_accepted_phone
+from eduflow.models import (
+    Course, CustomerLevel, FollowUp, Gender, ImportAction, ImportKind, Lead, LeadPoolEvent, LeadStage, LeadStageChange,
+    Parent, Role, SixSpeed, SourceChannel, Student, StudentStatus, TrialLesson, User, utcnow,
+)
+from eduflow.models.academic import student_tags
+from eduflow.models.crm import lead_courses, lead_tags
+from eduflow.models.finance import Attendance, Enrollment
+from eduflow.models.service import Review, StatusChange
+from eduflow.security.idcard import is_valid_id_card, normalise_id_card
+from eduflow.security.phones import normalise_phone, parse_phone
+from eduflow.students.queries import find_duplicate_student
+
+LEAD_OWNER_ROLES = (Role.SALES, Role.MANAGER)
+# Fields an update may overwrite; stage, owner and campus change only through their own workflows.
+LEAD_UPDATABLE = ("name", "contact_name", "contact_relation", "gender", "birth_date", "wechat_id", "email",
+                  "source_id", "level", "consult_date", "notes")
+STUDENT_UPDATABLE = ("name", "gender", "birth_date", "email", "id_card", "address", "source_id", "notes")
+DATE_FIELDS = {"birth_date", "consult_date"}
+
+
+@dataclass
+class Outcome:
+    action: ImportAction
+    errors: list[str] = field(default_factory=list)
+    phone: str | None = None
+    values: dict = field(default_factory=dict)  # the row's values, ready for the model
+    existing: Lead | Student | None = None
+
+    @property
+    def message(self) -> str:
+        return "；".join(self.errors)
+
+
+class Context:
+    """What every row of one batch is checked against, loaded once per processing step."""
+
+    def __init__(self, kind: ImportKind, campus_id: int, mapping: dict[str, int]):
+        self.kind, self.campus_id, self.mapping = kind, campus_id, mapping
+        self.sources = {s.name.lower(): s for s in db.session.scalars(select(SourceChannel))}
+        self.courses = {c.name.lower(): c for c in db.session.scalars(select(Course))}
+        roles = LEAD_OWNER_ROLES if kind == ImportKind.LEADS else (Role.SALES,)
+        staff = db.session.scalars(select(User).where(User.campus_id == campus_id, User.is_active,
+                                                      User.role.in_(roles)))
+        self.owners: dict[str, User] = {}
+        for user in staff:
+            self.owners.setdefault(user.display_name.lower(), user)
+            self.owners[user.username.lower()] = user
+
+    def cell(self, cells: list[str], key: str) -> str:
+        index = self.mapping.get(key)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+# ---------- reading a row ----------
+
+def evaluate(context: Context, cells: list[str]) -> Outcome:
+    reader = _read_lead if context.kind == ImportKind.LEADS else _read_student
+    outcome = Outcome(ImportAction.CREATE)
+    reader(context, cells, outcome)
+    if outcome.errors:
+        outcome.action = ImportAction.REJECT
+        return outcome
+    if context.kind == ImportKind.LEADS:
+        outcome.existing = find_duplicate(context.campus_id, outcome.phone)
+        updatable = LEAD_UPDATABLE
+    else:
+        outcome.existing = find_duplicate_student(context.campus_id, outcome.phone)
+        updatable = STUDENT_UPDATABLE
+    if outcome.existing is not None:
+        changes = _changes(outcome.existing, outcome.values, updatable)
+        adds_courses = set(outcome.values.get("course_ids", ())) - {c.id for c in getattr(outcome.existing, "courses", [])}
+        outcome.action = ImportAction.UPDATE if changes or adds_courses else ImportAction.UNCHANGED
+    return outcome
+
+
+def _changes(record, values: dict, updatable) -> dict:
+    return {k: values[k] for k in updatable if k in values and getattr(record, k) != values[k]}
+
+
+def _common(context: Context, cells: list[str], outcome: Outcome) -> None:
+    """Name, phone, gender, birth date, e-mail, source, notes and the original entry time."""
+    text = lambda key: context.cell(cells, key)  # noqa: E731
+    errors, values = outcome.errors, outcome.values
+    if not text("name"):
+        errors.append(_("缺少姓名"))
+    elif len(text("name")) > 64:
+        errors.append(_("姓名太长"))
+    else:
+        values["name"] = text("name")
+    phone = text("phone")
+    if not phone:
+        errors.append(_("缺少电话"))
+    elif not is_accepted_phone(phone):
+        errors.append(_("电话号码无效：%(phone)s", phone=phone))
+    else:
+        outcome.phone = normalise_phone(phone)
+    _optional(text("gender"), parse_gender, "gender", values, errors, _("性别无法识别：%(value)s"))
+    _optional(text("birth_date"), parse_date, "birth_date", values, errors, _("出生日期无法识别：%(value)s"))
+    if text("email"):
+        if "@" not in text("email") or len(text("email")) > 120:
+            errors.append(_("邮箱格式不正确：%(value)s", value=text("email")))
+        else:
+            values["email"] = text("email")
+    if text("source"):
+        source = context.sources.get(text("source").lower())
+        if source is None:
+            errors.append(_("未知的来源渠道：%(value)s", value=text("source")))
+        else:
+            values["source_id"] = source.id
+    if text("notes"):
+        values["notes"] = text("notes")
+    _optional(text("created_at"), parse_datetime, "created_at", values, errors, _("录入时间无法识别：%(value)s"))
+    if "created_at" in values:
+        values["created_at"] = to_utc(values["created_at"])
+    if text("owner"):
+        owner = context.owners.get(text("owner").lower())
+        if owner is None:
+            errors.append(_("负责人「%(value)s」不是本校区在职的员工", value=text("owner")))
+        else:
+            values["owner_id"] = owner.id
+
+
+def _optional(raw: str, parse, key: str, values: dict, errors: list, message: str) -> None:
+    if not raw:
+        return
+    value = parse(raw)
+    if value is None:
+        errors.append(message % {"value": raw})
+    else:
+        values[key] = value
+
+
+def _read_lead(context: Context, cells: list[str], outcome: Outcome) -> None:
+    _common(context, cells, outcome)
+    text = lambda key: context.cell(cells, key)  # noqa: E731
+    errors, values = outcome.errors, outcome.values
+    for key, limit in (("contact_name", 64), ("contact_relation", 32), ("wechat_id", 64), ("lost_reason", 255)):
+        if len(text(key)) > limit:
+            errors.append(_("%(field)s 太长", field=text(key)[:10]))
+        elif text(key):
+            values[key] = text(key)
+    _optional(text("consult_date"), parse_date, "consult_date", values, errors, _("咨询日期无法识别：%(value)s"))
+    _optional(text("level"), lambda v: parse_choice(CustomerLevel, v), "level", values, errors,
+              _("客户等级无法识别：%(value)s"))
+    for key in ("last_followup_at", "next_followup_at"):
+        _optional(text(key), parse_datetime, key, values, errors, _("跟进时间无法识别：%(value)s"))
+        if key in values:
+            values[key] = to_utc(values[key])
+    if text("courses"):
+        names = split_names(text("courses"))
+        unknown = [n for n in names if n.lower() not in context.courses]
+        if unknown:
+            errors.append(_("未知的课程：%(value)s", value="、".join(unknown)))
+        else:
+            values["course_ids"] = sorted({context.courses[n.lower()].id for n in names})
+    _stage(text("stage"), values, errors)
+    _referrer(context, text("referrer"), values, errors)
+
+
+def _stage(raw: str, values: dict, errors: list) -> None:
+    stage = parse_choice(LeadStage, raw) if raw else LeadStage.NEW
+    if stage is None:
+        errors.append(_("跟进阶段无法识别：%(value)s", value=raw))
+    elif stage == LeadStage.CONVERTED:
+        errors.append(_("已转化的客户请以学员导入"))
+    elif stage == LeadStage.LOST and not values.get("lost_reason"):
+        errors.append(_("已流失的线索需要填写流失原因"))
+    else:
+        values["stage"] = stage
+
+
+def _referrer(context: Context, raw: str, values: dict, errors: list) -> None:
+    """转介绍 names the referring student: a live student of the campus, by phone or by a unique name."""
+    source_id = values.get("source_id")
+    is_referral = source_id is not None and any(s.id == source_id and s.is_referral for s in context.sources.values())
+    if not is_referral:
+        return
+    if not raw:
+        errors.append(_("来源为转介绍时必须填写推荐学员"))
+        return
+    query = select(Student.id).where(Student.campus_id == context.campus_id, Student.deleted_at.is_(None))
+    number = parse_phone(raw)
+    if number is not None:
+        from eduflow.security.crypto import blind_index
+        query = query.where(Student.phone_hash == blind_index(normalise_phone(raw)))
+    else:
+        query = query.where(Student.name == raw)
+    found = list(db.session.scalars(query.limit(2)))
+    if len(found) != 1:
+        errors.append(_("推荐学员「%(value)s」不存在或有重名，请填写其电话", value=raw))
+    else:
+        values["referrer_student_id"] = found[0]
+
+
+def _read_student(context: Context, cells: list[str], outcome: Outcome) -> None:
+    _common(context, cells, outcome)
+    text = lambda key: context.cell(cells, key)  # noqa: E731
+    errors, values = outcome.errors, outcome.values
+    if text("id_card"):
+        if not is_valid_id_card(text("id_card")):
+            errors.append(_("身份证号码无效：%(value)s", value=text("id_card")))
+        else:
+            values["id_card"] = normalise_id_card(text("id_card"))
+    if len(text("address")) > 255:
+        errors.append(_("地址太长"))
+    elif text("address"):
+        values["address"] = text("address")
+    _optional(text("status"), lambda v: parse_choice(StudentStatus, v), "status", values, errors,
+              _("学员状态无法识别：%(value)s"))
+    for key, limit in (("parent_name", 64), ("parent_relation", 32)):
+        if len(text(key)) > limit:
+            errors.append(_("家长信息太长"))
+        elif text(key):
+            values[key] = text(key)
+    if text("parent_phone"):
+        if parse_phone(text("parent_phone")) is None:
+            errors.append(_("家长电话无效：%(value)s", value=text("parent_phone")))
+        else:
+            values["parent_phone"] = normalise_phone(text("parent_phone"))
+
+
+# ---------- applying a row, and undoing it ----------
+
+def apply(context: Context, outcome: Outcome, by: User) -> tuple[int, dict | None]:
+    """Create or update the record; returns its id and, for an update, the values it replaced."""
+    if outcome.action == ImportAction.CREATE:
+        create = _create_lead if context.kind == ImportKind.LEADS else _create_student
+        return create(context, outcome, by), None
+    record = outcome.existing
+    updatable = LEAD_UPDATABLE if context.kind == ImportKind.LEADS else STUDENT_UPDATABLE
+    changes = _changes(record, outcome.values, updatable)
+    before = {k: _plain(getattr(record, k)) for k in changes}
+    for key, value in changes.items():
+        setattr(record, key, value)
+    if context.kind == ImportKind.LEADS and "course_ids" in outcome.values:
+        before["course_ids"] = sorted(c.id for c in record.courses)
+        wanted = set(outcome.values["course_ids"]) | set(before["course_ids"])
+        record.courses = list(db.session.scalars(select(Course).where(Course.id.in_(wanted))))
+    record.updated_at = utcnow()
+    db.session.flush()
+    return record.id, before
+
+
+def _plain(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value.value if hasattr(value, "value") else value
+
+
+def _create_lead(context: Context, outcome: Outcome, by: User) -> int:
+    values, now = outcome.values, utcnow()
+    owner_id = values.get("owner_id")
+    lead = Lead(campus_id=context.campus_id, owner_id=owner_id, owner_assigned_at=now if owner_id else None,
+                stage=values["stage"], courses=[], tags=[], created_at=values.get("created_at", now))
+    for key in (*LEAD_UPDATABLE, "lost_reason", "last_followup_at", "next_followup_at", "referrer_student_id"):
+        if key in values:
+            setattr(lead, key, values[key])
+    lead.phone = outcome.phone
+    if values.get("course_ids"):
+        lead.courses = list(db.session.scalars(select(Course).where(Course.id.in_(values["course_ids"]))))
+    db.session.add(lead)
+    db.session.flush()
+    db.session.add(LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=lead.stage, reason=_("导入"),
+                                   changed_by_id=by.id, changed_at=lead.created_at))
+    return lead.id
+
+
+def _create_student(context: Context, outcome: Outcome, by: User) -> int:
+    values, now = outcome.values, utcnow()
+    student = Student(campus_id=context.campus_id, owner_id=values.get("owner_id"),
+                      status=values.get("status", StudentStatus.ACTIVE), created_at=values.get("created_at", now))
+    for key in STUDENT_UPDATABLE:
+        if key in values:
+            setattr(student, key, values[key])
+    student.phone = outcome.phone
+    db.session.add(student)
+    db.session.flush()
+    parent = Parent(student_id=student.id, name=values.get("parent_name") or _("%(name)s的家长", name=student.name),
+                    relationship_=values.get("parent_relation", ""), is_primary=True)
+    parent.phone = values.get("parent_phone") or outcome.phone
+    db.session.add(parent)
+    db.session.flush()
+    return student.id
+
+
+def undo(kind: ImportKind, target_id: int, before: str | None, since: dt.datetime) -> str | None:
+    """Put one record back as it was before the import; None when done, else why it cannot be."""
+    model = Lead if kind == ImportKind.LEADS else Student
+    record = db.session.get(model, target_id)
+    if record is None:
+        return None
+    if record.updated_at > since:
+        return _("%(name)s 在导入后又被修改过", name=record.name)
+    if before is None:
+        return _delete_lead(record) if kind == ImportKind.LEADS else _delete_student(record)
+    values = json.loads(before)
+    course_ids = values.pop("course_ids", None)
+    for key, value in values.items():
+        setattr(record, key, _typed(key, value))
+    if course_ids is not None:
+        record.courses = list(db.session.scalars(select(Course).where(Course.id.in_(course_ids))))
+    db.session.flush()
+    return None
+
+
+def _typed(key: str, value):
+    """A value from the JSON snapshot, back in the type its column holds."""
+    if value is None:
+        return None
+    if key in DATE_FIELDS:
+        return dt.date.fromisoformat(value)
+    return {"gender": Gender, "level": CustomerLevel}.get(key, lambda v: v)(value)
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def _delete_lead(lead: Lead) -> str | None:
+    worked = (_count(FollowUp, FollowUp.lead_id == lead.id) + _count(TrialLesson, TrialLesson.lead_id == lead.id)
+              + _count(SixSpeed, SixSpeed.lead_id == lead.id) + _count(LeadPoolEvent, LeadPoolEvent.lead_id == lead.id)
+              + _count(LeadStageChange, LeadStageChange.lead_id == lead.id) - 1)
+    if worked > 0 or lead.converted_student_id is not None:
+        return _("%(name)s 在导入后已有跟进记录", name=lead.name)
+    db.session.execute(LeadStageChange.__table__.delete().where(LeadStageChange.lead_id == lead.id))
+    db.session.execute(lead_courses.delete().where(lead_courses.c.lead_id == lead.id))
+    db.session.execute(lead_tags.delete().where(lead_tags.c.lead_id == lead.id))
+    db.session.delete(lead)
+    db.session.flush()
+    return None
+
+
+def _delete_student(student: Student) -> str | None:
+    used = (_count(Enrollment, Enrollment.student_id == student.id) + _count(FollowUp, FollowUp.student_id == student.id)
+            + _count(Attendance, Attendance.student_id == student.id)
+            + _count(StatusChange, StatusChange.student_id == student.id)
+            + _count(Review, Review.student_id == student.id)
+            + _count(Lead, (Lead.converted_student_id == student.id) | (Lead.referrer_student_id == student.id))
+            + _count(Parent, Parent.student_id == student.id) - 1)
+    if used > 0:
+        return _("%(name)s 在导入后已有报名、跟进或其他记录", name=student.name)
+    for parent in db.session.scalars(select(Parent).where(Parent.student_id == student.id)):
+        db.session.delete(parent)
+    db.session.execute(student_tags.delete().where(student_tags.c.student_id == student.id))
+    db.session.delete(student)
+    db.session.flush()
+    return None

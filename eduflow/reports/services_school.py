@@ -1,0 +1,205 @@
+"""The school reports: lesson consumption and revenue per month, attendance rates, renewal rate, low balances."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, exists, false, func, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from eduflow.extensions import db
+from eduflow.models import (
+    Attendance, AttendanceStatus, Campus, ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus,
+    LedgerKind, Lesson, LessonLedgerEntry, Payment, RenewalReminder, Student,
+)
+from eduflow.models.base import Money
+from eduflow.reports.scope import Month, ReportScope, count_if, month_index, rate, user_names
+from eduflow.settings import settings_for
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    month: Month
+    consumed: int  # 课消: lesson units deducted by attendance (corrections included)
+    received: Decimal
+    refunded: Decimal
+
+    @property
+    def revenue(self) -> Decimal:
+        return self.received - self.refunded
+
+
+def _consumed(scope: ReportScope, months: list[Month]) -> dict[int, int]:
+    rows = (select(month_index(Lesson.lesson_date, months).label("month"), LessonLedgerEntry.units)
+            .join(Lesson, Lesson.id == LessonLedgerEntry.lesson_id)
+            .join(Student, Student.id == LessonLedgerEntry.student_id)
+            .where(LessonLedgerEntry.attendance_id.is_not(None), scope.students(),
+                   Lesson.lesson_date.between(scope.start, scope.end))).subquery()
+    query = select(rows.c.month, func.sum(rows.c.units)).group_by(rows.c.month)
+    return {int(month): -int(units) for month, units in db.session.execute(query)}
+
+
+def _money(scope: ReportScope, months: list[Month]) -> dict[int, tuple[Decimal, Decimal]]:
+    rows = (select(month_index(Payment.paid_at, months, utc=True).label("month"), Payment.amount, Payment.is_refund)
+            .join(Enrollment, Enrollment.id == Payment.enrollment_id)
+            .join(Student, Student.id == Enrollment.student_id)
+            .where(scope.students(), scope.during(Payment.paid_at))).subquery()
+
+    def total(refund: bool):
+        paid_in = rows.c.is_refund if refund else ~rows.c.is_refund
+        return type_coerce(func.coalesce(func.sum(case((paid_in, rows.c.amount), else_=0)), 0), Money)
+
+    query = select(rows.c.month, total(False), total(True)).group_by(rows.c.month)
+    return {int(month): (received, refunded) for month, received, refunded in db.session.execute(query)}
+
+
+def money_by_month(scope: ReportScope) -> list[MonthRow]:
+    """Per month of the period: lesson units consumed (by lesson date) and payments in, refunds out (by time paid)."""
+    months = scope.months()
+    consumed, money = _consumed(scope, months), _money(scope, months)
+    return [MonthRow(month, consumed.get(i, 0), *money.get(i, (ZERO, ZERO))) for i, month in enumerate(months)]
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    label: str
+    detail: str
+    marks: int
+    present: int
+    late: int
+    leave: int
+    absent: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        """出勤率: present or late, of every mark."""
+        return rate(self.present + self.late, self.marks)
+
+
+def _attendance_counts(scope: ReportScope, *keys):
+    figures = [func.count(Attendance.id)] + [count_if(Attendance.status == s) for s in AttendanceStatus]
+    return db.session.execute(
+        select(*keys, *figures).select_from(Attendance)
+        .join(Lesson, Lesson.id == Attendance.lesson_id).join(ClassGroup, ClassGroup.id == Lesson.class_id)
+        .join(Course, Course.id == ClassGroup.course_id)
+        .where(scope.classes(), Lesson.lesson_date.between(scope.start, scope.end))
+        .group_by(*keys)).all()
+
+
+def _status_counts(row) -> list[int]:
+    """marks, present, late, leave, absent, in AttendanceRow's order, from the tail of a result row."""
+    figures = dict(zip(("marks", *AttendanceStatus), (int(n) for n in row[-5:])))
+    return [figures["marks"], figures[AttendanceStatus.PRESENT], figures[AttendanceStatus.LATE],
+            figures[AttendanceStatus.LEAVE], figures[AttendanceStatus.ABSENT]]
+
+
+def attendance_by_class(scope: ReportScope) -> list[AttendanceRow]:
+    """Per class: marks on its lessons held in the period and the share present or late."""
+    rows = _attendance_counts(scope, ClassGroup.id, ClassGroup.name, Course.name)
+    return sorted((AttendanceRow(row[1], row[2], *_status_counts(row)) for row in rows),
+                  key=lambda r: (r.label, r.detail))
+
+
+def attendance_by_teacher(scope: ReportScope) -> list[AttendanceRow]:
+    """Per teacher of the lesson: the same figures."""
+    rows = _attendance_counts(scope, Lesson.teacher_id)
+    names = user_names(row[0] for row in rows)
+    return sorted((AttendanceRow(names.get(row[0]) or str(_l("未指定教师")), "", *_status_counts(row))
+                   for row in rows), key=lambda r: r.label)
+
+
+@dataclass(frozen=True)
+class RenewalRow:
+    label: str
+    due: int
+    renewed: int
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.renewed, self.due)
+
+
+@dataclass(frozen=True)
+class RenewalReport:
+    overall: RenewalRow
+    by_owner: list[RenewalRow]
+
+
+def renewals(scope: ReportScope) -> RenewalReport:
+    """续费率: of the enrolments that came due in the period (a renewal reminder — low hours or contract
+    expiry — was raised for them), the share whose student bought lessons of the same course after it."""
+    due = (select(RenewalReminder.enrollment_id.label("enrollment_id"),
+                  func.min(RenewalReminder.reminded_at).label("due_at"))
+           .where(scope.during(RenewalReminder.reminded_at)).group_by(RenewalReminder.enrollment_id).subquery())
+    later = aliased(Enrollment)
+    bought_after = exists().where(
+        LessonLedgerEntry.enrollment_id == later.id, later.student_id == Enrollment.student_id,
+        later.course_id == Enrollment.course_id, LessonLedgerEntry.kind == LedgerKind.PURCHASE,
+        LessonLedgerEntry.created_at > due.c.due_at)
+    rows = db.session.execute(
+        select(Student.owner_id, func.count(Enrollment.id), count_if(bought_after))
+        .select_from(due).join(Enrollment, Enrollment.id == due.c.enrollment_id)
+        .join(Student, Student.id == Enrollment.student_id)
+        .where(scope.students()).group_by(Student.owner_id)).all()
+    names = user_names(row[0] for row in rows)
+    by_owner = sorted((RenewalRow(names.get(owner) or str(_l("未分配")), int(n), int(won)) for owner, n, won in rows),
+                      key=lambda r: (-r.due, r.label))
+    overall = RenewalRow(str(_l("全部")), sum(r.due for r in by_owner), sum(r.renewed for r in by_owner))
+    return RenewalReport(overall=overall, by_owner=by_owner)
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    enrollment_id: int
+    student_id: int
+    student: str
+    course: str
+    class_name: str
+    owner: str
+    remaining: int
+    threshold: int
+
+
+def _thresholds(scope: ReportScope) -> dict[int, int]:
+    """The low-hours threshold in force on each campus the report covers."""
+    campuses = db.session.scalars(select(Campus.id).where(scope.campuses()))
+    return {cid: settings_for(cid).low_hours_threshold for cid in campuses}
+
+
+def low_balances(scope: ReportScope) -> list[BalanceRow]:
+    """Active contracts of students in scope whose lessons remaining are at or below their campus's threshold
+    (negative: lessons owed). Today's balances: the report's dates do not apply."""
+    thresholds = _thresholds(scope)
+    ledger = (select(LessonLedgerEntry.enrollment_id.label("enrollment_id"),
+                     func.sum(LessonLedgerEntry.units).label("remaining"))
+              .group_by(LessonLedgerEntry.enrollment_id).subquery())
+    remaining = func.coalesce(ledger.c.remaining, 0)
+    low = or_(false(), *[and_(Student.campus_id == cid, remaining <= limit) for cid, limit in thresholds.items()])
+    rows = db.session.execute(
+        select(Enrollment.id, Student.id, Student.name, Course.name, ClassGroup.name, Student.owner_id,
+               Student.campus_id, remaining)
+        .join(Student, Student.id == Enrollment.student_id).join(Course, Course.id == Enrollment.course_id)
+        .outerjoin(ClassGroup, ClassGroup.id == Enrollment.class_id)
+        .outerjoin(ledger, ledger.c.enrollment_id == Enrollment.id)
+        .where(scope.students(), Enrollment.status == EnrollmentStatus.ACTIVE,
+               Enrollment.contract_status != ContractStatus.VOID, low)
+        .order_by(remaining, Student.name, Enrollment.id)).all()
+    names = user_names(row[5] for row in rows)
+    return [BalanceRow(eid, sid, student, course, class_name or "", names.get(owner, ""), int(left),
+                       thresholds[campus_id])
+            for eid, sid, student, course, class_name, owner, campus_id, left in rows]
+
+
+
+@dataclass(frozen=True)
+class AttendanceReport:
+    classes: list[AttendanceRow]
+    teachers: list[AttendanceRow]
+
+
+def attendance(scope: ReportScope) -> AttendanceReport:
+    """出勤率 per class and per teacher, over the lessons held in the period."""
+    return AttendanceReport(classes=attendance_by_class(scope), teachers=attendance_by_teacher(scope))
