@@ -20,7 +20,8 @@ from sqlalchemy.engine import URL
 from eduflow.extensions import db
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_SECONDS = 30  # how long to wait for a writer that holds the lock at the moment of the copy
+BUSY_SECONDS = 30  # how long a connection waits for another one's lock
+RETRY_SECONDS = 0.05  # the pause before the backup tries again when a writer is committing
 
 
 # ---------- the SQLite work, free of click ----------
@@ -36,7 +37,7 @@ def copy_sqlite(source: Path, target: Path) -> None:
     try:
         dst = sqlite3.connect(target, timeout=BUSY_SECONDS)
         try:
-            src.backup(dst)
+            src.backup(dst, sleep=RETRY_SECONDS)
             dst.execute("PRAGMA journal_mode=DELETE")
         finally:
             dst.close()
@@ -50,7 +51,7 @@ def restore_sqlite(backup: Path, target: Path) -> None:
     try:
         dst = sqlite3.connect(target, timeout=BUSY_SECONDS)
         try:
-            src.backup(dst)
+            src.backup(dst, sleep=RETRY_SECONDS)
         finally:
             dst.close()
     finally:
@@ -66,14 +67,14 @@ def describe(path: Path) -> dict:
     try:
         tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone() \
-            if "alembic_version" in tables else None
+        versions = conn.execute("SELECT version_num FROM alembic_version").fetchall() \
+            if "alembic_version" in tables else []
     except sqlite3.DatabaseError as error:
         raise click.ClickException(f"{path} cannot be read as an SQLite database: {error}") from error
     finally:
         conn.close()
     return {"size": path.stat().st_size, "tables": len(tables), "ok": check == "ok",
-            "revision": revision[0] if revision else None}
+            "revision": versions[0][0] if len(versions) == 1 else None}
 
 
 def _read_only(path: Path) -> sqlite3.Connection:
@@ -99,12 +100,13 @@ def sqlite_path(url: URL) -> Path:
     return Path(url.database).resolve()
 
 
-def _connection_options(url: URL, user_flag: str) -> list[str]:
-    options = [f"--host={url.host or 'localhost'}"]
+def _connection_options(url: URL, mariadb: bool) -> list[str]:
+    socket = url.query.get("unix_socket" if mariadb else "host")  # a Unix socket named in the URL's query
+    options = [f"--socket={socket}"] if mariadb and socket else [f"--host={url.host or socket or 'localhost'}"]
     if url.port:
         options.append(f"--port={url.port}")
     if url.username:
-        options.append(f"{user_flag}={url.username}")
+        options.append(f"{'--user' if mariadb else '--username'}={url.username}")
     return options
 
 
@@ -112,32 +114,41 @@ def server_recipe(url: URL, path: str, restoring: bool) -> str:
     """The dump or restore command for a PostgreSQL or MariaDB/MySQL URL, without its password."""
     name = url.database or ""
     if url.get_backend_name() == "postgresql":
-        connection = _connection_options(url, "--username")
+        connection = _connection_options(url, mariadb=False)
         if restoring:
-            command = ["pg_restore", "--clean", "--if-exists", "--no-owner", *connection, f"--dbname={name}", path]
+            command = shlex.join(["pg_restore", "--clean", "--if-exists", "--no-owner", *connection,
+                                  f"--dbname={name}", path])
         else:
-            command = ["pg_dump", "--format=custom", "--no-owner", *connection, f"--file={path}", name]
-        password = "The password is read from ~/.pgpass or the PGPASSWORD variable (it is not printed here)."
+            command = shlex.join(["pg_dump", "--format=custom", "--no-owner", *connection, f"--file={path}", name])
+        return f"{command}\nThe password comes from ~/.pgpass or PGPASSWORD; it is not printed here."
+    connection = _connection_options(url, mariadb=True)
+    if restoring:
+        command = f"{shlex.join(['mariadb', *connection, '--password', name])} < {shlex.quote(path)}"
     else:
-        connection = _connection_options(url, "--user")
-        if restoring:
-            return (f"{shlex.join(['mariadb', *connection, '--password', name])} < {shlex.quote(path)}\n"
-                    "Stop the app first; --password asks for the password (or put it in ~/.my.cnf).")
-        command = ["mariadb-dump", "--single-transaction", "--routines", "--triggers", "--hex-blob",
-                   "--default-character-set=utf8mb4", *connection, "--password", f"--result-file={path}", name]
-        password = "--password asks for the password (or put it in ~/.my.cnf); mysqldump takes the same options."
-    return f"{shlex.join(command)}\n{password}"
+        command = shlex.join(["mariadb-dump", "--single-transaction", "--routines", "--triggers", "--hex-blob",
+                              "--default-character-set=utf8mb4", *connection, "--password",
+                              f"--result-file={path}", name])
+    return (f"{command}\n--password asks for the password (or keep it in ~/.my.cnf); it is not printed here. "
+            "mysqldump / mysql take the same options.")
+
+
+SERVER_ADVICE = {  # (backend, restoring) → what to do
+    ("postgresql", False): "Back it up with pg_dump, which takes a consistent snapshot while the app keeps running:",
+    ("postgresql", True): "Restore a pg_dump archive with pg_restore, with the app stopped:",
+    ("mysql", False): "Back it up with mariadb-dump; --single-transaction takes a consistent snapshot while the app "
+                      "keeps running:",
+    ("mysql", True): "Restore a dump with the mariadb client, with the app stopped:",
+}
 
 
 def _refuse_server(url: URL, path: str, restoring: bool) -> None:
     """Not SQLite: show the right tool's command and exit 1."""
-    backend = url.get_backend_name()
-    if backend not in ("postgresql", "mysql", "mariadb"):
+    backend = "mysql" if url.get_backend_name() == "mariadb" else url.get_backend_name()
+    if (backend, restoring) not in SERVER_ADVICE:
         raise click.ClickException(f"Backups of {backend} databases are not supported.")
-    tool = "pg_dump" if backend == "postgresql" else "mariadb-dump"
-    what = "Restore" if restoring else "Back up"
-    click.echo(f"The configured database is {backend} at {url.host or 'localhost'}: use {tool}'s tools, "
-               f"which take a consistent snapshot of a running server. {what} it with:\n")
+    server = "PostgreSQL" if backend == "postgresql" else "MariaDB/MySQL"
+    click.echo(f"The configured database is {server} (database {url.database} on {url.host or 'localhost'}). "
+               f"{SERVER_ADVICE[backend, restoring]}\n")
     click.echo("  " + server_recipe(url, path, restoring).replace("\n", "\n  "))
     click.get_current_context().exit(1)
 
@@ -172,6 +183,8 @@ def backup_command(path: Path, force: bool) -> None:
     try:
         copy_sqlite(source, partial)
         os.replace(partial, path)  # PATH never holds a half-written copy
+    except sqlite3.Error as error:
+        raise click.ClickException(f"The backup failed: {error}") from error
     finally:
         partial.unlink(missing_ok=True)
     facts = describe(path)
@@ -200,8 +213,11 @@ def restore_command(path: Path, yes: bool) -> None:
                       abort=True)
     db.session.remove()
     db.engine.dispose()  # this process keeps no connection open on the database being replaced
-    safety = _keep_current(target)
-    restore_sqlite(path, target)
+    try:
+        safety = _keep_current(target)
+        restore_sqlite(path, target)
+    except sqlite3.Error as error:
+        raise click.ClickException(f"The restore failed: {error}") from error
     click.echo(f"Restored {path} into {target} ({_human(facts['size'])}, {facts['tables']} tables).")
     if safety:
         click.echo(f"The database as it was before is kept in {safety}.")

@@ -106,7 +106,7 @@ class AuditFilterForm(FlaskForm):
     actor = SelectField(_l("操作人"))
     entity = SelectField(_l("对象"))
     entity_id = StringField(_l("对象编号"), filters=[strip], validators=[Optional(), Length(max=64)])
-    action = SelectField(_l("操作"))
+    action = SelectField(_l("操作类型"))
     date_from = DateField(_l("开始日期"), validators=[Optional(), in_range])
     date_to = DateField(_l("结束日期"), validators=[Optional(), in_range])
 

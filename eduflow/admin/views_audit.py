@@ -1,6 +1,8 @@
 """审计日志: search the audit trail by actor, entity, action and date, newest first."""
 from __future__ import annotations
 
+import json
+
 from flask import current_app, request, url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
@@ -58,6 +60,11 @@ def record_url(entry: AuditLog) -> str | None:
     return url_for(endpoint, **{key: int(entry.entity_id)})
 
 
+def as_text(value) -> str:
+    """A logged value as plain text (autoescaped in the page): strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
 @bp.route("/audit")
 @role_required(Role.ADMIN)
 def audit():
@@ -65,4 +72,4 @@ def audit():
     filters = AuditFilterForm(request.args)
     page = paginate(filtered_entries(filters.criteria()))
     return render("admin/audit.html", "admin/_audit_results.html", page=page, filters=filters,
-                  record_url=record_url, action_label=action_label, entity_label=entity_label)
+                  record_url=record_url, action_label=action_label, entity_label=entity_label, as_text=as_text)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Response, render_template, request, send_file, stream_with_context, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from eduflow import audit
@@ -94,10 +93,9 @@ def download(entity: str, fmt: str):
         _audit(export, fmt, len(export.ids))
         body = stream_with_context(csv_chunks(export.headers(), export.rows()))
         return _private(Response(body, mimetype="text/csv"), export, fmt)
-    workbook, rows = xlsx_file(str(export.title), export.headers(), [c.width for c in export.columns], export.rows())
+    (workbook, size), rows = xlsx_file(str(export.title), export.headers(), [c.width for c in export.columns],
+                                       export.rows())
     _audit(export, fmt, rows)
-    size = workbook.seek(0, 2)
-    workbook.seek(0)
     response = send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=_names(export, fmt)[1])
     response.content_length = size
     return _private(response, export, fmt)

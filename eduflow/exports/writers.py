@@ -11,7 +11,7 @@ import datetime as dt
 import io
 import tempfile
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import BinaryIO, Iterable, Iterator
 from urllib.parse import quote
 
 from openpyxl import Workbook
@@ -76,7 +76,7 @@ def _xlsx_cell(sheet, value) -> WriteOnlyCell:
 
 
 def xlsx_file(title: str, headers: list[str], widths: list[int], rows: Iterable[list]):
-    """A one-sheet workbook in a spooled temporary file (rewound), and the number of data rows written."""
+    """A one-sheet workbook: (file, size) to send, and the number of data rows written."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
@@ -93,10 +93,20 @@ def xlsx_file(title: str, headers: list[str], widths: list[int], rows: Iterable[
     for row in rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
         count += 1
-    target = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    workbook.save(target)
-    target.seek(0)
-    return target, count
+    return _saved(workbook), count
+
+
+def _saved(workbook) -> tuple[BinaryIO, int]:
+    """The saved workbook, rewound, and its size. Up to SPOOL_BYTES it is handed over as bytes in memory;
+    a bigger one stays in its temporary file on disk, which the response closes (and so deletes) once sent."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    workbook.save(spool)
+    size = spool.tell()
+    spool.seek(0)
+    if size > SPOOL_BYTES:
+        return spool, size
+    with spool:
+        return io.BytesIO(spool.read()), size
 
 
 def attachment(filename: str, fallback: str) -> str:

@@ -15,7 +15,7 @@ from eduflow.models import ImportAction, ImportKind, Role
 
 class UploadForm(FlaskForm):
     kind = SelectField(_l("导入内容"), choices=ImportKind.choices(), validators=[InputRequired()])
-    campus_id = SelectField(_l("校区"), coerce=optional(int), validators=[Optional()])
+    campus_id = SelectField(_l("校区"), coerce=optional(int))
     file = FileField(_l("文件（.xlsx 或 .csv）"), validators=[FileRequired(_l("请选择要上传的文件。"))])
 
     def __init__(self, *args, user, **kwargs):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import tempfile
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -288,7 +287,7 @@ def rejected_workbook(batch: ImportBatch):
              .order_by(ImportRow.row_number).execution_options(yield_per=500))
     for row in db.session.scalars(query):
         sheet.append([row.row_number, *json.loads(row.cells), row.message])
-    output = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    output = io.BytesIO()
     workbook.save(output)
     output.seek(0)
     return output

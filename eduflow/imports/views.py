@@ -55,10 +55,10 @@ def template(kind: str):
 def _page(batch: ImportBatch, *, mapping_form=None, commit_form=None, status: int = 200):
     filters = RowFilterForm(request.args)
     query = scoped_rows(batch, filters.action.data if filters.validate() else None)
-    page = paginate(query, per_page=50) if batch.status != ImportStatus.MAPPING else None
+    page = paginate(query, per_page=50)
     done, of = services.progress(batch)
     context = dict(batch=batch, page=page, filters=filters, done=done, of=of,
-                   preview=services.preview_rows(batch, page.items) if page else [],
+                   preview=services.preview_rows(batch, page.items),
                    mapping_form=mapping_form or MappingForm.for_batch(batch),
                    commit_form=commit_form or CommitForm(), confirm=ConfirmForm())
     response = render("imports/detail.html", "imports/_rows.html", **context)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eduflow.models import FollowUpMethod
-from eduflow.reports.services import FUNNEL_STEPS, Funnel, SixSpeedReport
+from eduflow.reports.services import FUNNEL_STEPS, Activity, Funnel, SixSpeedReport
 from eduflow.reports.services_school import AttendanceReport, RenewalReport
 
 TOP = 15  # bars beyond this many make an unreadable chart; the table below has every row
@@ -34,8 +34,8 @@ def six_speed_chart(report: SixSpeedReport) -> dict | None:
         _series(_l("关单"), [r.closed for r in rows]), _series(_l("报名"), [r.enrolled for r in rows])]}
 
 
-def activity_chart(rows) -> dict | None:
-    rows = rows[:TOP]
+def activity_chart(report: Activity) -> dict | None:
+    rows = report.rows[:TOP]
     if not rows:
         return None
     return {"labels": [r.label for r in rows], "stacked": True,

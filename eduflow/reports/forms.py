@@ -6,7 +6,7 @@ import datetime as dt
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from eduflow.access import scoped
 from eduflow.admin.forms import optional
@@ -17,6 +17,19 @@ from eduflow.reports.scope import ReportScope
 
 MAX_DAYS = 3 * 366  # long enough for year-on-year, short enough for a month-by-month table
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+
+
+class Required:
+    """A date must be given; a mistyped one keeps its own message (DataRequired would replace it)."""
+
+    field_flags = {"required": True}
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field) -> None:
+        if field.data is None and not field.errors:
+            raise StopValidation(self.message)
 
 
 def within_years(form, field) -> None:
@@ -33,7 +46,7 @@ def month_end(day: dt.date) -> dt.date:
 
 
 class DayField(DateField):
-    """A yyyy-mm-dd date; left blank it is missing (DataRequired says so), mistyped it says so in our words."""
+    """A yyyy-mm-dd date; left blank it is missing (Required says so), mistyped it says so in our words."""
 
     def process_formdata(self, valuelist) -> None:
         if valuelist and not "".join(valuelist).strip():
@@ -51,9 +64,9 @@ class ReportFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = DayField(_l("开始日期"), validators=[DataRequired(_l("请选择开始日期。")), within_years],
+    start = DayField(_l("开始日期"), validators=[Required(_l("请选择开始日期。")), within_years],
                      default=lambda: month_start(school_today()))
-    end = DayField(_l("结束日期"), validators=[DataRequired(_l("请选择结束日期。")), within_years],
+    end = DayField(_l("结束日期"), validators=[Required(_l("请选择结束日期。")), within_years],
                    default=lambda: month_end(school_today()))
     campus = SelectField(_l("校区"), coerce=optional(int))
 

@@ -42,6 +42,12 @@ class FunnelRow:
         return [getattr(self, key) for key, _label in FUNNEL_STEPS]
 
     @property
+    def steps(self) -> list[tuple[str, str, int, Decimal | None]]:
+        """(key, label, leads, share of those consulted) for each step."""
+        return [(key, str(label), getattr(self, key), rate(getattr(self, key), self.consulted))
+                for key, label in FUNNEL_STEPS]
+
+    @property
     def conversion(self) -> Decimal | None:
         return rate(self.enrolled, self.consulted)
 
@@ -51,6 +57,10 @@ class Funnel:
     overall: FunnelRow
     by_source: list[FunnelRow]
     by_owner: list[FunnelRow]
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(label) for _key, label in FUNNEL_STEPS]
 
 
 def consulted_in(scope: ReportScope):
@@ -160,6 +170,15 @@ class ActivityRow:
         return sum(self.by_method.values())
 
 
+@dataclass(frozen=True)
+class Activity:
+    rows: list[ActivityRow]
+
+    @property
+    def methods(self) -> list[FollowUpMethod]:
+        return list(FollowUpMethod)
+
+
 def _followups_in(scope: ReportScope):
     """Follow-ups made in the period on a lead or a student in scope (a salesperson's own only)."""
     on_lead = FollowUp.lead_id.in_(select(Lead.id).where(scope.leads()))
@@ -167,7 +186,7 @@ def _followups_in(scope: ReportScope):
     return and_(or_(on_lead, on_student), scope.during(FollowUp.followed_at), scope.owner(FollowUp.user_id))
 
 
-def follow_up_activity(scope: ReportScope) -> list[ActivityRow]:
+def follow_up_activity(scope: ReportScope) -> Activity:
     """Per person: follow-ups in the period by method, and how many leads and students they reached."""
     counts: dict[int | None, dict[FollowUpMethod, int]] = defaultdict(dict)
     for user_id, method, n in db.session.execute(
@@ -180,7 +199,7 @@ def follow_up_activity(scope: ReportScope) -> list[ActivityRow]:
     names = user_names(counts)
     rows = [ActivityRow(names.get(user_id) or str(_l("未知")), {m: methods.get(m, 0) for m in FollowUpMethod},
                         *reached.get(user_id, (0, 0))) for user_id, methods in counts.items()]
-    return sorted(rows, key=lambda row: (-row.total, row.label))
+    return Activity(sorted(rows, key=lambda row: (-row.total, row.label)))
 
 
 @dataclass(frozen=True)

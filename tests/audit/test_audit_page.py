@@ -150,3 +150,10 @@ def test_only_admins_may_read_the_audit_log(client, login_as, who):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/admin/audit")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_logged_values_are_escaped_text(client, as_admin):
+    entry("update", changes={"notes": ["<b>old</b>", {"x\" onmouseover=\"alert(1)": "<script>"}]})
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "<b>old</b>" not in page and "<script>" not in page and 'onmouseover="' not in page
+    assert "&lt;b&gt;old&lt;/b&gt;" in page
