@@ -90,3 +90,13 @@ def record(action: str, entity: str, entity_id=None, changes: dict | None = None
     actor, ip = _actor()
     db.session.add(AuditLog(actor_id=actor_id if actor_id is not None else actor, action=action, entity=entity,
                             entity_id=None if entity_id is None else str(entity_id), changes=changes, ip=ip))
+
+
+def record_deletes(entity: str, rows) -> None:
+    """Audit rows removed by a bulk DELETE (which the flush listener cannot see): (id, name) pairs."""
+    actor, ip = _actor()
+    now = utcnow()
+    entries = [{"action": "delete", "entity": entity, "entity_id": str(ident), "changes": {"name": [name, None]},
+                "actor_id": actor, "ip": ip, "created_at": now} for ident, name in rows]
+    if entries:
+        db.session.execute(insert(AuditLog), entries)

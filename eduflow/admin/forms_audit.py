@@ -25,7 +25,9 @@ ACTION_LABELS = {
     "login_failed": _l("登录失败"),
     "login_throttled": _l("登录受限"),
     "export": _l("导出"),
+    "import_upload": _l("上传导入文件"),
     "import": _l("导入"),
+    "import_rollback": _l("撤销导入"),
     "attendance_correction": _l("考勤补录"),
 }
 
@@ -103,10 +105,10 @@ class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("操作人"))
-    entity = SelectField(_l("对象"))
+    actor = SelectField(_l("操作人"), default="")  # a default, or an absent filter would be an invalid choice
+    entity = SelectField(_l("对象"), default="")
     entity_id = StringField(_l("对象编号"), filters=[strip], validators=[Optional(), Length(max=64)])
-    action = SelectField(_l("操作类型"))
+    action = SelectField(_l("操作类型"), default="")
     date_from = DateField(_l("开始日期"), validators=[Optional(), in_range])
     date_to = DateField(_l("结束日期"), validators=[Optional(), in_range])
 

@@ -8,8 +8,9 @@ import json
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
+from eduflow import audit
 from eduflow.extensions import db
 from eduflow.imports.fields import parse_choice, parse_date, parse_datetime, parse_gender, split_names
 from eduflow.leads.forms_detail import to_utc
@@ -54,7 +55,9 @@ class Context:
     def __init__(self, kind: ImportKind, campus_id: int, mapping: dict[str, int]):
         self.kind, self.campus_id, self.mapping = kind, campus_id, mapping
         self.sources = {s.name.lower(): s for s in db.session.scalars(select(SourceChannel))}
-        self.courses = {c.name.lower(): c for c in db.session.scalars(select(Course))}
+        courses = list(db.session.scalars(select(Course)))
+        self.courses = {c.name.lower(): c for c in courses}
+        self.course_by_id = {c.id: c for c in courses}
         roles = LEAD_OWNER_ROLES if kind == ImportKind.LEADS else (Role.SALES,)
         staff = db.session.scalars(select(User).where(User.campus_id == campus_id, User.is_active,
                                                       User.role.in_(roles)))
@@ -236,13 +239,14 @@ def _read_student(context: Context, cells: list[str], outcome: Outcome) -> None:
             values["parent_phone"] = normalise_phone(text("parent_phone"))
 
 
-# ---------- applying a row, and undoing it ----------
+# ---------- applying a row ----------
 
-def apply(context: Context, outcome: Outcome, by: User) -> tuple[int, dict | None]:
-    """Create or update the record; returns its id and, for an update, the values it replaced."""
+def apply(context: Context, outcome: Outcome, by: User) -> tuple[Lead | Student, dict | None]:
+    """Create or update the record (the caller flushes once per step); returns it and, for an update,
+    the values it replaced."""
     if outcome.action == ImportAction.CREATE:
         create = _create_lead if context.kind == ImportKind.LEADS else _create_student
-        return create(context, outcome, by), None
+        return create(context, outcome), None
     record = outcome.existing
     updatable = LEAD_UPDATABLE if context.kind == ImportKind.LEADS else STUDENT_UPDATABLE
     changes = _changes(record, outcome.values, updatable)
@@ -252,10 +256,16 @@ def apply(context: Context, outcome: Outcome, by: User) -> tuple[int, dict | Non
     if context.kind == ImportKind.LEADS and "course_ids" in outcome.values:
         before["course_ids"] = sorted(c.id for c in record.courses)
         wanted = set(outcome.values["course_ids"]) | set(before["course_ids"])
-        record.courses = list(db.session.scalars(select(Course).where(Course.id.in_(wanted))))
+        record.courses = [context.course_by_id[i] for i in sorted(wanted)]
     record.updated_at = utcnow()
-    db.session.flush()
-    return record.id, before
+    return record, before
+
+
+def after_flush(context: Context, created: list, by: User) -> None:
+    """What new records need once they have ids: a lead's first stage change, dated when it was entered."""
+    if context.kind == ImportKind.LEADS:
+        db.session.add_all([LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=lead.stage, reason=_("导入"),
+                                            changed_by_id=by.id, changed_at=lead.created_at) for lead in created])
 
 
 def _plain(value):
@@ -264,25 +274,21 @@ def _plain(value):
     return value.value if hasattr(value, "value") else value
 
 
-def _create_lead(context: Context, outcome: Outcome, by: User) -> int:
+def _create_lead(context: Context, outcome: Outcome) -> Lead:
     values, now = outcome.values, utcnow()
     owner_id = values.get("owner_id")
     lead = Lead(campus_id=context.campus_id, owner_id=owner_id, owner_assigned_at=now if owner_id else None,
-                stage=values["stage"], courses=[], tags=[], created_at=values.get("created_at", now))
+                stage=values["stage"], tags=[], created_at=values.get("created_at", now),
+                courses=[context.course_by_id[i] for i in values.get("course_ids", ())])
     for key in (*LEAD_UPDATABLE, "lost_reason", "last_followup_at", "next_followup_at", "referrer_student_id"):
         if key in values:
             setattr(lead, key, values[key])
     lead.phone = outcome.phone
-    if values.get("course_ids"):
-        lead.courses = list(db.session.scalars(select(Course).where(Course.id.in_(values["course_ids"]))))
     db.session.add(lead)
-    db.session.flush()
-    db.session.add(LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=lead.stage, reason=_("导入"),
-                                   changed_by_id=by.id, changed_at=lead.created_at))
-    return lead.id
+    return lead
 
 
-def _create_student(context: Context, outcome: Outcome, by: User) -> int:
+def _create_student(context: Context, outcome: Outcome) -> Student:
     values, now = outcome.values, utcnow()
     student = Student(campus_id=context.campus_id, owner_id=values.get("owner_id"),
                       status=values.get("status", StudentStatus.ACTIVE), created_at=values.get("created_at", now))
@@ -290,34 +296,77 @@ def _create_student(context: Context, outcome: Outcome, by: User) -> int:
         if key in values:
             setattr(student, key, values[key])
     student.phone = outcome.phone
-    db.session.add(student)
-    db.session.flush()
-    parent = Parent(student_id=student.id, name=values.get("parent_name") or _("%(name)s的家长", name=student.name),
+    parent = Parent(name=values.get("parent_name") or _("%(name)s的家长", name=student.name),
                     relationship_=values.get("parent_relation", ""), is_primary=True)
     parent.phone = values.get("parent_phone") or outcome.phone
-    db.session.add(parent)
-    db.session.flush()
-    return student.id
+    student.parents.append(parent)
+    db.session.add(student)
+    return student
 
 
-def undo(kind: ImportKind, target_id: int, before: str | None, since: dt.datetime) -> str | None:
-    """Put one record back as it was before the import; None when done, else why it cannot be."""
+# ---------- undoing an import ----------
+
+CHUNK = 500
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start:start + CHUNK]
+
+
+def undo(kind: ImportKind, created: list[int], updated: list[tuple[int, str]], since: dt.datetime) -> list[str]:
+    """Put every record back as it was before the import: updated ones get their old values, created ones
+    are deleted. Changes nothing and says why when any of them was modified or worked on since `since`."""
     model = Lead if kind == ImportKind.LEADS else Student
+    problems = _modified_since(model, created + [target for target, _ in updated], since)
+    problems += _worked_on(kind, created)
+    if problems:
+        return problems
+    for target, before in updated:
+        _restore(model, target, json.loads(before))
+    db.session.flush()
+    _delete(kind, created)
+    return []
+
+
+def _modified_since(model, ids: list[int], since: dt.datetime) -> list[str]:
+    names = []
+    for chunk in _chunks(ids):
+        names += db.session.scalars(select(model.name).where(model.id.in_(chunk), model.updated_at > since))
+    return [_("%(name)s 在导入后又被修改过", name=name) for name in names[:5]]
+
+
+def _worked_on(kind: ImportKind, ids: list[int]) -> list[str]:
+    """Created records that have since gained records of their own (follow-ups, trials, enrolments …)."""
+    if kind == ImportKind.LEADS:
+        owner, checks = Lead, [FollowUp.lead_id, TrialLesson.lead_id, SixSpeed.lead_id, LeadPoolEvent.lead_id]
+    else:
+        owner, checks = Student, [Enrollment.student_id, FollowUp.student_id, Attendance.student_id,
+                                  StatusChange.student_id, Review.student_id, Lead.converted_student_id,
+                                  Lead.referrer_student_id]
+    busy: set[int] = set()
+    for chunk in _chunks(ids):
+        for column in checks:
+            busy |= set(db.session.scalars(select(column).where(column.in_(chunk)).distinct()))
+        if kind == ImportKind.LEADS:
+            busy |= set(db.session.scalars(select(LeadStageChange.lead_id).where(LeadStageChange.lead_id.in_(chunk))
+                                           .group_by(LeadStageChange.lead_id).having(func.count() > 1)))
+        else:
+            busy |= set(db.session.scalars(select(Parent.student_id).where(Parent.student_id.in_(chunk))
+                                           .group_by(Parent.student_id).having(func.count() > 1)))
+    if not busy:
+        return []
+    names = db.session.scalars(select(owner.name).where(owner.id.in_(sorted(busy)[:5])))
+    return [_("%(name)s 在导入后已有跟进、报名或其他记录", name=name) for name in names]
+
+
+def _restore(model, target_id: int, values: dict) -> None:
     record = db.session.get(model, target_id)
-    if record is None:
-        return None
-    if record.updated_at > since:
-        return _("%(name)s 在导入后又被修改过", name=record.name)
-    if before is None:
-        return _delete_lead(record) if kind == ImportKind.LEADS else _delete_student(record)
-    values = json.loads(before)
     course_ids = values.pop("course_ids", None)
     for key, value in values.items():
         setattr(record, key, _typed(key, value))
     if course_ids is not None:
         record.courses = list(db.session.scalars(select(Course).where(Course.id.in_(course_ids))))
-    db.session.flush()
-    return None
 
 
 def _typed(key: str, value):
@@ -329,36 +378,19 @@ def _typed(key: str, value):
     return {"gender": Gender, "level": CustomerLevel}.get(key, lambda v: v)(value)
 
 
-def _count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
-def _delete_lead(lead: Lead) -> str | None:
-    worked = (_count(FollowUp, FollowUp.lead_id == lead.id) + _count(TrialLesson, TrialLesson.lead_id == lead.id)
-              + _count(SixSpeed, SixSpeed.lead_id == lead.id) + _count(LeadPoolEvent, LeadPoolEvent.lead_id == lead.id)
-              + _count(LeadStageChange, LeadStageChange.lead_id == lead.id) - 1)
-    if worked > 0 or lead.converted_student_id is not None:
-        return _("%(name)s 在导入后已有跟进记录", name=lead.name)
-    db.session.execute(LeadStageChange.__table__.delete().where(LeadStageChange.lead_id == lead.id))
-    db.session.execute(lead_courses.delete().where(lead_courses.c.lead_id == lead.id))
-    db.session.execute(lead_tags.delete().where(lead_tags.c.lead_id == lead.id))
-    db.session.delete(lead)
-    db.session.flush()
-    return None
-
-
-def _delete_student(student: Student) -> str | None:
-    used = (_count(Enrollment, Enrollment.student_id == student.id) + _count(FollowUp, FollowUp.student_id == student.id)
-            + _count(Attendance, Attendance.student_id == student.id)
-            + _count(StatusChange, StatusChange.student_id == student.id)
-            + _count(Review, Review.student_id == student.id)
-            + _count(Lead, (Lead.converted_student_id == student.id) | (Lead.referrer_student_id == student.id))
-            + _count(Parent, Parent.student_id == student.id) - 1)
-    if used > 0:
-        return _("%(name)s 在导入后已有报名、跟进或其他记录", name=student.name)
-    for parent in db.session.scalars(select(Parent).where(Parent.student_id == student.id)):
-        db.session.delete(parent)
-    db.session.execute(student_tags.delete().where(student_tags.c.student_id == student.id))
-    db.session.delete(student)
-    db.session.flush()
-    return None
+def _delete(kind: ImportKind, ids: list[int]) -> None:
+    """Delete the created records and what the import made with them, in bulk, each deletion audited."""
+    model = Lead if kind == ImportKind.LEADS else Student
+    for chunk in _chunks(ids):
+        names = db.session.execute(select(model.id, model.name).where(model.id.in_(chunk))).all()
+        if kind == ImportKind.LEADS:
+            db.session.execute(delete(LeadStageChange).where(LeadStageChange.lead_id.in_(chunk)))
+            db.session.execute(delete(lead_courses).where(lead_courses.c.lead_id.in_(chunk)))
+            db.session.execute(delete(lead_tags).where(lead_tags.c.lead_id.in_(chunk)))
+        else:
+            parents = db.session.execute(select(Parent.id, Parent.name).where(Parent.student_id.in_(chunk))).all()
+            db.session.execute(delete(Parent).where(Parent.student_id.in_(chunk)))
+            db.session.execute(delete(student_tags).where(student_tags.c.student_id.in_(chunk)))
+            audit.record_deletes(Parent.__tablename__, parents)
+        db.session.execute(delete(model).where(model.id.in_(chunk)))
+        audit.record_deletes(model.__tablename__, names)

@@ -194,16 +194,21 @@ def _commit_step(batch: ImportBatch, by: User) -> None:
         return
     context = _context(batch)
     try:
+        applied = []
         for row in rows:
             outcome = row_rules.evaluate(context, json.loads(row.cells))
             if outcome.action == ImportAction.REJECT:
                 raise DomainError(_("第 %(row)s 行：%(reason)s", row=row.row_number, reason=outcome.message))
             if outcome.action != ImportAction.UNCHANGED:
-                row.target_id, before = row_rules.apply(context, outcome, by)
+                record, before = row_rules.apply(context, outcome, by)
                 row.before = None if before is None else json.dumps(before, ensure_ascii=False)
+                applied.append((row, record))
             row.action, row.applied = outcome.action, True
-        batch.processed_rows += len(rows)
         db.session.flush()
+        row_rules.after_flush(context, [r for row, r in applied if row.action == ImportAction.CREATE], by)
+        for row, record in applied:
+            row.target_id = record.id
+        batch.processed_rows += len(rows)
         db.session.commit()
     except (DomainError, IntegrityError, StaleDataError) as error:
         db.session.rollback()
@@ -229,23 +234,23 @@ def _abandon(batch_id: int, reason: str) -> None:
     problems = _undo_rows(batch, since=utcnow())
     batch.status = ImportStatus.FAILED
     batch.error = _("导入失败，已撤销已导入的行。原因：%(reason)s", reason=reason)
-    if problems:
-        batch.error += " " + "；".join(problems[:5])
+    if problems:  # someone worked on a just-imported record within seconds: say so rather than lose their work
+        batch.error = _("导入失败，部分已导入的行未能撤销：%(problems)s。原因：%(reason)s",
+                        problems="；".join(problems), reason=reason)
     db.session.commit()
 
 
 def _undo_rows(batch: ImportBatch, since) -> list[str]:
-    problems = []
-    applied = db.session.scalars(select(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.applied)
-                                 .order_by(ImportRow.row_number.desc()))
-    for row in applied:
-        if row.target_id is not None and row.action in (ImportAction.CREATE, ImportAction.UPDATE):
-            problem = row_rules.undo(batch.kind, row.target_id, row.before, since)
-            if problem:
-                problems.append(_("第 %(row)s 行：%(reason)s", row=row.row_number, reason=problem))
-                continue
-        row.applied, row.target_id, row.before = False, None, None
-    db.session.flush()
+    """Undo every applied row of the batch; nothing changes when the answer lists problems."""
+    applied = db.session.execute(select(ImportRow.target_id, ImportRow.action, ImportRow.before)
+                                 .where(ImportRow.batch_id == batch.id, ImportRow.applied,
+                                        ImportRow.target_id.is_not(None))).all()
+    created = [target for target, action, _ in applied if action == ImportAction.CREATE]
+    updated = [(target, before) for target, action, before in applied if action == ImportAction.UPDATE]
+    problems = row_rules.undo(batch.kind, created, updated, since)
+    if not problems:
+        db.session.execute(update(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.applied)
+                           .values(applied=False, target_id=None, before=None))
     return problems
 
 

@@ -84,7 +84,8 @@ def _funnel_counts(scope: ReportScope, key=None) -> list[tuple]:
     reached = (select(stages.c.lead_id, func.max(stages.c.rank).label("rank"))
                .group_by(stages.c.lead_id).subquery())
     trialled = select(TrialLesson.lead_id).where(TrialLesson.status == TrialStatus.ATTENDED)
-    figures = [func.count(Lead.id), count_if(reached.c.rank >= 1), count_if(reached.c.rank >= 2),
+    figures = [func.count(Lead.id), count_if(reached.c.rank >= STAGE_RANK[LeadStage.CONTACTED]),
+               count_if(reached.c.rank >= STAGE_RANK[LeadStage.INTENT]),
                count_if(Lead.id.in_(trialled)), count_if(reached.c.rank >= STAGE_RANK[LeadStage.CONVERTED])]
     query = (select(*([key] if key is not None else []), *figures).select_from(Lead)
              .join(reached, reached.c.lead_id == Lead.id))

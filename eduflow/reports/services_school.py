@@ -33,8 +33,9 @@ class MonthRow:
 
 
 def _consumed(scope: ReportScope, months: list[Month]) -> dict[int, int]:
+    """Units taken by attendance rows of the ledger (debits and their corrections), per month index."""
     rows = (select(month_index(Lesson.lesson_date, months).label("month"), LessonLedgerEntry.units)
-            .join(Lesson, Lesson.id == LessonLedgerEntry.lesson_id)
+            .select_from(LessonLedgerEntry).join(Lesson, Lesson.id == LessonLedgerEntry.lesson_id)
             .join(Student, Student.id == LessonLedgerEntry.student_id)
             .where(LessonLedgerEntry.attendance_id.is_not(None), scope.students(),
                    Lesson.lesson_date.between(scope.start, scope.end))).subquery()
@@ -43,12 +44,13 @@ def _consumed(scope: ReportScope, months: list[Month]) -> dict[int, int]:
 
 
 def _money(scope: ReportScope, months: list[Month]) -> dict[int, tuple[Decimal, Decimal]]:
+    """(received, refunded) per month index; the month is the school's month of the payment's time."""
     rows = (select(month_index(Payment.paid_at, months, utc=True).label("month"), Payment.amount, Payment.is_refund)
-            .join(Enrollment, Enrollment.id == Payment.enrollment_id)
+            .select_from(Payment).join(Enrollment, Enrollment.id == Payment.enrollment_id)
             .join(Student, Student.id == Enrollment.student_id)
             .where(scope.students(), scope.during(Payment.paid_at))).subquery()
 
-    def total(refund: bool):
+    def total(refund: bool):  # the sum keeps the Money type, so it comes back in yuan
         paid_in = rows.c.is_refund if refund else ~rows.c.is_refund
         return type_coerce(func.coalesce(func.sum(case((paid_in, rows.c.amount), else_=0)), 0), Money)
 
@@ -80,6 +82,7 @@ class AttendanceRow:
 
 
 def _attendance_counts(scope: ReportScope, *keys):
+    """Marks per `keys`, then one count per AttendanceStatus, over lessons held in the period in scope."""
     figures = [func.count(Attendance.id)] + [count_if(Attendance.status == s) for s in AttendanceStatus]
     return db.session.execute(
         select(*keys, *figures).select_from(Attendance)

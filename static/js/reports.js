@@ -28,7 +28,7 @@
       borderColor: colour,
       backgroundColor: spec.debt ? series.data.map((v) => (v < 0 ? DEBT : colour)) : colour,
       yAxisID: series.axis === 'right' ? 'right' : undefined,
-      tension: line ? 0.25 : undefined,
+      maxBarThickness: 56,
       order: line ? 0 : 1,
     };
   }
@@ -56,7 +56,8 @@
         indexAxis: spec.horizontal ? 'y' : 'x',
         responsive: true,
         maintainAspectRatio: true,
-        aspectRatio: spec.horizontal ? 2.4 : 2,
+        // A horizontal chart grows with its rows: 2 rows stay short, 15 rows get room.
+        aspectRatio: spec.horizontal ? Math.min(4, Math.max(1, 12 / spec.labels.length)) : 2,
         animation: false,
         scales: scales,
         plugins: {

@@ -50,6 +50,14 @@ def test_an_empty_export_is_logged_too(client, login_as, school):
     assert entry.changes == {"filters": {"date_from": "2030-01-01"}, "rows": 0, "format": "csv"}
 
 
+def test_a_phone_number_searched_for_is_masked_in_the_audit_log(client, login_as, school):
+    login_as("manager")
+    rows = read_csv(client.get("/exports/students.csv?q=139 0000 0001"))
+    assert column(rows, "姓名") == ["王小明"]
+    [entry] = export_audits()
+    assert entry.changes["filters"] == {"q": "139****0001"}
+
+
 def test_a_refused_export_is_not_logged(client, login_as, school):
     login_as("manager")
     assert client.get(f"/exports/attendance.csv?class_id={school.classes[1].id}").status_code == 404

@@ -14,9 +14,10 @@ def at(template: str):
     return lambda world: template.format(**world["imports"])
 
 
-def _both(endpoint, method, template, **kwargs) -> list[Route]:
-    return [Route(endpoint, method, at(template.replace("<k>", "own")), IMPORTERS, **kwargs),
-            Route(endpoint, method, at(template.replace("<k>", "other")), OTHER_CAMPUS, name="other-campus", **kwargs)]
+def _both(endpoint, method, template, name="", **kwargs) -> list[Route]:
+    other = f"{name}-other-campus" if name else "other-campus"
+    return [Route(endpoint, method, at(template.replace("<k>", "own")), IMPORTERS, name=name, **kwargs),
+            Route(endpoint, method, at(template.replace("<k>", "other")), OTHER_CAMPUS, name=other, **kwargs)]
 
 
 ROWS = [
@@ -24,7 +25,7 @@ ROWS = [
     Route("imports.index", "POST", fixed("/imports"), IMPORTERS, data={"kind": "leads"}),
     Route("imports.template", "GET", fixed("/imports/template/leads.xlsx"), IMPORTERS),
     *_both("imports.detail", "GET", "/imports/{<k>}"),
-    *_both("imports.detail", "GET", "/imports/{<k>}?action=reject", partial=True),
+    *_both("imports.detail", "GET", "/imports/{<k>}?action=reject", name="fragment", partial=True),
     *_both("imports.mapping", "POST", "/imports/{<k>}/mapping"),
     *_both("imports.step", "POST", "/imports/{<k>}/step", partial=True),
     *_both("imports.commit", "POST", "/imports/{<k>}/commit"),
