@@ -28,7 +28,7 @@ from eduflow.models import ImportAction, ImportBatch, ImportKind, ImportRow, Imp
 from eduflow.security.crypto import blind_index
 
 VALIDATE_STEP = 500
-COMMIT_STEP = 200
+COMMIT_STEP = 500
 INSERT_CHUNK = 1000
 RUNNING = (ImportStatus.VALIDATING, ImportStatus.COMMITTING)
 
