@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, select
 
 from eduflow import audit
 from eduflow.extensions import db
-from eduflow.imports.fields import parse_choice, parse_date, parse_datetime, parse_gender, split_names
+from eduflow.imports.fields import LEAD_FIELDS, parse_choice, parse_date, parse_datetime, parse_gender, split_names
 from eduflow.leads.forms_detail import to_utc
 from eduflow.leads.queries import find_duplicate
 from eduflow.leads.records import is_accepted_phone
@@ -156,7 +156,7 @@ def _read_lead(context: Context, cells: list[str], outcome: Outcome) -> None:
     errors, values = outcome.errors, outcome.values
     for key, limit in (("contact_name", 64), ("contact_relation", 32), ("wechat_id", 64), ("lost_reason", 255)):
         if len(text(key)) > limit:
-            errors.append(_("%(field)s 太长", field=text(key)[:10]))
+            errors.append(_("%(field)s 太长", field=next(str(f.label) for f in LEAD_FIELDS if f.key == key)))
         elif text(key):
             values[key] = text(key)
     _optional(text("consult_date"), parse_date, "consult_date", values, errors, _("咨询日期无法识别：%(value)s"))
