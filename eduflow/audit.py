@@ -44,7 +44,7 @@ def _plain(value):
     return value
 
 
-def _changes(obj, only_modified: bool) -> dict:
+def _changes(obj, only_modified: bool, deleting: bool = False) -> dict:
     changes = {}
     state = inspect(obj)
     for attr in state.mapper.column_attrs:
@@ -56,6 +56,8 @@ def _changes(obj, only_modified: bool) -> dict:
             continue
         old = history.deleted[0] if history.deleted else None
         new = history.added[0] if history.added else (history.unchanged[0] if history.unchanged else None)
+        if deleting:  # the row's last values go, nothing replaces them
+            old, new = new, None
         if isinstance(column.type, EncryptedText):
             old, new = ("***" if old else None), ("***" if new else None)
         changes[attr.key] = [_plain(old), _plain(new)]
@@ -71,7 +73,7 @@ def _audit_flush(session: Session, flush_context) -> None:
             table = getattr(obj, "__tablename__", None)
             if table is None or table in NOT_AUDITED:
                 continue
-            changes = _changes(obj, only_modified=action == "update")
+            changes = _changes(obj, only_modified=action == "update", deleting=action == "delete")
             if action == "update" and not changes:
                 continue
             key = inspect(obj).mapper.primary_key_from_instance(obj)[0]

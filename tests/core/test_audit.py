@@ -21,6 +21,7 @@ def test_create_update_and_delete_are_recorded_with_old_and_new_values():
     assert created.action == "create" and created.changes["name"] == [None, "三校区"]
     assert updated.action == "update" and updated.changes == {"address": ["建设路 3 号", "建设路 5 号"]}
     assert deleted.action == "delete" and deleted.entity_id == created.entity_id
+    assert deleted.changes["address"] == ["建设路 5 号", None]  # what was removed, nothing replacing it
 
 
 def test_encrypted_values_are_masked_in_the_log(campuses):
