@@ -38,6 +38,7 @@ NAV = [
     NavItem("students.reviews", _l("评价"), "star", frozenset(Role)),
     NavItem("reports.index", _l("报表"), "graph", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
     NavItem("imports.index", _l("导入"), "upload", frozenset({Role.ADMIN, Role.MANAGER})),
+    NavItem("exports.index", _l("导出"), "download", frozenset({Role.ADMIN, Role.MANAGER})),
     NavItem("admin.users", _l("用户"), "people", frozenset({Role.ADMIN})),
     NavItem("admin.campuses", _l("校区"), "building", frozenset({Role.ADMIN})),
     NavItem("admin.courses", _l("课程"), "book", frozenset({Role.ADMIN})),
