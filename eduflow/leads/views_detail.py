@@ -5,7 +5,6 @@ managers and admins may also record work on a pool lead before handing it out.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -26,7 +25,7 @@ from eduflow.leads.forms_detail import (
 )
 from eduflow.leads.sixspeed import FIELDS, update_six_speed
 from eduflow.leads.stages import OPEN_STAGES
-from eduflow.leads.timeline import lead_timeline
+from eduflow.leads.timeline import lead_timeline, parse_cursor
 from eduflow.leads.trials import (
     book_trial as book_trial_for, bookable_lessons, lead_trials, school_today, set_trial_status, trial_of,
 )
@@ -65,7 +64,7 @@ def _student_url(lead: Lead) -> str | None:
     return _url("students.detail", student_id=lead.converted_student_id)
 
 
-def _timeline_context(lead: Lead, before: dt.datetime | None = None) -> dict:
+def _timeline_context(lead: Lead, before=None) -> dict:
     items, cursor = lead_timeline(lead.id, before=before)
     return {"items": items, "cursor": cursor, "first_page": before is None, "field_labels": FIELDS,
             "logged_value": logged_value, "lesson_label": lesson_label, "student_url": _student_url(lead)}
@@ -155,12 +154,11 @@ def _six_speed_editor(lead: Lead, form, status: int = 200):
 @bp.route("/<int:lead_id>/timeline")
 @role_required(*LEAD_ROLES)
 def timeline(lead_id: int):
-    """The timeline's first page, or (?before=<iso time>) the next older page."""
+    """The timeline's first page, or (?before=<cursor>) the next older page."""
     lead = get_or_404(Lead, lead_id)
     before = request.args.get("before")
-    try:
-        cursor = dt.datetime.fromisoformat(before) if before else None
-    except ValueError:
+    cursor = parse_cursor(before) if before else None
+    if before and cursor is None:
         abort(404)
     return _answer(lead, "leads/_timeline_page.html", **_timeline_context(lead, cursor))
 

@@ -23,7 +23,7 @@ from eduflow.students.queries import SORTS, StudentFilters
 from eduflow.students.services import (
     CREATE_STATUSES, active_campuses, manual_tags, selectable_owners, selectable_sources,
 )
-from eduflow.students.timeline import Cursor
+from eduflow.students.timeline import Cursor, parse_cursor
 
 SORT_LABELS = {"newest": _l("最新录入"), "oldest": _l("最早录入"), "name": _l("按姓名")}
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -259,8 +259,8 @@ class TimelineForm(FlaskForm):
     before = StringField(validators=[DataRequired(), Length(max=64)])
 
     def validate_before(self, field) -> None:
-        if Cursor.parse(field.data) is None:
+        if parse_cursor(field.data) is None:
             raise ValidationError(_l("无效的分页位置。"))
 
     def cursor(self) -> Cursor:
-        return Cursor.parse(self.before.data)
+        return parse_cursor(self.before.data)

@@ -3,55 +3,22 @@ reviews, merged newest first, a page at a time behind an exact (time, kind, id) 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from eduflow.access import scope_clause
 from eduflow.extensions import db
 from eduflow.models import Attendance, Enrollment, FollowUp, Lesson, Payment, Review, StatusChange, User
+from eduflow.timeline import Cursor, TimelineItem, merge_page
 
 PAGE = 20
 KINDS = ("attendance", "enrollment", "follow_up", "payment", "review", "status")
 
 
-@dataclass(frozen=True)
-class Cursor:
-    """Where the previous page stopped: the last item's time, kind and id (the sort key, newest first)."""
-
-    at: dt.datetime
-    kind: str
-    id: int
-
-    def __str__(self) -> str:
-        return f"{self.at.isoformat()}~{self.kind}~{self.id}"
-
-    @classmethod
-    def parse(cls, raw: str) -> "Cursor | None":
-        """The cursor a 'more' link carried, or None if it was tampered with."""
-        try:
-            at, kind, ident = raw.split("~")
-            cursor = cls(dt.datetime.fromisoformat(at), kind, int(ident))
-        except ValueError:
-            return None
-        return cursor if cursor.kind in KINDS and cursor.at.tzinfo is None else None
-
-
-@dataclass(frozen=True)
-class TimelineItem:
-    kind: str  # one of KINDS: the template shows each differently
-    at: dt.datetime  # naive UTC
-    record: Any
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}-{self.record.id}"
-
-    @property
-    def cursor(self) -> Cursor:
-        return Cursor(self.at, self.kind, self.record.id)
+def parse_cursor(raw: str) -> Cursor | None:
+    """The cursor a 'more' link carried, or None if it was tampered with."""
+    return Cursor.parse(raw, KINDS)
 
 
 def _sources(student_id: int, user: User):
@@ -71,17 +38,6 @@ def _sources(student_id: int, user: User):
     ]
 
 
-def _older_than(cursor: Cursor | None, kind: str, column, ident):
-    """Rows strictly after the cursor in (time desc, kind desc, id desc) order."""
-    if cursor is None:
-        return true()
-    if kind > cursor.kind:
-        return column < cursor.at
-    if kind < cursor.kind:
-        return column <= cursor.at
-    return or_(column < cursor.at, and_(column == cursor.at, ident < cursor.id))
-
-
 def _reviews(student_id: int, cursor: Cursor | None) -> list[TimelineItem]:
     """Reviews carry a date only: each stands at the start of its day, and they are few per student."""
     query = select(Review).where(Review.student_id == student_id).options(joinedload(Review.teacher),
@@ -89,18 +45,10 @@ def _reviews(student_id: int, cursor: Cursor | None) -> list[TimelineItem]:
     if cursor is not None:
         query = query.where(Review.reviewed_on <= cursor.at.date())
     items = [TimelineItem("review", dt.datetime.combine(r.reviewed_on, dt.time.min), r) for r in db.session.scalars(query)]
-    return [i for i in items if cursor is None or (i.at, i.kind, i.record.id) < (cursor.at, cursor.kind, cursor.id)]
+    return [i for i in items if cursor is None or i.sort_key < (cursor.at, cursor.kind, cursor.id)]
 
 
 def student_timeline(student_id: int, user: User, cursor: Cursor | None = None,
                      limit: int = PAGE) -> tuple[list[TimelineItem], Cursor | None]:
     """One page of entries after `cursor`, and the cursor of the next page (None at the end)."""
-    items = _reviews(student_id, cursor)
-    for kind, column, query in _sources(student_id, user):
-        entity = column.class_
-        query = query.where(_older_than(cursor, kind, column, entity.id))
-        rows = db.session.scalars(query.order_by(column.desc(), entity.id.desc()).limit(limit + 1)).unique()
-        items.extend(TimelineItem(kind, getattr(row, column.key), row) for row in rows)
-    items.sort(key=lambda item: (item.at, item.kind, item.record.id), reverse=True)
-    page = items[:limit]
-    return page, (page[-1].cursor if len(items) > limit else None)
+    return merge_page(_sources(student_id, user), cursor, limit, extra=_reviews(student_id, cursor))

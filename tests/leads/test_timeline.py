@@ -39,3 +39,19 @@ def test_older_entries_come_a_page_at_a_time(make_lead, users):
     seen = [i.key for i in first + second + rest]
     assert len(seen) == len(set(seen)) == 8  # seven follow-ups plus the automatic 新咨询 → 首次沟通 change
     assert end is None
+
+
+def test_entries_sharing_one_moment_are_never_skipped_at_a_page_break(make_lead, users):
+    """A six-speed save logs several fields with one timestamp; the cursor is (time, kind, id), not time alone."""
+    lead = make_lead()
+    update_six_speed(lead, {"distance": "3公里", "purchase_power": "高", "preferred_class_time": "周末",
+                            "communication_notes": "妈妈决策", "chasing_mark": "本周"}, by=users["sales"])
+    db.session.commit()
+    seen, cursor = [], None
+    for _ in range(10):
+        page, cursor = lead_timeline(lead.id, before=cursor, limit=2)
+        seen += [i.key for i in page]
+        if cursor is None:
+            break
+    six_speed = [key for key in seen if key.startswith("six_speed-")]
+    assert len(six_speed) == 5 and len(seen) == len(set(seen))
