@@ -1,7 +1,7 @@
 """Search helpers: pinyin for Chinese names, so 张三 is found by `zhangsan` and `zs`."""
 from __future__ import annotations
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
 
 
 def pinyin_of(name: str) -> tuple[str, str]:

@@ -6,7 +6,6 @@ dropped at the end. The schema is built by the Alembic migrations, as in product
 """
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 import uuid
@@ -19,7 +18,7 @@ from sqlalchemy.engine import make_url
 
 from eduflow import create_app
 from eduflow.extensions import db
-from eduflow.models import Base, Campus, Role, User
+from eduflow.models import Base, Campus, Role
 
 PASSWORD = "correct-horse-battery"
 

@@ -14,7 +14,7 @@ from eduflow.admin.forms import ConfirmForm
 from eduflow.imports import bp, services
 from eduflow.imports.forms import CommitForm, MappingForm, RowFilterForm, UploadForm
 from eduflow.imports.reading import ImportFileError
-from eduflow.models import ImportBatch, ImportKind, ImportRow, ImportStatus, Role
+from eduflow.models import ImportBatch, ImportKind, ImportRow, Role
 from eduflow.pagination import paginate
 
 IMPORT_ROLES = (Role.ADMIN, Role.MANAGER)
@@ -54,7 +54,7 @@ def template(kind: str):
 
 def _page(batch: ImportBatch, *, mapping_form=None, commit_form=None, status: int = 200):
     filters = RowFilterForm(request.args)
-    query = scoped_rows(batch, filters.action.data if filters.validate() else None)
+    query = _batch_rows(batch, filters.action.data if filters.validate() else None)
     page = paginate(query, per_page=50)
     done, of = services.progress(batch)
     context = dict(batch=batch, page=page, filters=filters, done=done, of=of,
@@ -66,7 +66,7 @@ def _page(batch: ImportBatch, *, mapping_form=None, commit_form=None, status: in
     return response
 
 
-def scoped_rows(batch: ImportBatch, action: str | None):
+def _batch_rows(batch: ImportBatch, action: str | None):
     """The batch's rows (the batch itself was loaded in scope), optionally only one preview result."""
     query = select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(ImportRow.row_number)
     return query.where(ImportRow.action == action) if action else query

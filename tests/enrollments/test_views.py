@@ -71,7 +71,7 @@ def test_the_list_shows_paid_outstanding_and_remaining(client, login_as, make_st
     response = client.get("/enrollments?owing=y", headers=HX)
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and "张三" in body
-    assert "1000.00" in body and "2000.00" in body and f'data-testid="row-remaining">15<' in body
+    assert "1000.00" in body and "2000.00" in body and 'data-testid="row-remaining">15<' in body
     assert enrollment.contract_no in client.get("/enrollments?q=zs").get_data(as_text=True)
 
 

@@ -27,7 +27,7 @@ def test_board_shows_a_column_per_stage_with_its_total(client, login_as, make_le
     html = client.get("/leads/board").get_data(as_text=True)
     for stage in LeadStage:
         assert f'data-testid="column-{stage}"' in html
-    assert f'data-testid="count-new"' in html and f">{PAGE_SIZE + 3}</span>" in html
+    assert 'data-testid="count-new"' in html and f">{PAGE_SIZE + 3}</span>" in html
     assert html.count("data-board-card") == PAGE_SIZE
     assert "同事的" not in html
     assert "/leads/board/column/new?page=2" in html
