@@ -61,6 +61,26 @@ def _changes(obj, only_modified: bool, deleting: bool = False) -> dict:
         if isinstance(column.type, EncryptedText):
             old, new = ("***" if old else None), ("***" if new else None)
         changes[attr.key] = [_plain(old), _plain(new)]
+    changes.update(_link_changes(state, only_modified, deleting))
+    return changes
+
+
+def _link_changes(state, only_modified: bool, deleting: bool) -> dict:
+    """Many-to-many links (a lead's tags and intended courses …) as the sorted ids before → after."""
+    changes = {}
+    for relation in state.mapper.relationships:
+        if relation.secondary is None or relation.viewonly:
+            continue
+        history = state.attrs[relation.key].history
+        if only_modified and not history.has_changes():
+            continue
+        kept = [o.id for o in history.unchanged or ()]
+        old = sorted(kept + [o.id for o in history.deleted or ()])
+        new = sorted(kept + [o.id for o in history.added or ()])
+        if deleting:
+            old, new = new, None
+        if old or new:
+            changes[relation.key] = [old if old or only_modified else None, new]
     return changes
 
 

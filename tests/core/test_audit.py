@@ -49,3 +49,20 @@ def test_an_update_that_changes_nothing_writes_no_entry(campuses):
     campuses[0].address = campuses[0].address
     db.session.commit()
     assert len(_entries("campuses")) == before
+
+
+def test_many_to_many_links_are_recorded_as_ids(campuses):
+    from eduflow.models import Course, Tag
+
+    english, maths = Course(name="英语", price=1, total_lessons=1), Course(name="数学", price=1, total_lessons=1)
+    tag = Tag(name="重点")
+    lead = Lead(name="王小明", campus_id=campuses[0].id, courses=[english], tags=[])
+    db.session.add_all([english, maths, tag, lead])
+    db.session.commit()
+    lead.courses = [maths]
+    lead.tags = [tag]
+    db.session.commit()
+    created, *updates = _entries("leads")
+    assert created.changes["courses"] == [None, [english.id]] and "tags" not in created.changes
+    updated = {key: value for entry in updates for key, value in entry.changes.items()}
+    assert updated == {"courses": [[english.id], [maths.id]], "tags": [[], [tag.id]]}
