@@ -46,7 +46,7 @@ ROWS = [
     Route("leads.six_speed_field", "GET", at("/leads/{own}/six-speed/owner_id"), {role: 404 for role in ROLES},
           partial=True, name="unknown-field"),  # not a six-speed field: not even a route
     Route("leads.timeline", "GET", at("/leads/{own}/timeline"), LEAD_STAFF, partial=True),
-    Route("leads.timeline", "GET", at("/leads/{others}/timeline?before=2026-01-01T00:00:00"), OTHERS, partial=True,
+    Route("leads.timeline", "GET", at("/leads/{others}/timeline?before=2026-01-01T00:00:00~follow_up~1"), OTHERS, partial=True,
           name="others-lead"),
     Route("leads.timeline", "GET", at("/leads/{other_campus}/timeline"), OTHER_CAMPUS, partial=True,
           name="other-campus"),
