@@ -124,18 +124,37 @@ def test_one_bad_row_blocks_the_commit_until_skipped_by_choice(users, course):
     assert values[0][-1] == "错误原因" and values[1][0] == 4 and values[1][1] == "坏行" and "电话号码无效" in values[1][-1]
 
 
+def _snapshot() -> dict:
+    """Every business column of every lead, its intended courses and its stage history."""
+    skip = {"updated_at", "version"}
+    leads = {}
+    for lead in db.session.scalars(select(Lead).order_by(Lead.id)):
+        columns = {c.key: getattr(lead, c.key) for c in Lead.__mapper__.column_attrs if c.key not in skip}
+        leads[lead.id] = (columns, sorted(c.id for c in lead.courses))
+    changes = db.session.scalar(select(func.count()).select_from(LeadStageChange))
+    return {"leads": leads, "stage_changes": changes}
+
+
 def test_rollback_restores_the_previous_state_exactly(users, course):
+    from decimal import Decimal
+
+    from eduflow.models import Course
+
     manager = users["manager"]
+    db.session.add(Course(name="少儿数学", price=Decimal("100"), total_lessons=10))
     _commit(_preview(as_csv([LEAD_HEADER, *lead_rows(2)]), "first.csv", manager), manager)
-    before = {lead.name: (lead.contact_name, lead.notes, lead.version) for lead in db.session.scalars(select(Lead))}
+    before = _snapshot()
     changed = lead_rows(3)
-    changed[0][2], changed[0][8] = "新家长", "改过的备注"
+    changed[0][2], changed[0][8], changed[0][3] = "新家长", "改过的备注", "少儿英语、少儿数学"
+    changed[1][1] = "139 0000 0001"  # the same number, written differently: still an update, not a new lead
+    changed[1][5] = "线上广告"
     batch = _commit(_preview(as_csv([LEAD_HEADER, *changed]), "second.csv", manager), manager)
-    assert _leads() == 3
+    assert batch.counts["applied"] == {"create": 1, "update": 2}
+    assert _snapshot() != before
     services.rollback(batch, by=manager)
     db.session.commit()
-    after = {lead.name: (lead.contact_name, lead.notes) for lead in db.session.scalars(select(Lead))}
-    assert after == {name: values[:2] for name, values in before.items()}
+    db.session.expire_all()
+    assert _snapshot() == before
     assert db.session.get(ImportBatch, batch.id).status == ImportStatus.ROLLED_BACK
     assert db.session.scalar(select(AuditLog).where(AuditLog.action == "import_rollback")) is not None
 
