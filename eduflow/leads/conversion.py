@@ -35,6 +35,17 @@ class Conversion:
     notes: list[str] = field(default_factory=list)
 
 
+def conversion_blocker(lead: Lead) -> str | None:
+    """Why the lead cannot be converted now (what convert_lead would refuse), or None."""
+    if lead.stage == LeadStage.CONVERTED:
+        return _("该线索已经转化为学员。")
+    if lead.stage not in OPEN_STAGES:
+        return _("只有跟进中的线索可以转化。")
+    if lead.owner_id is None:
+        return _("公海中的线索需先领取再转化。")
+    return None
+
+
 def convert_lead(lead: Lead, *, by: User, expected_version: int | None = None,
                  enrollment: FirstEnrollment | None = None) -> Conversion:
     """Create the student and parent from the lead, optionally enrol, and close the lead as 已转化.
@@ -43,10 +54,9 @@ def convert_lead(lead: Lead, *, by: User, expected_version: int | None = None,
     so either all of it exists afterwards or none of it does.
     """
     check_version(lead, expected_version)
-    if lead.stage not in OPEN_STAGES:
-        raise DomainError(_("只有跟进中的线索可以转化。"))
-    if lead.owner_id is None:
-        raise DomainError(_("公海中的线索需先领取再转化。"))
+    blocker = conversion_blocker(lead)
+    if blocker:
+        raise DomainError(blocker)
     student = Student(name=lead.name, gender=lead.gender, birth_date=lead.birth_date, email=lead.email,
                       source_id=lead.source_id, status=StudentStatus.POTENTIAL, campus_id=lead.campus_id,
                       owner_id=lead.owner_id, notes=lead.notes, tags=list(lead.tags))

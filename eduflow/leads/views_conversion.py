@@ -11,21 +11,9 @@ from eduflow.access import LEAD_ROLES, get_or_404, role_required
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads import bp
-from eduflow.leads.conversion import Conversion, convert_lead
+from eduflow.leads.conversion import Conversion, conversion_blocker, convert_lead
 from eduflow.leads.forms_conversion import ConvertForm
-from eduflow.leads.stages import OPEN_STAGES
-from eduflow.models import Lead, LeadStage
-
-
-def conversion_blocker(lead: Lead) -> str | None:
-    """Why the lead cannot be converted now (what convert_lead would refuse), or None."""
-    if lead.stage == LeadStage.CONVERTED:
-        return _("该线索已经转化为学员。")
-    if lead.stage not in OPEN_STAGES:
-        return _("只有跟进中的线索可以转化。")
-    if lead.owner_id is None:
-        return _("公海中的线索需先领取再转化。")
-    return None
+from eduflow.models import Lead
 
 
 def _convert(lead: Lead, form: ConvertForm) -> Conversion:

@@ -29,7 +29,7 @@ from eduflow.leads.timeline import lead_timeline, parse_cursor
 from eduflow.leads.trials import (
     book_trial as book_trial_for, bookable_lessons, lead_trials, school_today, set_trial_status, trial_of,
 )
-from eduflow.leads.views_conversion import conversion_blocker
+from eduflow.leads.conversion import conversion_blocker
 from eduflow.models import Lead, TrialStatus
 
 SIX_SPEED_FIELDS = ",".join(FIELDS)
