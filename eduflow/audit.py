@@ -26,7 +26,9 @@ HIDDEN_COLUMNS = {"password_hash", "session_token", "phone_hash", "name_pinyin",
 
 
 def init_app(app) -> None:
-    event.listen(db.session, "after_flush", _audit_flush)
+    # db.session is shared by every app of the process (the benchmark and tests build several): listen once.
+    if not event.contains(db.session, "after_flush", _audit_flush):
+        event.listen(db.session, "after_flush", _audit_flush)
 
 
 def _actor() -> tuple[int | None, str]:

@@ -87,9 +87,8 @@ def app(database_url, tmp_path_factory):
 def _empty_all_tables() -> None:
     dialect = db.engine.dialect.name
     with db.engine.begin() as conn:
-        if dialect == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        if dialect == "postgresql":  # one round trip; DELETE is far cheaper than TRUNCATE on tiny tables
+            conn.exec_driver_sql("; ".join(f'DELETE FROM "{t.name}"' for t in reversed(Base.metadata.sorted_tables)))
             return
         if dialect == "mysql":
             conn.execute(text("SET FOREIGN_KEY_CHECKS=0"))

@@ -66,3 +66,14 @@ def test_many_to_many_links_are_recorded_as_ids(campuses):
     assert created.changes["courses"] == [None, [english.id]] and "tags" not in created.changes
     updated = {key: value for entry in updates for key, value in entry.changes.items()}
     assert updated == {"courses": [[english.id], [maths.id]], "tags": [[], [tag.id]]}
+
+
+def test_a_second_app_in_the_process_does_not_log_twice(database_url, tmp_path, monkeypatch):
+    from eduflow import create_app
+    from tests.conftest import make_test_config
+
+    monkeypatch.setenv("EDUFLOW_INSTANCE_PATH", str(tmp_path))
+    create_app(make_test_config(database_url, None))
+    db.session.add(Campus(name="四校区"))
+    db.session.commit()
+    assert len(_entries("campuses")) == 1
