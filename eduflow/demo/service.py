@@ -10,7 +10,7 @@ from eduflow.demo.finance import Seat
 from eduflow.demo.org import campus_staff
 from eduflow.extensions import db
 from eduflow.models import (
-    ApprovalStatus, FollowUp, FollowUpMethod, ReminderKind, ReminderStatus, RenewalReminder, Review, Role,
+    ApprovalStatus, EnrollmentStatus, FollowUp, FollowUpMethod, ReminderKind, ReminderStatus, RenewalReminder, Review, Role,
     StatusChange, StatusChangeKind, StudentStatus,
 )
 
@@ -116,7 +116,8 @@ def _reviews(ctx: DemoContext, seats: list[Seat]) -> list[Review]:
 def _reminders(ctx: DemoContext, seats: list[Seat]) -> list[RenewalReminder]:
     reminders = []
     for seat in seats:
-        if seat.plan.finished or seat.student.status != StudentStatus.ACTIVE:
+        # the reminder job's rule: every active enrolment, whatever the student's status
+        if seat.plan.finished or seat.enrollment.status != EnrollmentStatus.ACTIVE:
             continue
         owner = seat.student.owner
         if seat.balance <= 5:
