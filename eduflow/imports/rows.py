@@ -24,6 +24,7 @@ from eduflow.models.academic import student_tags
 from eduflow.models.crm import lead_courses, lead_tags
 from eduflow.models.finance import Attendance, Enrollment
 from eduflow.models.service import Review, StatusChange
+from eduflow.security.crypto import blind_index
 from eduflow.security.idcard import is_valid_id_card, normalise_id_card
 from eduflow.security.phones import normalise_phone, parse_phone
 from eduflow.students.queries import find_duplicate_student
@@ -201,7 +202,6 @@ def _referrer(context: Context, raw: str, values: dict, errors: list) -> None:
     query = select(Student.id).where(Student.campus_id == context.campus_id, Student.deleted_at.is_(None))
     number = parse_phone(raw)
     if number is not None:
-        from eduflow.security.crypto import blind_index
         query = query.where(Student.phone_hash == blind_index(normalise_phone(raw)))
     else:
         query = query.where(Student.name == raw)
