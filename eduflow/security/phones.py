@@ -1,10 +1,19 @@
 """Phone numbers: parse, validate, normalise and mask, with phonenumbers (region CN)."""
 from __future__ import annotations
 
+import re
+
 import phonenumbers
+
+# What a person types for a phone number: digits with spaces, dashes or parentheses, and an optional
+# leading + (+86 …). Anything else (letters, "ext", "tel:") is a typing error to refuse, not noise to strip.
+TYPED_PHONE = re.compile(r"[+＋]?[\d\s()-]+")
 
 
 def parse_phone(raw: str) -> phonenumbers.PhoneNumber | None:
+    """The number typed in `raw`, or None unless it is a valid number written with digits and separators only."""
+    if not TYPED_PHONE.fullmatch(raw.strip()):
+        return None
     try:
         number = phonenumbers.parse(raw.strip(), "CN")
     except phonenumbers.NumberParseException:
