@@ -5,8 +5,9 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time,
+    Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, Time, and_, or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import (
@@ -130,6 +131,9 @@ class Student(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base
     campus_id: Mapped[int] = mapped_column(ForeignKey("campuses.id"))
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str] = mapped_column(Text, default="")
+    # 休学: off the rosters from suspended_from, back on returns_on (planned or actual; open-ended if None).
+    suspended_from: Mapped[dt.date | None] = mapped_column(Date)
+    returns_on: Mapped[dt.date | None] = mapped_column(Date)
 
     campus = relationship("Campus")
     owner = relationship("User")
@@ -141,6 +145,17 @@ class Student(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base
 
     def __str__(self) -> str:
         return self.name
+
+    @hybrid_method
+    def suspended_on(self, day: dt.date) -> bool:
+        """休学 on that day: the one rule rosters, marking, reminders and the status job all use."""
+        return (self.suspended_from is not None and self.suspended_from <= day
+                and (self.returns_on is None or day < self.returns_on))
+
+    @suspended_on.expression
+    def suspended_on(cls, day: dt.date):
+        return and_(cls.suspended_from.is_not(None), cls.suspended_from <= day,
+                    or_(cls.returns_on.is_(None), cls.returns_on > day))
 
 
 class Parent(PhoneMixin, TimestampMixin, Base):

@@ -133,6 +133,8 @@ class LessonLedgerEntry(Base):
     units: Mapped[int] = mapped_column(Integer)  # signed: credits positive, debits negative
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
     attendance_id: Mapped[int | None] = mapped_column(ForeignKey("attendance.id"))
+    # The mark as it was when this row was written (a later correction has its own row and status).
+    attendance_status: Mapped[AttendanceStatus | None] = mapped_column(enum_column(AttendanceStatus))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -28,6 +28,8 @@ class StatusChange(Base):
     reason: Mapped[str] = mapped_column(Text)
     target_class_id: Mapped[int | None] = mapped_column(ForeignKey("classes.id"))  # 转班
     refund_amount: Mapped[Decimal | None] = mapped_column(Money)  # 退费
+    effective_on: Mapped[dt.date | None] = mapped_column(Date)  # 休学: the first day off; 复学: the first day back
+    planned_return_on: Mapped[dt.date | None] = mapped_column(Date)  # 休学, optional
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     approval_status: Mapped[ApprovalStatus] = mapped_column(
