@@ -4,14 +4,16 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from eduflow.extensions import db
-from eduflow.models import Enrollment, LedgerKind, LessonLedgerEntry, User, utcnow
+from eduflow.models import AttendanceStatus, Enrollment, LedgerKind, LessonLedgerEntry, User, utcnow
 
 
 def post_entry(enrollment: Enrollment, kind: LedgerKind, units: int, *, by: User | None, reason: str = "",
-               lesson_id: int | None = None, attendance_id: int | None = None) -> LessonLedgerEntry:
+               lesson_id: int | None = None, attendance_id: int | None = None,
+               attendance_status: AttendanceStatus | None = None) -> LessonLedgerEntry:
     """Append one signed row (credits positive, debits negative); the caller commits."""
     entry = LessonLedgerEntry(enrollment_id=enrollment.id, student_id=enrollment.student_id, kind=kind, units=units,
-                              lesson_id=lesson_id, attendance_id=attendance_id, reason=reason,
+                              lesson_id=lesson_id, attendance_id=attendance_id, attendance_status=attendance_status,
+                              reason=reason,
                               created_by_id=by.id if by else None, created_at=utcnow())
     db.session.add(entry)
     db.session.flush()
