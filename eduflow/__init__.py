@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from eduflow import converters
 from eduflow.config import Config, load_environment, load_keys
 from eduflow.extensions import babel, csrf, db, login_manager, migrate
 
@@ -27,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     load_keys(app)
 
     _init_extensions(app)
+    converters.init_app(app)  # before the blueprints add their <int:...> rules
     _register_blueprints(app)
 
     from eduflow import audit, errors, security_headers, templating

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
-from flask_wtf import FlaskForm
+from eduflow.forms import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "login_ok": _l("登录成功"),
     "login_failed": _l("登录失败"),
     "login_throttled": _l("登录受限"),
+    "logout": _l("退出登录"),
     "export": _l("导出"),
     "import_upload": _l("上传导入文件"),
     "import": _l("导入"),

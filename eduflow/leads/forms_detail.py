@@ -8,7 +8,7 @@ import datetime as dt
 
 from flask_babel import format_date, get_timezone
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from eduflow.forms import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError

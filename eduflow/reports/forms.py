@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from eduflow.forms import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import StopValidation, ValidationError
 

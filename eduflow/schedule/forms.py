@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from eduflow.forms import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField

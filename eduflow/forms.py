@@ -1,0 +1,83 @@
+"""The base of every form in the app: input no column can hold is refused before any validator sees it.
+
+`FlaskForm` screens every field right after it is processed: text holding a NUL byte (PostgreSQL refuses it),
+a number that is not finite (NaN, inf, 1e999), an integer or a decimal outside what the columns store,
+and any value that did not parse at all (2026-02-30, 99999-01-01). Such a field gets one clear error,
+its data is cleared (so no other field's validator compares against NaN), and its validator chain
+stops, so `validate_<field>` methods and services only ever see values a database accepts.
+Filter forms (GET) use it too: their criteria leave out fields with errors.
+"""
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm as WtfForm
+from wtforms.validators import StopValidation
+
+from eduflow.converters import ID_MAX
+
+INT_MIN, INT_MAX = -ID_MAX - 1, ID_MAX  # an INTEGER column, on every database
+DECIMAL_LIMIT = Decimal(10) ** 15  # beyond every amount column (money is stored as BIGINT fen)
+
+NUL_MESSAGE = _l("内容包含无效字符。")
+NUMBER_MESSAGE = _l("请输入有效的数字。")
+RANGE_MESSAGE = _l("数值超出允许范围。")
+
+
+def unsafe_reason(value):
+    """Why a processed value cannot be stored (a message), or None when it can."""
+    if isinstance(value, (list, tuple)):
+        return next((reason for item in value if (reason := unsafe_reason(item))), None)
+    if isinstance(value, str):
+        return NUL_MESSAGE if "\x00" in value else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if INT_MIN <= value <= INT_MAX else RANGE_MESSAGE
+    if isinstance(value, float):
+        return None if math.isfinite(value) else NUMBER_MESSAGE
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return NUMBER_MESSAGE
+        return None if abs(value) < DECIMAL_LIMIT else RANGE_MESSAGE
+    return None
+
+
+def _typed(field) -> bool:
+    """Whether something other than blank was typed into the field."""
+    return any(isinstance(raw, str) and raw.strip() for raw in field.raw_data or ())
+
+
+def _screen(field) -> None:
+    """Clear and flag a field whose value no column can hold."""
+    reason = unsafe_reason(field.data)
+    if reason is None and isinstance(field.raw_data, list) and field.raw_data:
+        reason = next((NUL_MESSAGE for raw in field.raw_data if isinstance(raw, str) and "\x00" in raw), None)
+    if reason is not None:
+        field.data = [] if isinstance(field.data, list) else None
+        field.process_errors.append(reason)
+    field.unusable = reason is not None or (bool(field.process_errors) and _typed(field))
+
+
+def stop_if_unusable(form, field) -> None:
+    """First validator of every field: a value that was refused or did not parse is not validated further."""
+    if getattr(field, "unusable", False):
+        raise StopValidation()
+
+
+class FlaskForm(WtfForm):
+    """Flask-WTF's form with the shared input screen; every form of the app derives from it
+    (forms modules import FlaskForm from here, not from flask_wtf)."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            field = super().bind_field(form, unbound_field, options)
+            field.validators = [stop_if_unusable, *field.validators]
+            return field
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
+        for field in self:
+            _screen(field)

@@ -1,0 +1,107 @@
+"""The shared input rules: ids in URLs bounded to the id columns, and the base form's screen."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from decimal import Decimal
+
+import pytest
+from flask_wtf import FlaskForm as WtfForm
+from werkzeug.datastructures import MultiDict
+from wtforms import DateField, DecimalField, FloatField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+import eduflow
+from eduflow.converters import ID_MAX, as_id
+from eduflow.forms import FlaskForm
+
+HUGE_IDS = ["0", str(ID_MAX + 1), str(2**63), str(10**30)]
+
+
+@pytest.mark.parametrize("lead_id", HUGE_IDS)
+def test_an_id_outside_the_column_range_is_a_plain_404(client, login_as, lead_id):
+    login_as("admin")
+    assert client.get(f"/leads/{lead_id}").status_code == 404
+    assert client.get(f"/students/{lead_id}/enrollments/1/ledger").status_code == 404
+
+
+def test_the_largest_storable_id_is_still_routed(client, login_as):
+    login_as("admin")
+    assert client.get(f"/leads/{ID_MAX}").status_code == 404  # routed, then simply not found
+    with client.application.test_request_context():
+        adapter = client.application.url_map.bind("localhost")
+        assert adapter.match(f"/leads/{ID_MAX}")[1] == {"lead_id": ID_MAX}
+
+
+def test_query_string_ids_follow_the_same_bounds():
+    assert as_id("42") == 42 and as_id(f" {ID_MAX} ") == ID_MAX
+    for bad in ("0", "-1", str(ID_MAX + 1), str(10**30), "1e3", "٣", "", None, "4\x002"):
+        assert as_id(bad) is None
+
+
+class Sample(FlaskForm):
+    class Meta:
+        csrf = False
+
+    name = StringField(validators=[InputRequired()])
+    amount = DecimalField(places=2, validators=[Optional()])
+    ratio = FloatField(validators=[Optional()])
+    count = IntegerField(validators=[Optional()])
+    day = DateField(validators=[Optional()])
+    pick = SelectField(coerce=int, choices=[(1, "one")], validate_choice=False, validators=[Optional()])
+
+    def validate_amount(self, field):  # a validator that would crash on NaN, as cross-field checks do
+        if field.data is not None and field.data > Decimal("100"):
+            raise ValidationError("too much")
+
+    def validate_pick(self, field):
+        if field.data is not None and field.data != 1:
+            raise ValidationError("no such choice")
+
+
+def _sample(app, **values) -> Sample:
+    with app.test_request_context():
+        form = Sample(MultiDict({"name": "x", **values}))
+        form.validate()
+        return form
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "a\x00b", "内容包含无效字符。"),
+    ("amount", "NaN", "请输入有效的数字。"),
+    ("amount", "-inf", "请输入有效的数字。"),
+    ("amount", "1e999", "数值超出允许范围。"),
+    ("ratio", "inf", "请输入有效的数字。"),
+    ("count", str(2**31), "数值超出允许范围。"),
+    ("count", str(-(2**31) - 1), "数值超出允许范围。"),
+    ("pick", str(10**30), "数值超出允许范围。"),
+])
+def test_the_base_form_refuses_what_no_column_holds(app, field, value, message):
+    form = _sample(app, **{field: value})
+    assert form.errors[field] == [message]
+    assert form[field].data is None  # no other validator compares against NaN or a huge id
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "99999-01-01", "tomorrow"])
+def test_a_value_that_did_not_parse_stops_its_validators(app, value):
+    assert list(_sample(app, day=value).errors) == ["day"]
+
+
+def test_ordinary_and_blank_values_pass(app):
+    form = _sample(app, amount="12.50", ratio="0.5", count=str(ID_MAX), day="2026-02-28", pick="1")
+    assert form.errors == {} and form.amount.data == Decimal("12.50")
+    assert _sample(app, amount="", count="", day="").errors == {}
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def test_every_form_of_the_app_derives_from_the_base_form():
+    for module in pkgutil.walk_packages(eduflow.__path__, "eduflow."):
+        importlib.import_module(module.name)
+    forms = {f for f in _subclasses(WtfForm) if f.__module__.startswith("eduflow.")}
+    assert len(forms) > 40
+    assert sorted(f"{f.__module__}.{f.__name__}" for f in forms if not issubclass(f, FlaskForm)) == []
