@@ -16,7 +16,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow.access import scoped
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
-from eduflow.leads.pool import claim
 from eduflow.leads.queries import LeadFilters, board_order, filtered_leads, search_clause
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
 from eduflow.models import Campus, Lead, LeadStage, Role, SixSpeed, User, lead_courses, lead_tags, utcnow
@@ -142,18 +141,6 @@ def pool_leads(campus_id: int, filters: LeadFilters) -> Select:
         query = query.where(clause)
     return query.options(selectinload(Lead.courses), selectinload(Lead.tags), selectinload(Lead.source)).order_by(
         Lead.created_at.desc(), Lead.id.desc())
-
-
-def claim_from_pool(lead_id: int, *, by: User) -> Lead | None:
-    """Claim a lead of the user's campus (first come, first served, within the cap); None if no such lead."""
-    exists = db.session.scalar(select(Lead.id).where(Lead.id == lead_id, Lead.campus_id == by.campus_id,
-                                                     Lead.deleted_at.is_(None)))
-    if exists is None:
-        return None
-    lead = db.session.get(Lead, lead_id)
-    if lead.owner_id is None and lead.stage not in OPEN_STAGES:
-        raise DomainError(_("只能领取未结束的线索。"))
-    return claim(lead_id, by=by)
 
 
 def leads_in_scope(user: User, ids: list[int]) -> list[Lead] | None:

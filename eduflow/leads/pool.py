@@ -43,20 +43,26 @@ def release(lead: Lead, *, by: User, reason: str = "", action: PoolAction = Pool
         lead.six_speed.owner_id = None
 
 
-def claim(lead_id: int, *, by: User) -> Lead:
-    """Take a pool lead. Two people claiming at once: one conditional UPDATE wins, the other is told."""
-    if by.role != Role.SALES and by.role != Role.MANAGER:
+def claim(lead_id: int, *, by: User) -> Lead | None:
+    """Take an open lead of the user's campus pool, within the cap; None when there is no such lead for them.
+
+    Unknown, deleted, closed, on another campus or already owned (a colleague was faster) are all the same
+    answer: the user may not learn that a lead they cannot claim exists. Two people claiming at once: one
+    conditional UPDATE wins, the other gets None.
+    """
+    if by.role not in (Role.SALES, Role.MANAGER):
         raise DomainError(_("只有课程顾问和主管可以领取线索。"))
     check_cap(by, 1)
     now = utcnow()
     taken = db.session.execute(
         update(Lead)
-        .where(Lead.id == lead_id, Lead.owner_id.is_(None), Lead.campus_id == by.campus_id, Lead.deleted_at.is_(None))
+        .where(Lead.id == lead_id, Lead.owner_id.is_(None), Lead.campus_id == by.campus_id,
+               Lead.deleted_at.is_(None), Lead.stage.in_(OPEN_STAGES))
         .values(owner_id=by.id, owner_assigned_at=now, version=Lead.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     if taken != 1:
-        raise DomainError(_("该线索已被他人领取。"))
+        return None
     _event(lead_id, PoolAction.CLAIM, to_user_id=by.id, by=by)
     lead = db.session.get(Lead, lead_id, populate_existing=True)
     if lead.six_speed is not None:

@@ -11,7 +11,7 @@ from eduflow.extensions import db
 from eduflow.htmx import hx_redirect, is_htmx
 from eduflow.leads import bp
 from eduflow.leads import pool as pool_rules
-from eduflow.leads.board import claim_from_pool, leads_in_scope, pool_campus, pool_leads
+from eduflow.leads.board import leads_in_scope, pool_campus, pool_leads
 from eduflow.leads.forms_board import AssignForm, ClaimForm, PoolFilterForm, ReleaseForm
 from eduflow.models import Lead, Role, User
 from eduflow.pagination import paginate
@@ -51,11 +51,12 @@ def pool():
 @bp.route("/<int:lead_id>/claim", methods=["POST"])
 @role_required(Role.SALES, Role.MANAGER)
 def claim(lead_id: int):
-    """领取: first come, first served, within the holding cap; the row says who won."""
+    """领取: first come, first served, within the holding cap. A lead the user cannot claim (a colleague's,
+    taken a moment ago, closed, another campus's) answers 404 exactly like an unknown id."""
     if not ClaimForm().validate_on_submit():
         abort(400)
     try:
-        lead = claim_from_pool(lead_id, by=_me())
+        lead = pool_rules.claim(lead_id, by=_me())
     except DomainError as error:
         db.session.rollback()
         return _claim_answer(None, str(error), error.status_code)

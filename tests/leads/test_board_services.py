@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.board import (
-    CONVERT, MOVED, NEEDS_REASON, board_columns, claim_from_pool, column_page, leads_in_scope, move_card, pool_leads,
+    CONVERT, MOVED, NEEDS_REASON, board_columns, column_page, leads_in_scope, move_card, pool_leads,
     stage_counts,
 )
 from eduflow.leads.queries import LeadFilters
@@ -157,13 +157,6 @@ def test_the_pool_holds_the_campus_open_leads_without_owner(make_lead, campuses)
     assert names == ["公海新"]
     assert db.session.scalars(pool_leads(campuses[0].id, LeadFilters(q="gonghai"))).all()
     assert not db.session.scalars(pool_leads(campuses[0].id, LeadFilters(q="zhang"))).all()
-
-
-def test_claiming_needs_a_lead_of_the_own_campus(make_lead, users):
-    assert claim_from_pool(make_lead(owner=None, campus=1).id, by=users["sales"]) is None
-    assert claim_from_pool(make_lead(owner=None).id, by=users["sales"]).owner_id == users["sales"].id
-    with pytest.raises(DomainError, match="未结束"):
-        claim_from_pool(make_lead(owner=None, stage=LeadStage.LOST).id, by=users["sales"])
 
 
 def test_assignment_loads_only_leads_in_scope(make_lead, users):

@@ -4,7 +4,7 @@ import pytest
 from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.leads.pool import assign, claim, release
-from eduflow.models import LeadPoolEvent, LeadStage, PoolAction
+from eduflow.models import LeadPoolEvent, LeadStage, PoolAction, utcnow
 from eduflow.settings import settings_for
 
 
@@ -23,12 +23,12 @@ def test_release_then_claim_is_recorded_on_the_lead(make_lead, users):
     assert _events(lead) == [PoolAction.RELEASE, PoolAction.CLAIM]
 
 
-def test_second_claim_of_the_same_lead_is_refused(make_lead, users):
+def test_second_claim_of_the_same_lead_finds_no_lead(make_lead, users):
     lead = make_lead(owner=None)
     claim(lead.id, by=users["sales"])
     db.session.commit()
-    with pytest.raises(DomainError, match="已被他人领取"):
-        claim(lead.id, by=users["sales2"])
+    assert claim(lead.id, by=users["sales2"]) is None
+    assert lead.owner_id == users["sales"].id
 
 
 def test_claim_respects_the_holding_cap(make_lead, users, campuses):
@@ -45,10 +45,18 @@ def test_closed_leads_do_not_count_towards_the_cap(make_lead, users, campuses):
     claim(make_lead(name="公海", owner=None).id, by=users["sales"])
 
 
-def test_cannot_claim_another_campus_pool_lead(make_lead, users):
-    lead = make_lead(owner=None, campus=1)
-    with pytest.raises(DomainError):
-        claim(lead.id, by=users["sales"])
+@pytest.mark.parametrize("where", [
+    {"owner": None, "campus": 1}, {"owner": "sales2"}, {"owner": None, "stage": LeadStage.LOST},
+    {"owner": None, "stage": LeadStage.CONVERTED}, {"owner": None, "deleted_at": utcnow()},
+])
+def test_a_lead_the_user_cannot_claim_is_no_lead_at_all(make_lead, users, where):
+    lead = make_lead(**where)
+    owner = lead.owner_id
+    assert claim(lead.id, by=users["sales"]) is None
+    assert claim(999_999, by=users["sales"]) is None
+    db.session.expire_all()
+    assert lead.owner_id == owner
+    assert _events(lead) == []
 
 
 def test_manager_assigns_many_leads_at_once(make_lead, users):

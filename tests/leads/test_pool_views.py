@@ -1,4 +1,5 @@
 """The pool over HTTP: browse the campus pool, claim first come first served, release, assign many."""
+import pytest
 from sqlalchemy import select
 
 from eduflow.extensions import db
@@ -52,12 +53,19 @@ def test_claiming_answers_the_row_and_the_lead_is_mine(client, login_as, make_le
     assert _owner(lead) == users["sales"].id
 
 
-def test_the_second_claim_is_told_someone_was_faster(client, login_as, make_lead, users):
-    lead = make_lead(owner="sales2")
+@pytest.mark.parametrize("where", [{"owner": "sales2"}, {"owner": None, "stage": LeadStage.LOST},
+                                   {"owner": None, "campus": 1}])
+@pytest.mark.parametrize("headers", [HX, {}])
+def test_a_lead_the_user_cannot_claim_answers_exactly_like_an_unknown_one(client, login_as, make_lead, users,
+                                                                          where, headers):
+    lead = make_lead(**where)
+    owner = _owner(lead)
     login_as("sales")
-    response = client.post(f"/leads/{lead.id}/claim", headers=HX)
-    assert response.status_code == 422 and "已被他人领取" in response.get_data(as_text=True)
-    assert _owner(lead) == users["sales2"].id
+    unclaimable = client.post(f"/leads/{lead.id}/claim", headers=headers)
+    unknown = client.post("/leads/999999/claim", headers=headers)
+    assert unclaimable.status_code == unknown.status_code == 404
+    assert unclaimable.get_data(as_text=True) == unknown.get_data(as_text=True)
+    assert _owner(lead) == owner
 
 
 def test_claiming_past_the_cap_is_refused(client, login_as, make_lead, campuses, users):
