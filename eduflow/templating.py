@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from pytz import utc
 
@@ -60,7 +61,15 @@ def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     return format_datetime(utc.localize(value), fmt)
 
 
+def as_text(value):
+    """What `{{ … }}` prints: messages are text. Flask-Babel's lazy strings claim to be HTML (`__html__`), so a
+    message carrying user input (`_l("名称“%(name)s”已存在。", name=…)`) would print unescaped; as plain str
+    autoescaping applies to them like to every other string. Markup lives in templates."""
+    return str(value) if isinstance(value, LazyString) else value
+
+
 def init_app(app) -> None:
+    app.jinja_env.finalize = as_text  # before any template is compiled: finalize is built into the code
     app.jinja_env.filters["mask_phone"] = mask_phone
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
