@@ -6,6 +6,7 @@ overflows at 2^63, PostgreSQL at 2^31).
 """
 from __future__ import annotations
 
+from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
 ID_MIN, ID_MAX = 1, 2**31 - 1
@@ -26,6 +27,17 @@ def as_id(value) -> int | None:
         return None
     number = int(text)
     return number if ID_MIN <= number <= ID_MAX else None
+
+
+def id_arg(name: str) -> int | None:
+    """A query-string id: None when absent, a 404 (like a URL id) when it cannot name a row."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    number = as_id(raw)
+    if number is None:
+        abort(404)
+    return number
 
 
 def init_app(app) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eduflow.academics.enrollments import create_enrollment, head_count
 from eduflow.academics.ledger import balance, balances
+from eduflow.converters import id_arg
 from eduflow.access import get_or_404, role_required
 from eduflow.domain import DomainError
 from eduflow.enrollments import bp
@@ -63,7 +64,7 @@ def _student_picker():
 @role_required(*ENROLMENT_ROLES)
 def new():
     """报名: a contract for a student in scope; lessons, gift lessons and the first payment in one transaction."""
-    student_id = request.args.get("student_id", type=int)
+    student_id = id_arg("student_id")
     if student_id is None:
         return _student_picker()
     student = get_or_404(Student, student_id)

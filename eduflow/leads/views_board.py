@@ -13,6 +13,7 @@ from eduflow.leads import bp
 from eduflow.leads.board import CONVERT, NEEDS_REASON, board_columns, card_for, column_page, move_card, stage_counts
 from eduflow.leads.forms_board import BoardFilterForm, MoveForm
 from eduflow.models import Lead, LeadStage, utcnow
+from eduflow.pagination import requested_page
 
 STAGES = ",".join(stage.value for stage in LeadStage)
 
@@ -40,7 +41,7 @@ def board():
 def board_column(stage: str):
     """The next page of one column's cards, appended where the column's end came into view."""
     filters = BoardFilterForm(request.args, user=_me())
-    page = column_page(_me(), filters.criteria(), LeadStage(stage), request.args.get("page", 1, type=int))
+    page = column_page(_me(), filters.criteria(), LeadStage(stage), requested_page())
     return _fragment("leads/_cards_page.html", stage=LeadStage(stage), page=page, filter_args=filters.url_args())
 
 
