@@ -63,7 +63,8 @@ def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
     yield buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_cell(sheet, value) -> WriteOnlyCell:
+def xlsx_cell(sheet, value) -> WriteOnlyCell:
+    """A write-only cell of `value`, typed and formatted; text stays text, never a live formula."""
     cell = WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
@@ -85,13 +86,13 @@ def xlsx_file(title: str, headers: list[str], widths: list[int], rows: Iterable[
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = _xlsx_cell(sheet, header)
+        cell = xlsx_cell(sheet, header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     count = 0
     for row in rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
+        sheet.append([xlsx_cell(sheet, value) for value in row])
         count += 1
     return _saved(workbook), count
 

@@ -25,8 +25,8 @@ from eduflow.models.crm import lead_courses, lead_tags
 from eduflow.models.finance import Attendance, Enrollment
 from eduflow.models.service import Review, StatusChange
 from eduflow.security.crypto import blind_index
-from eduflow.security.idcard import is_valid_id_card, normalise_id_card
-from eduflow.security.phones import normalise_phone, parse_phone
+from eduflow.security.idcard import is_valid_id_card, mask_id_card, normalise_id_card
+from eduflow.security.phones import mask_phone, normalise_phone, parse_phone
 from eduflow.students.queries import find_duplicate_student
 
 LEAD_OWNER_ROLES = (Role.SALES, Role.MANAGER)
@@ -94,6 +94,12 @@ def evaluate(context: Context, cells: list[str]) -> Outcome:
     return outcome
 
 
+def mask_email(raw: str) -> str:
+    """w***@example.com: a rejected address is quoted in the row's message (a plain column), so never in full."""
+    local, at, domain = raw.partition("@")
+    return f"{local[:1]}***{at}{domain}" if at else "***"
+
+
 def _changes(record, values: dict, updatable) -> dict:
     return {k: values[k] for k in updatable if k in values and getattr(record, k) != values[k]}
 
@@ -112,14 +118,14 @@ def _common(context: Context, cells: list[str], outcome: Outcome) -> None:
     if not phone:
         errors.append(_("缺少电话"))
     elif not is_accepted_phone(phone):
-        errors.append(_("电话号码无效：%(phone)s", phone=phone))
+        errors.append(_("电话号码无效：%(phone)s", phone=mask_phone(phone)))
     else:
         outcome.phone = normalise_phone(phone)
     _optional(text("gender"), parse_gender, "gender", values, errors, _("性别无法识别：%(value)s"))
     _optional(text("birth_date"), parse_date, "birth_date", values, errors, _("出生日期无法识别：%(value)s"))
     if text("email"):
         if "@" not in text("email") or len(text("email")) > 120:
-            errors.append(_("邮箱格式不正确：%(value)s", value=text("email")))
+            errors.append(_("邮箱格式不正确：%(value)s", value=mask_email(text("email"))))
         else:
             values["email"] = text("email")
     if text("source"):
@@ -207,7 +213,8 @@ def _referrer(context: Context, raw: str, values: dict, errors: list) -> None:
         query = query.where(Student.name == raw)
     found = list(db.session.scalars(query.limit(2)))
     if len(found) != 1:
-        errors.append(_("推荐学员「%(value)s」不存在或有重名，请填写其电话", value=raw))
+        shown = mask_phone(raw) if any(ch.isdigit() for ch in raw) else raw  # a phone, or a name
+        errors.append(_("推荐学员「%(value)s」不存在或有重名，请填写其电话", value=shown))
     else:
         values["referrer_student_id"] = found[0]
 
@@ -218,7 +225,7 @@ def _read_student(context: Context, cells: list[str], outcome: Outcome) -> None:
     errors, values = outcome.errors, outcome.values
     if text("id_card"):
         if not is_valid_id_card(text("id_card")):
-            errors.append(_("身份证号码无效：%(value)s", value=text("id_card")))
+            errors.append(_("身份证号码无效：%(value)s", value=mask_id_card(normalise_id_card(text("id_card")))))
         else:
             values["id_card"] = normalise_id_card(text("id_card"))
     if len(text("address")) > 255:
@@ -234,7 +241,7 @@ def _read_student(context: Context, cells: list[str], outcome: Outcome) -> None:
             values[key] = text(key)
     if text("parent_phone"):
         if parse_phone(text("parent_phone")) is None:
-            errors.append(_("家长电话无效：%(value)s", value=text("parent_phone")))
+            errors.append(_("家长电话无效：%(value)s", value=mask_phone(text("parent_phone"))))
         else:
             values["parent_phone"] = normalise_phone(text("parent_phone"))
 

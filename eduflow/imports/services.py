@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow import audit
 from eduflow.domain import DomainError
+from eduflow.exports.writers import xlsx_cell
 from eduflow.extensions import db
 from eduflow.imports import rows as row_rules
 from eduflow.imports.fields import fields_for, guess_mapping
@@ -284,14 +285,15 @@ def preview_rows(batch: ImportBatch, rows: list[ImportRow]) -> list[tuple[Import
 # ---------- rejected rows ----------
 
 def rejected_workbook(batch: ImportBatch):
-    """The rejected rows as they were in the file, plus an error column: fix them and import again."""
+    """The rejected rows as they were in the file, plus an error column: fix them and import again.
+    Cells go through the exports' guard: a cell beginning with = + - @ is text, never a live formula."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("被拒绝的行"))
-    sheet.append([_("原行号"), *batch.headers, _("错误原因")])
+    sheet.append([xlsx_cell(sheet, value) for value in (_("原行号"), *batch.headers, _("错误原因"))])
     query = (select(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.action == ImportAction.REJECT)
              .order_by(ImportRow.row_number).execution_options(yield_per=500))
     for row in db.session.scalars(query):
-        sheet.append([row.row_number, *json.loads(row.cells), row.message])
+        sheet.append([xlsx_cell(sheet, value) for value in (row.row_number, *json.loads(row.cells), row.message)])
     output = io.BytesIO()
     workbook.save(output)
     output.seek(0)
