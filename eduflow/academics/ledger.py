@@ -1,23 +1,144 @@
-"""The lesson ledger (课时流水): the only way a lesson balance changes. Rows are never edited."""
+"""The lesson ledger (课时流水): the only way a lesson balance changes. Rows are never edited.
+
+Every row moves one of two pools: bought lessons (paid for, the only ones a refund pays back) or gift lessons
+(free). A debit draws on the pools in the campus's order (bought first unless it chose gift first) and is split
+when it crosses them; a debit beyond both remainders (欠课时) is owed in bought lessons. A correction that gives
+a mark's units back returns them to the pools the mark took them from.
+"""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
 from eduflow.extensions import db
-from eduflow.models import AttendanceStatus, Enrollment, LedgerKind, LessonLedgerEntry, User, utcnow
+from eduflow.models import (
+    AttendanceStatus, Enrollment, LedgerKind, LedgerPool, LessonLedgerEntry, Student, User, utcnow,
+)
+from eduflow.settings import settings_for
+
+BOUGHT, GIFT = LedgerPool.BOUGHT, LedgerPool.GIFT
+
+
+@dataclass(frozen=True)
+class Pools:
+    """Units per pool (signed)."""
+
+    bought: int = 0
+    gift: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.bought + self.gift
+
+    def of(self, pool: LedgerPool) -> int:
+        return self.gift if pool == GIFT else self.bought
+
+
+Parts = list[tuple[LedgerPool, int]]
 
 
 def post_entry(enrollment: Enrollment, kind: LedgerKind, units: int, *, by: User | None, reason: str = "",
                lesson_id: int | None = None, attendance_id: int | None = None,
                attendance_status: AttendanceStatus | None = None) -> LessonLedgerEntry:
-    """Append one signed row (credits positive, debits negative); the caller commits."""
-    entry = LessonLedgerEntry(enrollment_id=enrollment.id, student_id=enrollment.student_id, kind=kind, units=units,
-                              lesson_id=lesson_id, attendance_id=attendance_id, attendance_status=attendance_status,
-                              reason=reason,
+    """Append a signed change (credits positive, debits negative), one row per pool it moves; the caller commits.
+    Returns the first row written."""
+    parts = _parts(enrollment, kind, units, attendance_id)
+    rows = [_row(enrollment, kind, pool, n, by=by, reason=reason, lesson_id=lesson_id, attendance_id=attendance_id,
+                 attendance_status=attendance_status) for pool, n in parts]
+    db.session.flush()
+    return rows[0]
+
+
+def close_out(enrollment: Enrollment, kind: LedgerKind, *, by: User | None, reason: str) -> Pools:
+    """Take each pool's whole remainder off (refund, void, carry-over to a new contract); returns what was taken."""
+    held = pool_balances(enrollment.id)
+    for pool in LedgerPool:
+        if held.of(pool):
+            _row(enrollment, kind, pool, -held.of(pool), by=by, reason=reason)
+    db.session.flush()
+    return held
+
+
+def carry_in(enrollment: Enrollment, kind: LedgerKind, held: Pools, *, by: User | None, reason: str) -> None:
+    """Credit remainders taken off another enrolment by close_out, each to the same pool."""
+    for pool in LedgerPool:
+        if held.of(pool):
+            _row(enrollment, kind, pool, held.of(pool), by=by, reason=reason)
+    db.session.flush()
+
+
+def _row(enrollment: Enrollment, kind: LedgerKind, pool: LedgerPool, units: int, *, by: User | None, reason: str,
+         lesson_id: int | None = None, attendance_id: int | None = None,
+         attendance_status: AttendanceStatus | None = None) -> LessonLedgerEntry:
+    entry = LessonLedgerEntry(enrollment_id=enrollment.id, student_id=enrollment.student_id, kind=kind, pool=pool,
+                              units=units, lesson_id=lesson_id, attendance_id=attendance_id,
+                              attendance_status=attendance_status, reason=reason,
                               created_by_id=by.id if by else None, created_at=utcnow())
     db.session.add(entry)
-    db.session.flush()
     return entry
+
+
+def _parts(enrollment: Enrollment, kind: LedgerKind, units: int, attendance_id: int | None) -> Parts:
+    """Which pools a change moves: gifts credit the gift pool, other credits the bought pool, debits are split."""
+    if units == 0:
+        return [(BOUGHT, 0)]
+    order = consumption_order(enrollment)
+    if units < 0:
+        return _draw(pool_balances(enrollment.id), -units, order)
+    if kind == LedgerKind.GIFT:
+        return [(GIFT, units)]
+    if attendance_id is not None:
+        return _give_back(_taken_by(attendance_id), units, tuple(reversed(order)))
+    return [(BOUGHT, units)]
+
+
+def consumption_order(enrollment: Enrollment) -> tuple[LedgerPool, LedgerPool]:
+    """Bought lessons first, unless the student's campus consumes gift lessons first."""
+    campus_id = db.session.scalar(select(Student.campus_id).where(Student.id == enrollment.student_id))
+    return (GIFT, BOUGHT) if settings_for(campus_id).gift_first else (BOUGHT, GIFT)
+
+
+def _draw(held: Pools, units: int, order: tuple[LedgerPool, ...]) -> Parts:
+    """Take `units` from the pools in order, each down to zero; what is left over is owed in bought lessons."""
+    taken = {pool: 0 for pool in order}
+    left = units
+    for pool in order:
+        n = min(left, max(held.of(pool), 0))
+        taken[pool] += n
+        left -= n
+    taken[BOUGHT] += left
+    return [(pool, -n) for pool, n in taken.items() if n]
+
+
+def _give_back(taken: Pools, units: int, order: tuple[LedgerPool, ...]) -> Parts:
+    """Return `units` to the pools they were taken from, the last pool drawn on first."""
+    given = {pool: 0 for pool in order}
+    left = units
+    for pool in order:
+        n = min(left, max(taken.of(pool), 0))
+        given[pool] += n
+        left -= n
+    given[BOUGHT] += left  # more than the mark took (not done by marks): a plain bought credit
+    return [(pool, n) for pool, n in given.items() if n]
+
+
+def _taken_by(attendance_id: int) -> Pools:
+    """Units a mark's rows have taken so far, per pool (positive)."""
+    rows = db.session.execute(select(LessonLedgerEntry.pool, func.sum(LessonLedgerEntry.units))
+                              .where(LessonLedgerEntry.attendance_id == attendance_id)
+                              .group_by(LessonLedgerEntry.pool))
+    found = {pool: -int(total) for pool, total in rows}
+    return Pools(bought=found.get(BOUGHT, 0), gift=found.get(GIFT, 0))
+
+
+def pool_balances(enrollment_id: int) -> Pools:
+    """The bought and gift remainders of one enrolment."""
+    rows = db.session.execute(select(LessonLedgerEntry.pool, func.sum(LessonLedgerEntry.units))
+                              .where(LessonLedgerEntry.enrollment_id == enrollment_id)
+                              .group_by(LessonLedgerEntry.pool))
+    found = {pool: int(total) for pool, total in rows}
+    return Pools(bought=found.get(BOUGHT, 0), gift=found.get(GIFT, 0))
 
 
 def balance(enrollment_id: int) -> int:

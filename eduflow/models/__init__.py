@@ -11,12 +11,13 @@ from eduflow.models.imports import ImportBatch, ImportRow
 from eduflow.models.finance import Attendance, Enrollment, LessonLedgerEntry, Makeup, Payment
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.service import RenewalReminder, Review, StatusChange
+from eduflow.models.submissions import SubmissionToken
 
 __all__ = [
     "AuditLog", "Attendance", "Base", "Campus", "ClassGroup", "Classroom", "Course", "Enrollment", "FollowUp",
     "ImportBatch", "ImportRow",
     "Lead", "LeadInheritance", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry", "LoginAttempt",
     "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
-    "SourceChannel", "StatusChange", "Student", "Tag", "TrialLesson", "User", "lead_courses", "lead_tags",
+    "SourceChannel", "StatusChange", "Student", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses", "lead_tags",
     "student_tags", "utcnow",
 ]

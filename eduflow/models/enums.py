@@ -149,6 +149,13 @@ class LedgerKind(LabelledEnum):
     TRANSFER = "transfer", _l("转班")
 
 
+class LedgerPool(LabelledEnum):
+    """Which remainder a ledger row moves: lessons paid for, or lessons given free (never refunded as money)."""
+
+    BOUGHT = "bought", _l("购买课时")
+    GIFT = "gift", _l("赠送课时")
+
+
 class TrialStatus(LabelledEnum):
     BOOKED = "booked", _l("已预约")
     ATTENDED = "attended", _l("已到课")

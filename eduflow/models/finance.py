@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, Money, TimestampMixin, utcnow
 from eduflow.models.enums import (
-    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, MakeupStatus, PaymentMethod, enum_column,
+    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, MakeupStatus, PaymentMethod,
+    enum_column,
 )
 
 
@@ -117,7 +118,7 @@ class Makeup(TimestampMixin, Base):
 
 
 class LessonLedgerEntry(Base):
-    """课时流水: append-only; an enrolment's remaining lessons is the sum of its entries."""
+    """课时流水: append-only; an enrolment's remaining lessons is the sum of its entries (bought + gift pools)."""
 
     __tablename__ = "lesson_ledger"
     __table_args__ = (
@@ -131,6 +132,8 @@ class LessonLedgerEntry(Base):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
     kind: Mapped[LedgerKind] = mapped_column(enum_column(LedgerKind))
     units: Mapped[int] = mapped_column(Integer)  # signed: credits positive, debits negative
+    # Bought and gift remainders are kept apart: a refund pays back bought lessons only.
+    pool: Mapped[LedgerPool] = mapped_column(enum_column(LedgerPool), default=LedgerPool.BOUGHT)
     lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))
     attendance_id: Mapped[int | None] = mapped_column(ForeignKey("attendance.id"))
     # The mark as it was when this row was written (a later correction has its own row and status).

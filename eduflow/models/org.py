@@ -71,6 +71,8 @@ class Settings(TimestampMixin, Base):
     deducting_statuses: Mapped[str] = mapped_column(
         String(64), default=",".join([AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT])
     )
+    # Attendance consumes bought lessons first unless the campus chooses gift lessons first.
+    gift_first: Mapped[bool] = mapped_column(Boolean, default=False)
 
     campus: Mapped[Campus | None] = relationship()
 

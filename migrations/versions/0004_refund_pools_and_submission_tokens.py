@@ -5,8 +5,11 @@ Revises: 0003
 Create Date: 2026-12-01 10:00:00
 
 """
+import datetime as dt
+
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects.mysql import MEDIUMTEXT
 
 
 # revision identifiers, used by Alembic.
@@ -15,10 +18,64 @@ down_revision = '0003'
 branch_labels = None
 depends_on = None
 
+LEDGER_POOL = sa.Enum('bought', 'gift', name='ledgerpool', native_enum=False, length=20)
+LONG_TEXT = sa.Text().with_variant(MEDIUMTEXT(), 'mysql')
+
 
 def upgrade():
-    pass
+    with op.batch_alter_table('settings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('gift_first', sa.Boolean(), nullable=False, server_default=sa.false()))
+    with op.batch_alter_table('lesson_ledger', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pool', LEDGER_POOL, nullable=False, server_default='bought'))
+    op.create_table('submission_tokens',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('endpoint', sa.String(length=128), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('status', sa.Integer(), nullable=False),
+    sa.Column('headers', sa.Text(), nullable=False),
+    sa.Column('body', LONG_TEXT, nullable=False),
+    sa.Column('flashes', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_submission_tokens_user_id_users')),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_submission_tokens'))
+    )
+    with op.batch_alter_table('submission_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_submission_tokens_created_at'), ['created_at'], unique=False)
+    _split_the_existing_ledgers()
+
+
+def _split_the_existing_ledgers():
+    """Gift credits move the gift pool. Before pools existed, attendance, refunds, voids and carry-overs all came
+    off one balance; where that left the bought pool below zero beside unused gift lessons, the gift lessons were
+    the ones spent (bought lessons are consumed first), so one appended pair of rows moves them across."""
+    ledger = sa.table('lesson_ledger', sa.column('enrollment_id', sa.Integer), sa.column('student_id', sa.Integer),
+                      sa.column('kind', sa.String), sa.column('pool', sa.String), sa.column('units', sa.Integer),
+                      sa.column('reason', sa.Text), sa.column('created_at', sa.DateTime))
+    conn = op.get_bind()
+    conn.execute(ledger.update().where(ledger.c.kind == 'gift').values(pool='gift'))
+    totals = {}
+    for enrollment_id, student_id, pool, units in conn.execute(
+            sa.select(ledger.c.enrollment_id, ledger.c.student_id, ledger.c.pool, sa.func.sum(ledger.c.units))
+            .group_by(ledger.c.enrollment_id, ledger.c.student_id, ledger.c.pool)).all():
+        totals.setdefault((enrollment_id, student_id), {})[pool] = int(units or 0)
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    rows = []
+    for (enrollment_id, student_id), pools in totals.items():
+        moved = min(-pools.get('bought', 0), pools.get('gift', 0))
+        if moved > 0:
+            reason = f'课时分池：已消耗的 {moved} 节赠送课时'
+            common = dict(enrollment_id=enrollment_id, student_id=student_id, kind='correction', reason=reason,
+                          created_at=now)
+            rows += [dict(common, pool='bought', units=moved), dict(common, pool='gift', units=-moved)]
+    if rows:
+        conn.execute(ledger.insert(), rows)
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('submission_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_submission_tokens_created_at'))
+    op.drop_table('submission_tokens')
+    with op.batch_alter_table('lesson_ledger', schema=None) as batch_op:
+        batch_op.drop_column('pool')
+    with op.batch_alter_table('settings', schema=None) as batch_op:
+        batch_op.drop_column('gift_first')
