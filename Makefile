@@ -35,7 +35,7 @@ upgrade: install
 
 run: upgrade
 	$(FLASK) demo-data --if-empty
-	@echo "Demo logins (password eduflow-demo): admin, manager1, sales1, sales2, academic1, teacher1, teacher3, manager2, sales3, teacher2"
+	@echo "Demo logins (password eduflow-demo-school): admin, manager1, sales1, sales2, academic1, teacher1, teacher3, manager2, sales3, teacher2"
 	@echo "Serving on http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

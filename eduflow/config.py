@@ -7,6 +7,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 from eduflow.security.crypto import key_id_for
 
 KEYS_FILE = "eduflow-keys.json"
@@ -24,9 +26,15 @@ class Config:
     BABEL_DEFAULT_LOCALE = "zh_CN"
     BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
-    LOGIN_MAX_FAILURES_PER_USER = 5
+    # Sign-in throttling. Per (account, address): after this many failures in a row, each further attempt
+    # waits, 1 minute at first and doubling up to the cap; failures older than the memory are forgotten.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FIRST_DELAY_SECONDS = 60
+    LOGIN_MAX_DELAY_SECONDS = 3600
+    LOGIN_FAILURE_MEMORY_HOURS = 24
+    # Per address, whatever the accounts: at most this many failures in the window (password spraying).
     LOGIN_MAX_FAILURES_PER_IP = 20
-    LOGIN_THROTTLE_MINUTES = 15
+    LOGIN_IP_WINDOW_MINUTES = 15
     PAGE_SIZE = 25
     MAX_CONTENT_LENGTH = 20 * 1024 * 1024  # uploads (imports); a larger request answers 413
     FAST_PASSWORD_HASHING = False
@@ -40,11 +48,12 @@ def _env_flag(name: str) -> bool | None:
 def load_environment(app) -> None:
     """Read EDUFLOW_* variables into app.config (after the defaults, before a test override)."""
     instance = Path(app.instance_path)
-    instance.mkdir(parents=True, exist_ok=True)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)  # it holds the keys and the SQLite database
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI",
         os.environ.get("EDUFLOW_DATABASE_URL") or f"sqlite:///{instance / 'eduflow.db'}",
     )
+    create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], instance)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # PostgreSQL's default: each statement sees what others committed; fewer gap-lock deadlocks.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**Config.SQLALCHEMY_ENGINE_OPTIONS,
@@ -58,6 +67,26 @@ def load_environment(app) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def create_private_sqlite_file(uri: str, instance: Path) -> None:
+    """Create a SQLite database file (and its folder) readable by the owner only, before SQLite does.
+
+    SQLite would create it world-readable (0644 under the usual umask); its journal and WAL files take
+    the database file's mode. An existing file or folder is left as it is.
+    """
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:") \
+            or url.database.startswith("file:") or url.query.get("mode") == "memory":
+        return
+    path = Path(url.database)
+    if not path.is_absolute():  # Flask-SQLAlchemy reads a relative SQLite path inside the instance folder
+        path = instance / path
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def load_keys(app) -> None:

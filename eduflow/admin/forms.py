@@ -18,7 +18,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.admin.services import CAMPUS_ROLES, name_taken, selectable_campuses, username_taken
 from eduflow.models import AttendanceStatus, Campus, Classroom, Course, Role, SourceChannel, Tag, TagCategory
+from eduflow.auth.forms import StrongPassword
 from eduflow.security.passwords import MIN_LENGTH
+from eduflow.security.strength import account_words
 from eduflow.security.phones import parse_phone
 
 MAX_PRICE = Decimal("10000000")
@@ -167,9 +169,17 @@ class UserForm(FlaskForm):
                 "email": self.email.data or None, "hire_date": self.hire_date.data}
 
 
+def _new_account_words(form) -> list[str]:
+    """On the create form, the username, name and e-mail typed beside the password."""
+    return account_words(**{name: getattr(form, name).data for name in ("username", "display_name", "email")
+                            if name in form})
+
+
 class PasswordFields(FlaskForm):
-    password = PasswordField(_l("登录密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=256)],
-                             description=_l("至少 %(n)s 个字符。", n=MIN_LENGTH))
+    password = PasswordField(_l("登录密码"), validators=[DataRequired(), Length(max=256),
+                                                         StrongPassword(_new_account_words)],
+                             description=_l("至少 %(n)s 个字符，不能是常见密码；几个不相关的词语连在一起既好记又安全。",
+                                            n=MIN_LENGTH))
     confirm = PasswordField(_l("确认密码"), validators=[
         DataRequired(), EqualTo("password", message=_l("两次输入的密码不一致。"))])
 

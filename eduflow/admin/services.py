@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from eduflow.auth.services import new_session_token, set_password
+from eduflow.auth.services import new_session_token, set_password, user_words
 from eduflow.extensions import db
 from eduflow.models import (
     AttendanceStatus, Campus, Classroom, Course, Lead, LeadInheritance, LeadPoolEvent, PoolAction, Role, Settings,
@@ -15,6 +15,7 @@ from eduflow.models import (
 )
 from eduflow.reference import ensure_reference_data
 from eduflow.security.passwords import hash_password
+from eduflow.security.strength import account_words, password_problem
 
 CAMPUS_ROLES = {Role.MANAGER, Role.SALES, Role.ACADEMIC, Role.TEACHER}
 HEIR_ROLES = {Role.SALES, Role.MANAGER}
@@ -36,6 +37,8 @@ def create_user(*, username: str, display_name: str, role: Role, campus: Campus 
     if username_taken(username):
         raise UserError(_("用户名 %(name)s 已被使用。", name=username))
     _check_campus(role, campus)
+    _check_password(password, account_words(username=username, display_name=display_name,
+                                            email=profile.get("email")))
     user = User(username=username, display_name=display_name.strip(), role=role,
                 campus=None if role == Role.ADMIN and campus is None else campus,
                 password_hash=hash_password(password), session_token=new_session_token(), **profile)
@@ -65,7 +68,14 @@ def update_user(user: User, *, role: Role, campus: Campus | None, operator: User
 
 def reset_password(user: User, password: str) -> None:
     """The admin sets a new password; every session of the user ends."""
+    _check_password(password, user_words(user))
     set_password(user, password)
+
+
+def _check_password(password: str, words: list[str]) -> None:
+    problem = password_problem(password, words)
+    if problem:
+        raise UserError(problem)
 
 
 def activate_user(user: User) -> None:

@@ -1,9 +1,23 @@
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from eduflow.forms import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from eduflow.security.passwords import MIN_LENGTH
+from eduflow.auth.services import user_words
+from eduflow.security.strength import password_problem
+
+
+class StrongPassword:
+    """The shared password-strength rule on a form field; `words(form)` gives the account's own words."""
+
+    def __init__(self, words=lambda form: ()):
+        self.words = words
+
+    def __call__(self, form, field) -> None:
+        problem = password_problem(field.data or "", self.words(form))
+        if problem:
+            raise ValidationError(problem)
 
 
 class LoginForm(FlaskForm):
@@ -14,7 +28,8 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("当前密码"), validators=[DataRequired()])
-    new_password = PasswordField(_l("新密码"), validators=[DataRequired(), Length(min=MIN_LENGTH, max=256)])
+    new_password = PasswordField(_l("新密码"), validators=[
+        DataRequired(), Length(max=256), StrongPassword(lambda form: user_words(current_user))])
     confirm = PasswordField(
         _l("确认新密码"), validators=[DataRequired(), EqualTo("new_password", message=_l("两次输入的新密码不一致"))]
     )

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from eduflow.auth import bp
 from eduflow.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from eduflow.auth.services import authenticate, set_password
+from eduflow.auth.services import authenticate, log_out, set_password
 from eduflow.extensions import db, login_manager
 from eduflow.htmx import hx_redirect, is_htmx
 from eduflow.security.passwords import verify_password
@@ -41,23 +42,34 @@ def login():
     if form.validate_on_submit():
         result = authenticate(form.username.data, form.password.data, request.remote_addr or "")
         db.session.commit()
-        if result.throttled:
-            flash(_("登录失败次数过多，请 %(minutes)s 分钟后再试。", minutes=current_app.config["LOGIN_THROTTLE_MINUTES"]), "danger")
-        elif result.user is None:
-            flash(_("用户名或密码错误。"), "danger")
-        else:
+        if result.user is not None:
             session.clear()
             login_user(result.user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
+        if result.throttled:
+            return _throttled(form, result.wait_minutes)
+        flash(_("用户名或密码错误。"), "danger")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+
+
+def _throttled(form: LoginForm, minutes: int):
+    """429 with the real remaining wait, in the message and in Retry-After."""
+    flash(ngettext("登录失败次数过多，请 %(num)s 分钟后再试。", "登录失败次数过多，请 %(num)s 分钟后再试。", minutes), "danger")
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(minutes * 60)}
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out (POST, so that no link or image can sign a user out)."""
-    logout_user()
+    """Sign out everywhere (POST, so that no link or image can sign a user out).
+
+    The token is rotated, so a copied session or remember cookie is refused from now on; the session is
+    cleared *before* logout_user, which marks the remember cookie for deletion in this response.
+    """
+    log_out(current_user._get_current_object())
+    db.session.commit()
     session.clear()
+    logout_user()
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 

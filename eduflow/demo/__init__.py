@@ -18,7 +18,7 @@ from eduflow.models import (
     Payment, RenewalReminder, Review, SixSpeed, StatusChange, Student, TrialLesson, User,
 )
 
-DEMO_PASSWORD = "eduflow-demo"
+DEMO_PASSWORD = "eduflow-demo-school"  # passes the password-strength rule like any other
 
 COUNTED = {
     "campuses": Campus, "users": User, "courses": Course, "classes": ClassGroup, "lessons": Lesson,

@@ -29,16 +29,16 @@ class AuditLog(Base):
 
 
 class LoginAttempt(Base):
-    """Every login attempt, so throttling holds across workers and restarts."""
+    """Every checked login attempt, so throttling holds across workers and restarts."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
-        Index(None, "username", "attempted_at"),
+        Index(None, "username", "ip", "attempted_at"),
         Index(None, "ip", "attempted_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64))
+    username: Mapped[str] = mapped_column(String(64))  # as throttling keys it: stripped, lower case
     ip: Mapped[str] = mapped_column(String(45))
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     attempted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
