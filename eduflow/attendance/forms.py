@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from eduflow.forms import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import BooleanField, DateField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from eduflow.models import AttendanceStatus, Lesson, TrialStatus
@@ -18,9 +18,10 @@ def first_error(form: FlaskForm) -> str:
 
 
 class MarkForm(FlaskForm):
-    """One tap: the status button's value."""
+    """One tap: the status button's value; `confirm` is the second tap that accepts going into 欠课时."""
 
     status = StringField(_l("考勤状态"))
+    confirm = BooleanField()
 
     def validate_status(self, field) -> None:
         if field.data not in {status.value for status in AttendanceStatus}:
@@ -31,7 +32,9 @@ class MarkForm(FlaskForm):
 
 
 class MarkAllForm(FlaskForm):
-    """No fields: the CSRF token of the 全部出勤 button."""
+    """The 全部出勤 button; `confirm` accepts that some of the marks go into 欠课时."""
+
+    confirm = BooleanField()
 
 
 class MakeupForm(FlaskForm):

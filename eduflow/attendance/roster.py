@@ -30,6 +30,11 @@ class RosterRow:
     booked_makeup: Makeup | None = None  # the makeup booked elsewhere for this row's missed mark
     balance: int | None = None
     former: bool = False  # marked here, but no longer actively enrolled in the class: read-only
+    suspended: bool = False  # 休学 on the lesson's date: greyed, read-only, nothing deducted
+
+    @property
+    def markable(self) -> bool:
+        return not self.former and not self.suspended and self.enrollment_id is not None
 
     @property
     def status(self) -> AttendanceStatus | None:
@@ -85,7 +90,8 @@ def _makeups_for(attendance_ids: list[int]) -> dict[int, Makeup]:
 
 
 def roster(lesson: Lesson) -> list[RosterRow]:
-    """The class's actively enrolled students, then makeups booked into the lesson, then former students' marks."""
+    """The class's actively enrolled students, then makeups booked into the lesson, then former students' marks;
+    a student suspended (休学) on the lesson's date stays on it, read-only."""
     marks = {mark.student_id: mark for mark in db.session.scalars(
         select(Attendance).where(Attendance.lesson_id == lesson.id).options(joinedload(Attendance.student)))}
     enrolled, makeups = _enrolled(lesson), _makeups_into(lesson)
@@ -104,6 +110,7 @@ def roster(lesson: Lesson) -> list[RosterRow]:
     for row in rows:
         row.balance = remaining.get(row.enrollment_id)
         row.booked_makeup = booked.get(row.attendance.id) if row.attendance else None
+        row.suspended = row.student.suspended_on(lesson.lesson_date)
     return rows
 
 
@@ -145,17 +152,19 @@ def _day_query(user: User, day: dt.date):
 
 
 def lessons_on(user: User, day: dt.date) -> list[DayLesson]:
-    """The user's lessons of the day (a teacher's own; the campus's for other staff) with marked counts."""
+    """The user's lessons of the day (a teacher's own; the campus's for other staff) with marked counts;
+    students suspended that day are not expected."""
     lessons = list(db.session.scalars(_day_query(user, day)).unique())
     lesson_ids, class_ids = [l.id for l in lessons], {l.class_id for l in lessons}
     enrolled: dict[int, set[int]] = {}
     for class_id, student_id in db.session.execute(
             select(Enrollment.class_id, Enrollment.student_id).join(Student, Student.id == Enrollment.student_id)
             .where(Enrollment.class_id.in_(class_ids), Enrollment.status == EnrollmentStatus.ACTIVE,
-                   Student.deleted_at.is_(None))):
+                   Student.deleted_at.is_(None), ~Student.suspended_on(day))):
         enrolled.setdefault(class_id, set()).add(student_id)
-    made_up = db.session.execute(select(Makeup.lesson_id, Makeup.student_id).where(
-        Makeup.lesson_id.in_(lesson_ids), Makeup.status.in_(OPEN_MAKEUPS))).all()
+    made_up = db.session.execute(select(Makeup.lesson_id, Makeup.student_id).join(
+        Student, Student.id == Makeup.student_id).where(
+        Makeup.lesson_id.in_(lesson_ids), Makeup.status.in_(OPEN_MAKEUPS), ~Student.suspended_on(day))).all()
     marked = set(db.session.execute(select(Attendance.lesson_id, Attendance.student_id).where(
         Attendance.lesson_id.in_(lesson_ids))).all())
     summaries = []

@@ -4,6 +4,10 @@ A mark's ledger effect is recomputed, never patched: the rows with its attendanc
 the mark implies now, and any difference is posted as a new row (the first as an attendance debit,
 later ones as corrections). Every write first takes the enrolment's row lock, so two devices marking
 the same student take turns and the balance always equals what the final marks imply.
+
+A mark that would take a balance below zero (欠课时) is written only when confirmed: unconfirmed, the work is
+rolled back and DebtNotConfirmed tells the sheet the balance, which asks once. A student suspended (休学) on
+the lesson's date is not marked at all.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
-    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, TrialStatus, User,
+    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Student, TrialStatus, User,
 )
 from eduflow.settings import settings_for
 
@@ -42,6 +46,37 @@ class NotYourLesson(DomainError):
 
 class NotOnRoster(DomainError):
     status_code = 404
+
+
+class StudentSuspended(DomainError):
+    """休学 on the lesson's date: nothing is marked or deducted."""
+
+
+@dataclass(frozen=True)
+class Owing:
+    """A mark that would take the student into 欠课时: their balance before it and the units it takes."""
+
+    student: Student
+    status: AttendanceStatus
+    balance: int
+    units: int
+
+    @property
+    def after(self) -> int:
+        return self.balance - self.units
+
+
+class DebtNotConfirmed(DomainError):
+    """Nothing was written: these marks go into 欠课时 and need the user's confirmation first."""
+
+    status_code = 200  # a question for the sheet to show, not an error
+
+    def __init__(self, owing: list[Owing]):
+        self.owing = owing
+        first = owing[0]
+        super().__init__(_("%(name)s 剩余 %(n)s 课时，记为%(status)s将扣 %(units)s 课时，结余 %(after)s（欠课时）。",
+                           name=first.student.name, n=first.balance, status=first.status.label, units=first.units,
+                           after=first.after))
 
 
 @dataclass(frozen=True)
@@ -148,7 +183,7 @@ def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> None:
     if change:
         kind = LedgerKind.CORRECTION if count else LedgerKind.ATTENDANCE
         post_entry(attendance.enrollment, kind, change, by=by, reason=_reason(attendance, kind, makeup),
-                   lesson_id=attendance.lesson_id, attendance_id=attendance.id)
+                   lesson_id=attendance.lesson_id, attendance_id=attendance.id, attendance_status=attendance.status)
 
 
 def _settle_with_makeups(attendance: Attendance, by: User) -> None:
@@ -184,14 +219,17 @@ def _remind_if_owing(enrollment_id: int) -> None:
 
 
 def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User, rules: SheetRules,
-              only_if_unmarked: bool = False) -> Attendance | None:
-    """Lock, re-read, write the mark and settle its ledger effect; None when there was nothing to do."""
+              owing: list[Owing] | None, only_if_unmarked: bool = False) -> Attendance | None:
+    """Lock, re-read, write the mark and settle its ledger effect; None when there was nothing to do.
+    With `owing` (not confirmed), a mark that takes the balance below zero is listed there."""
     lock_enrollment(row.enrollment_id)
     attendance = _fresh(select(Attendance).where(Attendance.lesson_id == lesson.id,
                                                  Attendance.student_id == row.student.id))
     if attendance is not None and (only_if_unmarked or attendance.status == status):
         return None
     old = attendance.status if attendance else None
+    enrollment_id = attendance.enrollment_id if attendance and attendance.enrollment_id else row.enrollment_id
+    before = balance(enrollment_id)
     if attendance is None:
         attendance = Attendance(lesson_id=lesson.id, student_id=row.student.id, enrollment_id=row.enrollment_id)
         db.session.add(attendance)
@@ -203,8 +241,18 @@ def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User
         audit.record("attendance_correction", "attendance", attendance.id,
                      {"status": [old.value if old else None, status.value], "late_entry": True})
     _settle_with_makeups(attendance, by)
+    after = balance(attendance.enrollment_id)
+    if owing is not None and after < 0 and after < before:
+        owing.append(Owing(row.student, status, before, before - after))
     _remind_if_owing(attendance.enrollment_id)
     return attendance
+
+
+def _unless_owing(owing: list[Owing]) -> None:
+    """Unconfirmed marks into 欠课时: undo everything and ask."""
+    if owing:
+        db.session.rollback()
+        raise DebtNotConfirmed(owing)
 
 
 def _retrying(work: Callable):
@@ -221,9 +269,16 @@ def _retrying(work: Callable):
             raise StaleRecord(_("考勤刚被他人修改，请刷新后重试。")) from None
 
 
+def _check_not_suspended(row: RosterRow) -> None:
+    if row.suspended:
+        raise StudentSuspended(_("%(name)s 自 %(date)s 起休学，不能考勤，也不扣课时。", name=row.student.name,
+                                 date=row.student.suspended_from.isoformat()))
+
+
 def mark_attendance(lesson: Lesson, student_id: int, status: AttendanceStatus, *, by: User,
-                    today: dt.date | None = None) -> Attendance | None:
-    """One tap on the sheet: save the student's mark and bring the balance in line (the caller commits)."""
+                    today: dt.date | None = None, confirmed: bool = False) -> Attendance | None:
+    """One tap on the sheet: save the student's mark and bring the balance in line (the caller commits);
+    a mark into 欠课时 needs `confirmed`."""
     rules = sheet_rules(lesson, by, today)
     _check(rules, status)
 
@@ -231,22 +286,28 @@ def mark_attendance(lesson: Lesson, student_id: int, status: AttendanceStatus, *
         row = roster_row(lesson, student_id)
         if row is None or row.former or row.enrollment_id is None:
             raise NotOnRoster(_("该学员不在本节课的名单中。"))
-        return _mark_one(lesson, row, status, by, rules)
+        _check_not_suspended(row)
+        owing = None if confirmed else []
+        attendance = _mark_one(lesson, row, status, by, rules, owing)
+        _unless_owing(owing or [])
+        return attendance
 
     return _retrying(work)
 
 
-def mark_all_present(lesson: Lesson, *, by: User, today: dt.date | None = None) -> list[int]:
-    """全部出勤: mark present everyone on the roster still unmarked; returns their student ids."""
+def mark_all_present(lesson: Lesson, *, by: User, today: dt.date | None = None, confirmed: bool = False) -> list[int]:
+    """全部出勤: mark present everyone on the roster still unmarked (not the suspended); returns their student ids.
+    If any of them would go into 欠课时, nothing is marked until confirmed."""
     rules = sheet_rules(lesson, by, today)
     _check(rules, AttendanceStatus.PRESENT)
 
     def work():
-        unmarked = [row for row in roster(lesson) if row.attendance is None and not row.former and row.enrollment_id]
-        done = []
+        unmarked = [row for row in roster(lesson) if row.attendance is None and row.markable]
+        done, owing = [], None if confirmed else []
         for row in sorted(unmarked, key=lambda r: r.enrollment_id):  # one lock order: no deadlocks
-            if _mark_one(lesson, row, AttendanceStatus.PRESENT, by, rules, only_if_unmarked=True):
+            if _mark_one(lesson, row, AttendanceStatus.PRESENT, by, rules, owing, only_if_unmarked=True):
                 done.append(row.student.id)
+        _unless_owing(owing or [])
         return done
 
     return _retrying(work)
@@ -259,6 +320,10 @@ def _check_makeup_target(lesson: Lesson, target: Lesson, student_id: int, today:
         raise DomainError(_("补课只能安排在本校区同一课程的其他课节。"))
     if target.lesson_date < today:
         raise DomainError(_("不能预约已经过去的课节。"))
+    student = db.session.get(Student, student_id)
+    if student.suspended_on(target.lesson_date):
+        raise StudentSuspended(_("%(name)s 在 %(date)s 处于休学中，不能预约该课节。", name=student.name,
+                                 date=target.lesson_date.isoformat()))
     if db.session.scalar(select(Enrollment.id).where(Enrollment.student_id == student_id,
                                                      Enrollment.class_id == target.class_id,
                                                      Enrollment.status == EnrollmentStatus.ACTIVE).limit(1)):

@@ -13,7 +13,8 @@ from eduflow.attendance import bp
 from eduflow.attendance.forms import DayForm, MakeupForm, MarkAllForm, MarkForm, TrialForm, first_error
 from eduflow.attendance.roster import lessons_on, makeup_targets, roster, roster_row, trial_of, trials
 from eduflow.attendance.services import (
-    MAKEUP_BOOKERS, book_makeup, mark_all_present, mark_attendance, mark_trial, school_today, sheet_rules,
+    MAKEUP_BOOKERS, DebtNotConfirmed, book_makeup, mark_all_present, mark_attendance, mark_trial, school_today,
+    sheet_rules,
 )
 from eduflow.domain import DomainError
 from eduflow.extensions import db
@@ -68,14 +69,16 @@ def sheet(lesson_id: int):
 @bp.route("/lessons/<int:lesson_id>/attendance/<int:student_id>", methods=["POST"])
 @role_required(*MARKERS)
 def mark(lesson_id: int, student_id: int):
-    """One tap: save the student's mark; answers their row with the new balance."""
+    """One tap: save the student's mark; answers their row with the new balance, or asks before 欠课时."""
     lesson = get_or_404(Lesson, lesson_id)
     _on_roster_or_404(lesson, student_id)
     form = MarkForm()
     if not form.validate_on_submit():
         return _row(lesson, student_id, 422, row_message=first_error(form))
     try:
-        mark_attendance(lesson, student_id, form.chosen(), by=_me())
+        mark_attendance(lesson, student_id, form.chosen(), by=_me(), confirmed=form.confirm.data)
+    except DebtNotConfirmed as question:
+        return _row(lesson, student_id, owing=question.owing[0])
     except DomainError as error:
         db.session.rollback()
         return _row(lesson, student_id, error.status_code, row_message=str(error))
@@ -88,19 +91,21 @@ def mark(lesson_id: int, student_id: int):
 def mark_all(lesson_id: int):
     """全部出勤: everyone still unmarked is marked present; answers the whole roster."""
     lesson = get_or_404(Lesson, lesson_id)
-    saved, message, status = [], None, 200
-    if not MarkAllForm().validate_on_submit():
+    form, saved, owing, message, status = MarkAllForm(), [], [], None, 200
+    if not form.validate_on_submit():
         message, status = _("页面已过期，请刷新页面后重试。"), 422
     else:
         try:
-            saved = mark_all_present(lesson, by=_me())
+            saved = mark_all_present(lesson, by=_me(), confirmed=form.confirm.data)
             db.session.commit()
             message = None if saved else _("没有未考勤的学员。")
+        except DebtNotConfirmed as question:
+            owing = question.owing
         except DomainError as error:
             db.session.rollback()
             message, status = str(error), error.status_code
     return _fragment("attendance/_roster.html", status, rows=roster(lesson), trials=trials(lesson),
-                     saved_ids=set(saved), message=message, **_sheet_context(lesson))
+                     saved_ids=set(saved), owing_all=owing, message=message, **_sheet_context(lesson))
 
 
 @bp.route("/lessons/<int:lesson_id>/attendance/<int:student_id>/makeup", methods=["POST"], endpoint="book_makeup")

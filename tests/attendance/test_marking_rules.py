@@ -22,8 +22,8 @@ PRESENT, LATE, LEAVE, ABSENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE,
                                 AttendanceStatus.ABSENT)
 
 
-def _mark(lesson, enrollment, status, users, who="teacher"):
-    result = mark_attendance(lesson, enrollment.student_id, status, by=users[who])
+def _mark(lesson, enrollment, status, users, who="teacher", confirmed=False):
+    result = mark_attendance(lesson, enrollment.student_id, status, by=users[who], confirmed=confirmed)
     db.session.commit()
     return result
 
@@ -82,7 +82,7 @@ def test_the_campus_setting_decides_which_statuses_deduct(users, campuses, make_
 def test_a_balance_may_go_negative_and_raises_one_urgent_reminder_for_the_owner(users, make_lesson, group, enrol):
     enrollment = enrol(group, purchased=1)
     for start in (9, 11, 14):
-        _mark(make_lesson(group, start=start), enrollment, PRESENT, users)
+        _mark(make_lesson(group, start=start), enrollment, PRESENT, users, confirmed=True)
     assert balance_of(enrollment) == -2
     [reminder] = db.session.scalars(select(RenewalReminder)).all()
     assert (reminder.kind, reminder.status, reminder.is_urgent) == (ReminderKind.LOW_HOURS, ReminderStatus.PENDING,
@@ -103,7 +103,7 @@ def test_a_pending_low_hours_reminder_is_made_urgent_rather_than_repeated(users,
                                end_time=dt.time(16), units=1, teacher_id=users["teacher"].id)
     db.session.add(lesson2)
     db.session.commit()
-    _mark(lesson2, enrollment, ABSENT, users)
+    _mark(lesson2, enrollment, ABSENT, users, confirmed=True)
     [reminder] = db.session.scalars(select(RenewalReminder)).all()
     assert reminder.is_urgent and reminder.trigger_value == "-1"
 

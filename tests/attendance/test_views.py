@@ -15,8 +15,9 @@ from tests.attendance.conftest import balance_of, mark_of
 HX = {"HX-Request": "true"}
 
 
-def _tap(client, lesson, enrollment, status):
-    return client.post(f"/lessons/{lesson.id}/attendance/{enrollment.student_id}", data={"status": status}, headers=HX)
+def _tap(client, lesson, enrollment, status, **extra):
+    return client.post(f"/lessons/{lesson.id}/attendance/{enrollment.student_id}", data={"status": status, **extra},
+                       headers=HX)
 
 
 def test_the_sheet_shows_the_lesson_and_its_roster_with_balances(client, login_as, lesson, group, enrol):
@@ -97,7 +98,8 @@ def test_a_locked_sheet_is_read_only_for_teachers_and_says_why(client, login_as,
     assert balance_of(enrollment) == 9
 
 
-def test_debt_shows_in_red_with_its_name(client, login_as, lesson, group, enrol):
+def test_a_tap_into_debt_asks_once_with_the_balance_and_the_confirmed_tap_deducts_in_red(client, login_as, lesson,
+                                                                                         group, enrol):
     enrollment = enrol(group, purchased=1)
     login_as("teacher")
     _tap(client, lesson, enrollment, "present")
@@ -105,8 +107,29 @@ def test_debt_shows_in_red_with_its_name(client, login_as, lesson, group, enrol)
                               end_time=dt.time(16), teacher_id=lesson.teacher_id)
     db.session.add(second)
     db.session.commit()
-    body = _tap(client, second, enrollment, "absent").get_data(as_text=True)
+    asked = _tap(client, second, enrollment, "absent")
+    body = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and 'data-testid="debt-confirm"' in body and "剩余 0 课时" in body
+    assert 'name="confirm" value="y"' in body and 'value="absent"' in body and "<script" not in body
+    assert mark_of(second, enrollment.student) is None and balance_of(enrollment) == 0  # nothing written yet
+    body = _tap(client, second, enrollment, "absent", confirm="y").get_data(as_text=True)
     assert "text-debt" in body and "欠课时" in body and 'data-balance="-1"' in body
+    assert 'data-testid="debt-confirm"' not in body and balance_of(enrollment) == -1
+    assert 'data-testid="debt-confirm"' not in _tap(client, second, enrollment, "late").get_data(as_text=True)
+
+
+def test_mark_all_asks_once_before_taking_anyone_into_debt(client, login_as, make_lesson, lesson, group, enrol,
+                                                           today):
+    owing, fine = enrol(group, "欠课生", purchased=1), enrol(group, "正常生")
+    login_as("teacher")
+    _tap(client, make_lesson(group, day=today - dt.timedelta(days=1)), owing, "present")
+    body = client.post(f"/lessons/{lesson.id}/attendance/all", headers=HX).get_data(as_text=True)
+    assert 'data-testid="debt-confirm-all"' in body and "欠课生：剩余 0 课时" in body and "正常生：" not in body
+    assert mark_of(lesson, owing.student) is None and mark_of(lesson, fine.student) is None
+    assert (balance_of(owing), balance_of(fine)) == (0, 10)
+    body = client.post(f"/lessons/{lesson.id}/attendance/all", data={"confirm": "y"}, headers=HX).get_data(as_text=True)
+    assert body.count('data-testid="saved"') == 2 and 'data-testid="debt-confirm-all"' not in body
+    assert (balance_of(owing), balance_of(fine)) == (-1, 9)
 
 
 def test_the_office_books_a_makeup_and_it_appears_on_the_target_sheet(client, login_as, make_class, make_lesson,
