@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from eduflow.enrollments.reminders import renewal_reminders
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
+from eduflow.students.suspensions import suspension_dates
 from eduflow.models import (
     Campus, Enrollment, Lead, LeadPoolEvent, Payment, PoolAction, Settings, Student, Tag, lead_tags, student_tags,
     utcnow,
@@ -96,7 +97,7 @@ def tag_high_value(campus: Campus, settings: Settings, now: dt.datetime, dry_run
     return [f"high-value: tag student {i}" for i in due]
 
 
-RULES: list[Rule] = [return_to_pool, tag_dormant, tag_high_value, renewal_reminders]
+RULES: list[Rule] = [return_to_pool, tag_dormant, tag_high_value, suspension_dates, renewal_reminders]
 
 
 def run_jobs(now: dt.datetime | None = None, dry_run: bool = False) -> list[str]:

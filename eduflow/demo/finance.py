@@ -104,7 +104,7 @@ def _mark_attendance(ctx: DemoContext, seats: list[Seat]) -> None:
         if candidates:
             seat = ctx.pick(candidates)
             seat.stop_on = ctx.days_ago(ctx.rng.randint(8, 16))
-            seat.student.status = StudentStatus.SUSPENDED
+            seat.student.status, seat.student.suspended_from = StudentStatus.SUSPENDED, seat.stop_on
             ctx.student_meta[id(seat.student)]["suspended_on"] = seat.stop_on
     for seat in seats:
         for lesson in ctx.lessons[seat.plan.group.id]:
@@ -194,7 +194,7 @@ def build_enrollments(ctx: DemoContext) -> list[Seat]:
             lesson = row.lesson
             ledger.append(LessonLedgerEntry(
                 enrollment_id=row.enrollment_id, student_id=row.student_id, kind=LedgerKind.ATTENDANCE,
-                units=-lesson.units, lesson_id=lesson.id, attendance_id=row.id,
+                units=-lesson.units, lesson_id=lesson.id, attendance_id=row.id, attendance_status=row.status,
                 reason=f"{STATUS_WORDS[row.status]}扣课 · {lesson.lesson_date:%m-%d} {lesson.topic}",
                 created_by_id=row.recorded_by_id, created_at=row.created_at))
     db.session.add_all(ledger)

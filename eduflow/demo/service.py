@@ -42,7 +42,7 @@ def _status_changes(ctx: DemoContext, seats: list[Seat]) -> list[StatusChange]:
         days = (ctx.today - seat.stop_on).days + 2
         change(seat, StatusChangeKind.SUSPEND, StudentStatus.ACTIVE, StudentStatus.SUSPENDED,
                ctx.pick(("孩子骨折需要在家休养一个月", "家里有事，回老家一段时间", "校内备考，暂停一期")),
-               seat.student.owner, days, ApprovalStatus.APPROVED, "已同意，保留剩余课时")
+               seat.student.owner, days, ApprovalStatus.APPROVED, "已同意，保留剩余课时").effective_on = seat.stop_on
         if seat.plan.campus_index == 1:
             change(seat, StatusChangeKind.RESUME, StudentStatus.SUSPENDED, StudentStatus.ACTIVE,
                    "孩子已恢复，家长申请下周起复课", seat.student.owner, 1)

@@ -2,6 +2,7 @@
 
 One reminder per *occasion*: low hours once per purchase (a renewal starts a new occasion; going below
 zero escalates to urgent), contract expiry once per class end date; never two pending per enrolment and kind.
+Reminders pause while the student is 休学: the rule raises none, and pending ones leave the worklists until 复学.
 """
 from __future__ import annotations
 
@@ -46,7 +47,8 @@ def school_date(now: dt.datetime) -> dt.date:
 
 
 def _due(settings: Settings, today: dt.date, *where) -> list[Due]:
-    """Active enrolments at or below the low-hours threshold, or whose class ends within the expiry window."""
+    """Active enrolments at or below the low-hours threshold, or whose class ends within the expiry window,
+    of students not suspended today."""
     ledger = (select(LessonLedgerEntry.enrollment_id.label("enrollment_id"),
                      func.sum(LessonLedgerEntry.units).label("remaining"),
                      func.max(case((LessonLedgerEntry.kind == LedgerKind.PURCHASE, LessonLedgerEntry.created_at)))
@@ -60,7 +62,8 @@ def _due(settings: Settings, today: dt.date, *where) -> list[Due]:
         .join(Student, Student.id == Enrollment.student_id)
         .outerjoin(ClassGroup, ClassGroup.id == Enrollment.class_id)
         .outerjoin(ledger, ledger.c.enrollment_id == Enrollment.id)
-        .where(*where, Student.deleted_at.is_(None), Enrollment.status == EnrollmentStatus.ACTIVE,
+        .where(*where, Student.deleted_at.is_(None), ~Student.suspended_on(today),
+               Enrollment.status == EnrollmentStatus.ACTIVE,
                Enrollment.contract_status != ContractStatus.VOID,
                or_(remaining <= settings.low_hours_threshold, ClassGroup.end_date.between(today, horizon)))
         .order_by(Enrollment.id))
@@ -143,8 +146,10 @@ def reminder_scope(user: User):
 
 def reminders_for(user: User, status: ReminderStatus | None = ReminderStatus.PENDING,
                   kind: ReminderKind | None = None) -> Select:
-    """The user's reminders, urgent first, then the longest waiting."""
-    query = select(RenewalReminder).where(reminder_scope(user)).options(
+    """The user's reminders, urgent first, then the longest waiting; pending ones of suspended students wait."""
+    paused = RenewalReminder.student_id.in_(select(Student.id).where(Student.suspended_on(school_date(utcnow()))))
+    query = select(RenewalReminder).where(reminder_scope(user),
+                                          ~(paused & (RenewalReminder.status == ReminderStatus.PENDING))).options(
         joinedload(RenewalReminder.student), joinedload(RenewalReminder.assigned_to),
         joinedload(RenewalReminder.enrollment).joinedload(Enrollment.course),
         joinedload(RenewalReminder.enrollment).joinedload(Enrollment.class_group))
