@@ -1,6 +1,9 @@
 """HTTP hardening: a strict Content-Security-Policy (no inline script or style) and friends."""
 from __future__ import annotations
 
+from flask import request
+from flask_login import current_user
+
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -15,9 +18,19 @@ CSP = "; ".join([
 ])
 
 
+def _shows_personal_data() -> bool:
+    """Every answer to a signed-in user (pages and htmx fragments alike), and the login page; not static files."""
+    if request.endpoint == "static":
+        return False
+    return request.endpoint == "auth.login" or current_user.is_authenticated
+
+
 def init_app(app) -> None:
     @app.after_request
     def _headers(response):
+        if _shows_personal_data():
+            # No copy in the browser's or a proxy's cache: the next person at a shared tablet sees nothing.
+            response.headers["Cache-Control"] = "no-store"
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -115,3 +115,61 @@ def test_unknown_language_is_ignored(client, login_as):
     login_as("sales")
     client.post("/language", data={"locale": "xx"})
     assert "工作台" in client.get("/").get_data(as_text=True)
+
+
+def test_pages_and_fragments_for_a_signed_in_user_are_never_stored(client, login_as):
+    login_as("manager")
+    page = client.get("/students")
+    fragment = client.get("/students?q=zxm", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200 and "<html" not in fragment.get_data(as_text=True)
+    for response in (page, fragment, client.get("/"), client.get("/account/password"), client.get("/no-such-page")):
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def _static_caching(client) -> str:
+    with client.get("/static/js/app.js") as response:
+        assert response.status_code == 200
+        return response.headers.get("Cache-Control", "")
+
+
+def test_the_login_page_is_never_stored_but_static_files_keep_their_caching(client):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    assert "no-store" not in _static_caching(client)
+
+
+def test_static_files_keep_their_caching_for_a_signed_in_user_too(client, login_as):
+    login_as("sales")
+    assert "no-store" not in _static_caching(client)
+
+
+def test_the_sqlite_database_and_its_folder_are_readable_by_the_owner_only(monkeypatch, tmp_path):
+    import stat
+
+    from flask_migrate import upgrade
+
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("EDUFLOW_INSTANCE_PATH", str(instance))
+    monkeypatch.delenv("EDUFLOW_DATABASE_URL", raising=False)
+    config = {k: v for k, v in make_test_config("", None).items() if k != "SQLALCHEMY_DATABASE_URI"}
+    fresh = create_app(config)
+    with fresh.app_context():
+        upgrade()  # what `flask db upgrade` (and so `make run`) does on a new install
+        db.session.remove()
+        db.engine.dispose()
+    database = instance / "eduflow.db"
+    assert database.stat().st_size > 0, "the migrations ran in the file created beforehand"
+    assert stat.S_IMODE(instance.stat().st_mode) == 0o700
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+
+
+def test_a_sqlite_file_named_in_the_environment_is_created_owner_only(monkeypatch, tmp_path):
+    import stat
+
+    from eduflow.config import create_private_sqlite_file
+
+    create_private_sqlite_file(f"sqlite:///{tmp_path / 'data' / 'school.db'}", tmp_path)
+    create_private_sqlite_file("sqlite:///relative.db", tmp_path)
+    create_private_sqlite_file("sqlite://", tmp_path)  # in memory: nothing to create
+    assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+    assert stat.S_IMODE((tmp_path / "data" / "school.db").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "relative.db").stat().st_mode) == 0o600
