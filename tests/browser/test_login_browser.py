@@ -33,3 +33,40 @@ def test_switching_to_english_changes_the_interface(page, users):
     page.get_by_test_id("menu-toggle").click()  # on a tablet the switcher sits in the side menu
     page.select_option("#language-select", "en")
     expect(page.get_by_test_id("dashboard-title")).to_have_text("Dashboard")
+
+
+def _sign_in_remembered(page, username: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.check("input[name=remember]")
+    page.click("form[data-testid=login-form] button[type=submit]")
+    expect(page.get_by_test_id("dashboard-title")).to_be_visible()
+
+
+def _log_out(page) -> None:
+    page.get_by_test_id("menu-toggle").click()  # on a tablet the sign-out button sits in the side menu
+    page.wait_for_selector("#ef-sidebar.show:not(.showing)")
+    page.get_by_test_id("logout").click()
+    expect(page.locator("form[data-testid=login-form]")).to_be_visible()
+
+
+def test_remember_me_keeps_a_tablet_signed_in_without_its_session_cookie(page, users):
+    _sign_in_remembered(page, "academic")
+    page.context.clear_cookies(name="session")
+    page.reload()
+    expect(page.get_by_test_id("dashboard-title")).to_have_text("工作台")
+
+
+def test_after_logout_a_remembered_tablet_shows_the_login_page(page, users):
+    _sign_in_remembered(page, "academic")
+    copied = page.context.cookies()
+    _log_out(page)
+    assert not [c for c in page.context.cookies() if c["name"] == "remember_token"], "the cookie is deleted"
+    page.context.clear_cookies(name="session")
+    page.reload()
+    expect(page.locator("form[data-testid=login-form]")).to_be_visible()
+    page.context.add_cookies(copied)  # the cookies as they were before 退出登录, put back
+    page.goto("/")
+    expect(page.locator("form[data-testid=login-form]")).to_be_visible()
+    screenshot(page, "logout-remembered-tablet")
