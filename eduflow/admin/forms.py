@@ -260,6 +260,8 @@ class SettingsForm(FlaskForm):
     deducting = SelectMultipleField(_l("扣课时的考勤状态"), choices=AttendanceStatus.choices(),
                                     coerce=AttendanceStatus, widget=ListWidget(prefix_label=False),
                                     option_widget=CheckboxInput())
+    gift_first = BooleanField(_l("先消耗赠送课时"),
+                              description=_l("不勾选时考勤先消耗购买课时；赠送课时在任何情况下都不退款。"))
 
     def values(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

@@ -11,7 +11,7 @@ from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
 from eduflow.academics.enrollments import create_enrollment
-from eduflow.academics.ledger import balance, post_entry
+from eduflow.academics.ledger import carry_in, close_out, post_entry
 from eduflow.access import scoped
 from eduflow.domain import DomainError
 from eduflow.extensions import db
@@ -142,10 +142,7 @@ def _void(enrollment: Enrollment, by: User) -> None:
         raise DomainError(_("该报名已有考勤记录，不能作废合同；请走退费或转班流程。"))
     if money_of(enrollment).paid > 0:
         raise DomainError(_("该报名已有实收款，不能直接作废；请先走退费流程。"))
-    remaining = balance(enrollment.id)
-    if remaining:
-        post_entry(enrollment, LedgerKind.CORRECTION, -remaining, by=by,
-                   reason=_("合同 %(no)s 作废", no=enrollment.contract_no))
+    close_out(enrollment, LedgerKind.CORRECTION, by=by, reason=_("合同 %(no)s 作废", no=enrollment.contract_no))
     enrollment.status = EnrollmentStatus.FINISHED
 
 
@@ -188,8 +185,8 @@ def _renew_same(enrollment: Enrollment, renewal: Renewal, by: User) -> Enrollmen
 
 
 def _renew_as_new(enrollment: Enrollment, renewal: Renewal, by: User) -> Enrollment:
-    """A new contract for the same course and class; the old one ends and hands over its balance (debts too)."""
-    remaining = balance(enrollment.id)
+    """A new contract for the same course and class; the old one ends and hands over its balance (debts too),
+    bought and gift lessons each to the same pool."""
     enrollment.status = EnrollmentStatus.FINISHED  # before create_enrollment, so the seat is not counted twice
     db.session.flush()
     successor = create_enrollment(
@@ -197,11 +194,9 @@ def _renew_as_new(enrollment: Enrollment, renewal: Renewal, by: User) -> Enrollm
         lessons_purchased=renewal.lessons, gift_lessons=renewal.gift_lessons, class_group=enrollment.class_group,
         enrolled_on=renewal.renewed_on, paid_amount=renewal.paid_amount, payment_method=renewal.payment_method,
         contract_status=renewal.contract_status)
-    if remaining:
-        post_entry(enrollment, LedgerKind.TRANSFER, -remaining, by=by,
-                   reason=_("续费结转至合同 %(no)s", no=successor.contract_no))
-        post_entry(successor, LedgerKind.TRANSFER, remaining, by=by,
-                   reason=_("由合同 %(no)s 结转", no=enrollment.contract_no))
+    held = close_out(enrollment, LedgerKind.TRANSFER, by=by,
+                     reason=_("续费结转至合同 %(no)s", no=successor.contract_no))
+    carry_in(successor, LedgerKind.TRANSFER, held, by=by, reason=_("由合同 %(no)s 结转", no=enrollment.contract_no))
     return successor
 
 
