@@ -49,7 +49,7 @@ class StatusRequestForm(FlaskForm):
     enrollment = SelectField(_l("相关报名"), coerce=id_or_none, validate_choice=False)
     target_class = SelectField(_l("转入班级"), coerce=id_or_none, validate_choice=False)
     refund_amount = DecimalField(_l("退费金额（元）"), places=2, validators=[Optional(), yuan],
-                                 description=_l("默认：剩余课时 × 单价，不超过实收金额；可修改。"))
+                                 description=_l("默认：剩余的购买课时 × 实收单价（赠送课时不退），不超过实收金额；可修改。"))
     reason = TextAreaField(_l("申请原因"), filters=[strip],
                            validators=[DataRequired(message=_l("请填写申请原因。")), Length(max=1000)])
 

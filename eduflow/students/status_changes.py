@@ -7,7 +7,7 @@ it, and a zero-unit TRANSFER row records the move in the 课时流水 where the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
@@ -17,14 +17,14 @@ from eduflow.academics.enrollments import head_count
 from eduflow.academics.ledger import balance, post_entry
 from eduflow.access import scope_clause
 from eduflow.domain import DomainError, LimitReached
-from eduflow.enrollments.services import lock_enrollment, paid_amounts
+from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote
+from eduflow.enrollments.services import lock_enrollment
 from eduflow.extensions import db
 from eduflow.models import (
-    ApprovalStatus, ClassGroup, Enrollment, EnrollmentStatus, LedgerKind, Payment, PaymentMethod, Role, StatusChange,
+    ApprovalStatus, ClassGroup, Enrollment, EnrollmentStatus, LedgerKind, PaymentMethod, Role, StatusChange,
     StatusChangeKind, Student, StudentStatus, User, utcnow,
 )
 
-CENT = Decimal("0.01")
 Kind = StatusChangeKind
 NEW_STATUS = {Kind.SUSPEND: StudentStatus.SUSPENDED, Kind.RESUME: StudentStatus.ACTIVE,
               Kind.REFUND: StudentStatus.REFUNDED, Kind.GRADUATE: StudentStatus.GRADUATED}
@@ -34,17 +34,6 @@ PER_ENROLLMENT = (Kind.REFUND, Kind.TRANSFER)  # these need the enrolment concer
 DECIDERS = (Role.ADMIN, Role.MANAGER)
 
 
-@dataclass(frozen=True)
-class RefundQuote:
-    """The default refund: remaining × unit price (fee ÷ purchased lessons; gifts are free), capped at net paid."""
-
-    remaining: int
-    unit_price: Decimal
-    computed: Decimal
-    net_paid: Decimal
-    suggested: Decimal
-
-
 @dataclass
 class StatusRequest:
     kind: StatusChangeKind
@@ -52,20 +41,6 @@ class StatusRequest:
     enrollment_id: int | None = None
     target_class_id: int | None = None
     refund_amount: Decimal | None = None  # None: the suggested amount
-
-
-def _money(value) -> Decimal:
-    return Decimal(value).quantize(CENT, ROUND_HALF_UP)
-
-
-def refund_quote(enrollment: Enrollment) -> RefundQuote:
-    """What a refund of this enrolment would pay back by default, with the numbers behind it."""
-    remaining = balance(enrollment.id)
-    purchased = enrollment.lessons_purchased
-    unit = _money(enrollment.total_fee / purchased) if purchased else _money(0)
-    computed = _money(enrollment.total_fee * max(remaining, 0) / purchased) if purchased else _money(0)
-    paid = paid_amounts([enrollment.id])[enrollment.id]
-    return RefundQuote(remaining, unit, computed, paid, max(min(computed, paid), _money(0)))
 
 
 def active_enrollments(student_id: int) -> list[Enrollment]:
@@ -125,18 +100,6 @@ def _check_target(enrollment: Enrollment, target_id: int | None) -> ClassGroup:
     return target
 
 
-def _check_refund(quote: RefundQuote, amount: Decimal | None) -> Decimal:
-    amount = quote.suggested if amount is None else amount
-    if quote.net_paid <= 0:
-        raise DomainError(_("该报名没有实收金额，无款可退。"))
-    if amount <= 0:
-        raise DomainError(_("退费金额必须大于零。"))
-    if amount > quote.net_paid:
-        raise DomainError(_("退费金额 %(amount)s 元超过实收金额 %(paid)s 元。", amount=_money(amount),
-                            paid=quote.net_paid))
-    return _money(amount)
-
-
 def _refuse_duplicate(student: Student, kind: StatusChangeKind, enrollment: Enrollment | None) -> None:
     query = select(StatusChange.id).where(StatusChange.kind == kind,
                                           StatusChange.approval_status == ApprovalStatus.PENDING)
@@ -163,7 +126,7 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
     if wanted.kind == Kind.TRANSFER:
         change.target_class_id = _check_target(enrollment, wanted.target_class_id).id
     if wanted.kind == Kind.REFUND:
-        change.refund_amount = _check_refund(refund_quote(enrollment), wanted.refund_amount)
+        change.refund_amount = check_refund(refund_quote(enrollment), wanted.refund_amount)
     db.session.add(change)
     db.session.flush()
     return change
@@ -206,27 +169,11 @@ def _still_active(change: StatusChange) -> Enrollment:
     return enrollment
 
 
-def _last_method(enrollment: Enrollment) -> PaymentMethod | None:
-    return db.session.scalar(select(Payment.method).where(Payment.enrollment_id == enrollment.id,
-                                                          Payment.is_refund.is_(False))
-                             .order_by(Payment.paid_at.desc(), Payment.id.desc()).limit(1))
-
-
 def _apply_refund(change: StatusChange, by: User, amount: Decimal | None, method: PaymentMethod | None) -> str:
-    """退费: a refund payment, a REFUND ledger row taking the balance to 0, the enrolment (and maybe student) refunded."""
+    """退费 (the rules are in enrollments.refunds); the student is refunded once no enrolment is left active."""
     enrollment = _still_active(change)
-    quote = refund_quote(enrollment)
-    amount = _check_refund(quote, change.refund_amount if amount is None else amount)
-    method = method or enrollment.payment_method or _last_method(enrollment)
-    if method is None:
-        raise DomainError(_("请选择退款方式。"))
-    db.session.add(Payment(enrollment_id=enrollment.id, amount=amount, method=method, is_refund=True,
-                           paid_at=utcnow(), recorded_by_id=by.id,
-                           note=_("退费审批 #%(id)s", id=change.id)))
-    if quote.remaining:
-        post_entry(enrollment, LedgerKind.REFUND, -quote.remaining, by=by,
-                   reason=_("退费：%(reason)s", reason=change.reason))
-    enrollment.status = EnrollmentStatus.REFUNDED
+    amount = apply_refund(enrollment, by=by, amount=change.refund_amount if amount is None else amount,
+                          method=method, reason=change.reason, note=_("退费审批 #%(id)s", id=change.id))
     student = change.student
     if not active_enrollments(student.id):
         student.status = StudentStatus.REFUNDED

@@ -78,18 +78,19 @@ def test_a_reason_and_for_refund_or_transfer_an_active_enrolment_are_required(us
 
 # ---------- refund ----------
 
-def test_the_refund_quote_is_remaining_lessons_times_the_purchased_unit_price(users, make_student, enroll):
+def test_the_refund_quote_is_bought_lessons_left_times_the_paid_unit_price(users, make_student, enroll):
     enrollment = enroll(make_student(), lessons=20, gift=4, fee=Decimal("3000"), paid=Decimal("3000"))
-    _attend(enrollment, users, 10)  # 14 left of 20 + 4 gift
+    _attend(enrollment, users, 10)  # bought lessons are used first: 10 bought and the 4 gift lessons left
     quote = refund_quote(enrollment)
-    assert (quote.remaining, quote.unit_price, quote.computed) == (14, Decimal("150.00"), Decimal("2100.00"))
-    assert quote.suggested == Decimal("2100.00")
+    assert (quote.remaining, quote.refundable, quote.unit_price, quote.computed) == (
+        14, 10, Decimal("150.00"), Decimal("1500.00"))
+    assert quote.suggested == Decimal("1500.00")
 
 
-def test_the_suggested_refund_never_exceeds_what_was_paid(users, make_student, enroll):
+def test_the_unit_price_is_what_was_paid_per_bought_lesson(users, make_student, enroll):
     enrollment = enroll(make_student(), fee=Decimal("3000"), paid=Decimal("1000"))
     quote = refund_quote(enrollment)
-    assert quote.computed == Decimal("3000.00") and quote.suggested == Decimal("1000.00")
+    assert quote.unit_price == Decimal("50.00") and quote.computed == quote.suggested == Decimal("1000.00")
 
 
 def test_a_refund_request_defaults_to_the_quote_and_may_be_edited(users, enrolled):
