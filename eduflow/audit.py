@@ -110,11 +110,21 @@ def _audit_flush(session: Session, flush_context) -> None:
         )
 
 
-def record(action: str, entity: str, entity_id=None, changes: dict | None = None, actor_id: int | None = None) -> None:
-    """Add an explicit audit entry (login, export, import …) to the current transaction."""
-    actor, ip = _actor()
-    db.session.add(AuditLog(actor_id=actor_id if actor_id is not None else actor, action=action, entity=entity,
-                            entity_id=None if entity_id is None else str(entity_id), changes=changes, ip=ip))
+def record(action: str, entity: str, entity_id=None, changes: dict | None = None, actor_id: int | None = None,
+           ip: str | None = None) -> AuditLog:
+    """Add an explicit audit entry (login, export, import …) to the current transaction.
+
+    Given both `actor_id` and `ip`, the signed-in user is not consulted: an entry written while a streamed
+    response is sent (when the request's User object is no longer bound to a session) names them as plain values.
+    """
+    if actor_id is None or ip is None:
+        actor, address = _actor()
+        actor_id = actor if actor_id is None else actor_id
+        ip = address if ip is None else ip
+    entry = AuditLog(actor_id=actor_id, action=action, entity=entity,
+                     entity_id=None if entity_id is None else str(entity_id), changes=changes, ip=ip)
+    db.session.add(entry)
+    return entry
 
 
 def record_deletes(entity: str, rows) -> None:

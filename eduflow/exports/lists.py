@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from eduflow.academics.ledger import balances
 from eduflow.enrollments.forms import EnrollmentFilterForm
 from eduflow.enrollments.services import filtered_enrollments, money_of, paid_amounts
-from eduflow.exports.sheets import Column, Export, applied_filters, local, name_of, phone_for, yes_no
+from eduflow.exports.sheets import Column, Export, Viewer, applied_filters, local, name_of, phone_for, yes_no
 from eduflow.leads.forms_records import LeadFilterForm
 from eduflow.leads.queries import filtered_leads
 from eduflow.leads.records import with_list_details
@@ -43,11 +43,12 @@ def lead_export(user: User, args) -> Export:
     form = LeadFilterForm(args, user=user)
     filters = applied_filters(form, args, ("owner", "source", "tag", "course"))
     query = with_list_details(filtered_leads(user, form.criteria())).options(selectinload(Lead.campus))
+    viewer = Viewer.of(user)
 
     def rows_for(leads: list[Lead]) -> list[list]:
         return [[
             lead.name, lead.gender.label, lead.birth_date, lead.contact_name, lead.contact_relation,
-            phone_for(lead, lead.phone, user), lead.wechat_id, lead.stage.label, lead.level.label,
+            phone_for(lead, lead.phone, viewer), lead.wechat_id, lead.stage.label, lead.level.label,
             lead.source.name if lead.source else "", "、".join(c.name for c in lead.courses),
             "、".join(t.name for t in lead.tags), name_of(lead.owner) if lead.owner else str(_l("公海")),
             lead.campus.name, lead.consult_date, local(lead.last_followup_at), local(lead.next_followup_at),
@@ -63,6 +64,7 @@ def student_export(user: User, args) -> Export:
     filters = applied_filters(form, args, ("campus", "class_id", "owner"))
     query = filtered_students(user, form.criteria()).options(selectinload(Student.parents),
                                                              selectinload(Student.source))
+    viewer = Viewer.of(user)
 
     def rows_for(students: list[Student]) -> list[list]:
         summaries = list_summaries([s.id for s in students])
@@ -71,8 +73,8 @@ def student_export(user: User, args) -> Export:
             parent = next((p for p in student.parents if p.is_primary), None)
             summary = summaries[student.id]
             rows.append([
-                student.name, student.gender.label, student.birth_date, phone_for(student, student.phone, user),
-                parent.name if parent else "", phone_for(student, parent.phone, user) if parent else "",
+                student.name, student.gender.label, student.birth_date, phone_for(student, student.phone, viewer),
+                parent.name if parent else "", phone_for(student, parent.phone, viewer) if parent else "",
                 student.status.label, student.campus.name, "、".join(summary.classes), summary.remaining,
                 name_of(student.owner), student.source.name if student.source else "", local(student.created_at),
             ])

@@ -19,7 +19,7 @@ from sqlalchemy import Select
 
 from eduflow.access import may_see_full_phone
 from eduflow.extensions import db
-from eduflow.models import User
+from eduflow.models import Role, User
 from eduflow.security.phones import mask_phone, normalise_phone, parse_phone
 
 BATCH = 500
@@ -100,11 +100,25 @@ def local(value: dt.datetime | None) -> dt.datetime | None:
     return None if value is None else to_user_timezone(value).replace(tzinfo=None, microsecond=0)
 
 
-def phone_for(record, number: str | None, user: User) -> str:
+@dataclass(frozen=True)
+class Viewer:
+    """Who reads an export, as plain values. A streamed file is written after its request's database session
+    is gone, so its rows must not touch the signed-in User object (a DetachedInstanceError mid-file)."""
+
+    id: int
+    role: Role
+    campus_id: int | None
+
+    @classmethod
+    def of(cls, user: User) -> "Viewer":
+        return cls(id=user.id, role=user.role, campus_id=user.campus_id)
+
+
+def phone_for(record, number: str | None, viewer: Viewer) -> str:
     """The number in full for those who may see it (owner, their campus manager, admins), masked otherwise."""
     if not number:
         return ""
-    return number if may_see_full_phone(record, user) else mask_phone(number)
+    return number if may_see_full_phone(record, viewer) else mask_phone(number)
 
 
 def yes_no(value: bool) -> str:

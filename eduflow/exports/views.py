@@ -1,19 +1,18 @@
 """Exports in the browser: the exports page, and each filtered list as .xlsx or .csv (managers and admins)."""
 from __future__ import annotations
 
-from flask import Response, render_template, request, send_file, stream_with_context, url_for
+from flask import Response, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 
-from eduflow import audit
 from eduflow.access import role_required
 from eduflow.admin.forms import school_today
 from eduflow.exports import bp
 from eduflow.exports.forms import AttendanceExportForm, LedgerExportForm
 from eduflow.exports.lessons import attendance_export, ledger_export
 from eduflow.exports.lists import enrollment_export, lead_export, student_export
+from eduflow.exports.outcome import FAILED, file_chunks, finish, start, watched
 from eduflow.exports.sheets import BadFilter, Export
 from eduflow.exports.writers import attachment, csv_chunks, xlsx_file
-from eduflow.extensions import db
 from eduflow.models import Role
 
 EXPORTERS = (Role.ADMIN, Role.MANAGER)
@@ -64,12 +63,6 @@ def _refused(entity: str, error: BadFilter):
     return _page(str(error), 400, **forms)
 
 
-def _audit(export: Export, fmt: str, rows: int) -> None:
-    """The export's audit entry, committed on its own before any of the file is sent."""
-    audit.record("export", export.table, changes={"filters": export.filters, "rows": rows, "format": fmt})
-    db.session.commit()
-
-
 def _names(export: Export, fmt: str) -> tuple[str, str]:
     day = school_today().strftime("%Y%m%d")
     return f"{export.title}_{day}.{fmt}", f"{export.entity}_{day}.{fmt}"
@@ -84,18 +77,23 @@ def _private(response: Response, export: Export, fmt: str) -> Response:
 @bp.route("/<any(leads, students, enrollments, attendance, ledger):entity>.<any(xlsx, csv):fmt>")
 @role_required(*EXPORTERS)
 def download(entity: str, fmt: str):
-    """The filtered list, every page of it, in the user's scope; audit-logged with its filters and row count."""
+    """The filtered list, every page of it, in the user's scope; audit-logged with its filters and row counts,
+    and whether the file was sent in full."""
     try:
         export = BUILDERS[entity](_me(), request.args)
     except BadFilter as error:
         return _refused(entity, error)
+    headers = export.headers()
+    run = start(export, fmt)
     if fmt == "csv":
-        _audit(export, fmt, len(export.ids))
-        body = stream_with_context(csv_chunks(export.headers(), export.rows()))
-        return _private(Response(body, mimetype="text/csv"), export, fmt)
-    (workbook, size), rows = xlsx_file(str(export.title), export.headers(), [c.width for c in export.columns],
-                                       export.rows())
-    _audit(export, fmt, rows)
-    response = send_file(workbook, mimetype=XLSX, as_attachment=True, download_name=_names(export, fmt)[1])
+        body = watched(run, csv_chunks(headers, run.count(export.rows())))
+        return _private(Response(stream_with_context(body), mimetype="text/csv"), export, fmt)
+    try:
+        (workbook, size), run.rows = xlsx_file(str(export.title), headers, [c.width for c in export.columns],
+                                               export.rows())
+    except Exception:
+        finish(run, FAILED)
+        raise
+    response = Response(stream_with_context(watched(run, file_chunks(workbook))), mimetype=XLSX)
     response.content_length = size
     return _private(response, export, fmt)

@@ -36,26 +36,30 @@ def test_each_export_is_audit_logged_with_its_filters_row_count_and_format(clien
     login_as("manager")
     rows = read(client.get(f"/exports/students.{fmt}?status=active&sort=name&page=3"))
     assert len(rows) == 1 + 2
-    [entry] = export_audits()
-    assert (entry.action, entry.entity, entry.actor_id) == ("export", "students", users["manager"].id)
-    assert entry.changes == {"filters": {"status": "active", "sort": "name"}, "rows": 2, "format": fmt}
+    started, completed = export_audits()
+    assert (started.action, started.entity, started.actor_id) == ("export", "students", users["manager"].id)
+    assert started.changes == {"filters": {"status": "active", "sort": "name"}, "rows": 2, "format": fmt,
+                               "outcome": "started"}
+    assert (completed.action, completed.entity, completed.actor_id) == ("export", "students", users["manager"].id)
+    assert completed.changes == {"outcome": "completed", "rows": 2, "format": fmt, "started": started.id}
 
 
 def test_an_empty_export_is_logged_too(client, login_as, school):
     login_as("admin")
     rows = read_csv(client.get("/exports/attendance.csv?date_from=2030-01-01"))
     assert len(rows) == 1
-    [entry] = export_audits()
-    assert entry.entity == "attendance"
-    assert entry.changes == {"filters": {"date_from": "2030-01-01"}, "rows": 0, "format": "csv"}
+    started, completed = export_audits()
+    assert started.entity == completed.entity == "attendance"
+    assert started.changes == {"filters": {"date_from": "2030-01-01"}, "rows": 0, "format": "csv", "outcome": "started"}
+    assert completed.changes["outcome"] == "completed" and completed.changes["rows"] == 0
 
 
 def test_a_phone_number_searched_for_is_masked_in_the_audit_log(client, login_as, school):
     login_as("manager")
     rows = read_csv(client.get("/exports/students.csv?q=139 0000 0001"))
     assert column(rows, "姓名") == ["王小明"]
-    [entry] = export_audits()
-    assert entry.changes["filters"] == {"q": "139****0001"}
+    started, _completed = export_audits()
+    assert started.changes["filters"] == {"q": "139****0001"}
 
 
 def test_a_refused_export_is_not_logged(client, login_as, school):
