@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from eduflow.forms import FlaskForm
-from wtforms import DecimalField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eduflow.academics.ledger import balance
-from eduflow.admin.forms import strip, yuan
+from eduflow.admin.forms import school_today, strip, yuan
 from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student
 from eduflow.students.status_changes import (
     PER_ENROLLMENT, StatusRequest, active_enrollments, default_kind, refund_quote, transfer_targets,
@@ -50,6 +50,10 @@ class StatusRequestForm(FlaskForm):
     target_class = SelectField(_l("转入班级"), coerce=id_or_none, validate_choice=False)
     refund_amount = DecimalField(_l("退费金额（元）"), places=2, validators=[Optional(), yuan],
                                  description=_l("默认：剩余的购买课时 × 实收单价（赠送课时不退），不超过实收金额；可修改。"))
+    effective_on = DateField(_l("休学开始日期"), validators=[Optional()], default=school_today,  # blank: today
+                             description=_l("自这一天起学员不在班级名单上，不考勤、不扣课时，续费提醒暂停。"))
+    planned_return_on = DateField(_l("计划复学日期"), validators=[Optional()],
+                                  description=_l("可不填；到这一天定时任务自动复学。"))
     reason = TextAreaField(_l("申请原因"), filters=[strip],
                            validators=[DataRequired(message=_l("请填写申请原因。")), Length(max=1000)])
 
@@ -59,6 +63,9 @@ class StatusRequestForm(FlaskForm):
         self.enrollments = active_enrollments(student.id)
         if self.kind.data is None and not self.is_submitted():
             self.kind.data = default_kind(student)
+        if self.kind.data == Kind.RESUME:
+            self.effective_on.label.text = str(_l("复学日期"))
+            self.effective_on.description = _l("自这一天起学员回到班级名单。")
         if self.enrollment.data is None and len(self.enrollments) == 1 and not self.is_submitted():
             self.enrollment.data = self.enrollments[0].id
         self.enrollment.choices = [("", _l("请选择报名"))] + [(e.id, enrollment_label(e)) for e in self.enrollments]
@@ -73,7 +80,8 @@ class StatusRequestForm(FlaskForm):
         """Whether the chosen kind uses this field (the template shows only those)."""
         kind = self.kind.data
         return {"enrollment": kind in PER_ENROLLMENT, "target_class": kind == Kind.TRANSFER,
-                "refund_amount": kind == Kind.REFUND}.get(name, True)
+                "refund_amount": kind == Kind.REFUND, "effective_on": kind in (Kind.SUSPEND, Kind.RESUME),
+                "planned_return_on": kind == Kind.SUSPEND}.get(name, True)
 
     def quote(self):
         chosen = self.chosen_enrollment()
@@ -107,13 +115,20 @@ class StatusRequestForm(FlaskForm):
         if self.needs("refund_amount") and field.data is not None and field.data <= 0:
             raise ValidationError(_l("退费金额必须大于零。"))
 
+    def validate_planned_return_on(self, field) -> None:
+        start = self.effective_on.data
+        if self.needs("planned_return_on") and field.data is not None and start and field.data <= start:
+            raise ValidationError(_l("计划复学日期须晚于休学开始日期。"))
+
     def wanted(self) -> StatusRequest:
         """The request for the service, with only the fields of the chosen kind."""
         return StatusRequest(
             kind=self.kind.data, reason=self.reason.data,
             enrollment_id=self.enrollment.data if self.needs("enrollment") else None,
             target_class_id=self.target_class.data if self.needs("target_class") else None,
-            refund_amount=self.refund_amount.data if self.needs("refund_amount") else None)
+            refund_amount=self.refund_amount.data if self.needs("refund_amount") else None,
+            effective_on=self.effective_on.data if self.needs("effective_on") else None,
+            planned_return_on=self.planned_return_on.data if self.needs("planned_return_on") else None)
 
 
 class DecideForm(FlaskForm):

@@ -6,6 +6,7 @@ it, and a zero-unit TRANSFER row records the move in the 课时流水 where the 
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -20,15 +21,18 @@ from eduflow.domain import DomainError, LimitReached
 from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote
 from eduflow.enrollments.services import lock_enrollment
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.models import (
     ApprovalStatus, ClassGroup, Enrollment, EnrollmentStatus, LedgerKind, PaymentMethod, Role, StatusChange,
     StatusChangeKind, Student, StudentStatus, User, utcnow,
 )
+from eduflow.students.suspensions import apply_suspension, check_suspension_request, suspension_open
 
 Kind = StatusChangeKind
 NEW_STATUS = {Kind.SUSPEND: StudentStatus.SUSPENDED, Kind.RESUME: StudentStatus.ACTIVE,
               Kind.REFUND: StudentStatus.REFUNDED, Kind.GRADUATE: StudentStatus.GRADUATED}
-ALLOWED_FROM = {Kind.SUSPEND: {StudentStatus.ACTIVE}, Kind.RESUME: {StudentStatus.SUSPENDED},
+# 复学 also calls off a 休学 approved to start later (the student is still 在读 until then).
+ALLOWED_FROM = {Kind.SUSPEND: {StudentStatus.ACTIVE}, Kind.RESUME: {StudentStatus.SUSPENDED, StudentStatus.ACTIVE},
                 Kind.GRADUATE: {StudentStatus.ACTIVE, StudentStatus.SUSPENDED}}
 PER_ENROLLMENT = (Kind.REFUND, Kind.TRANSFER)  # these need the enrolment concerned
 DECIDERS = (Role.ADMIN, Role.MANAGER)
@@ -41,6 +45,8 @@ class StatusRequest:
     enrollment_id: int | None = None
     target_class_id: int | None = None
     refund_amount: Decimal | None = None  # None: the suggested amount
+    effective_on: dt.date | None = None  # 休学: the first day off; 复学: the first day back (None: today)
+    planned_return_on: dt.date | None = None  # 休学, optional
 
 
 def active_enrollments(student_id: int) -> list[Enrollment]:
@@ -59,7 +65,8 @@ def transfer_targets(enrollment: Enrollment) -> list[tuple[ClassGroup, int]]:
 
 
 def default_kind(student: Student) -> StatusChangeKind:
-    return Kind.RESUME if student.status == StudentStatus.SUSPENDED else Kind.SUSPEND
+    suspended = student.status == StudentStatus.SUSPENDED or suspension_open(student, school_today())
+    return Kind.RESUME if suspended else Kind.SUSPEND
 
 
 # ---------- the request ----------
@@ -117,12 +124,15 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
     if not reason:
         raise DomainError(_("请填写申请原因。"))
     _check_student_status(student, wanted.kind)
+    effective_on = check_suspension_request(student, wanted.kind, wanted.effective_on, wanted.planned_return_on,
+                                            school_today())
     enrollment = _enrollment_of(student, wanted.enrollment_id, required=wanted.kind in PER_ENROLLMENT)
     _refuse_duplicate(student, wanted.kind, enrollment)
     change = StatusChange(student_id=student.id, enrollment_id=enrollment.id if enrollment else None,
                           kind=wanted.kind, old_status=student.status,
                           new_status=NEW_STATUS.get(wanted.kind, student.status), reason=reason,
-                          requested_by_id=by.id, requested_at=utcnow())
+                          requested_by_id=by.id, requested_at=utcnow(), effective_on=effective_on,
+                          planned_return_on=wanted.planned_return_on if wanted.kind == Kind.SUSPEND else None)
     if wanted.kind == Kind.TRANSFER:
         change.target_class_id = _check_target(enrollment, wanted.target_class_id).id
     if wanted.kind == Kind.REFUND:
@@ -148,11 +158,17 @@ def _check_decider(change: StatusChange, by: User) -> None:
 
 
 def _apply_status(change: StatusChange, by: User) -> None:
-    """休学 / 复学 / 毕业 set the student's status; graduation also finishes the active enrolments."""
+    """休学 / 复学 set the student's suspension dates (the status follows them); 毕业 sets the status and
+    finishes the active enrolments."""
     student = change.student
     _lock_row(Student.updated_at, student.id)
     db.session.refresh(student)
     _check_student_status(student, change.kind)
+    if change.kind in (Kind.SUSPEND, Kind.RESUME):
+        today = school_today()
+        check_suspension_request(student, change.kind, max(change.effective_on or today, today), None, today)
+        apply_suspension(change, student, today)
+        return
     student.status = NEW_STATUS[change.kind]
     if change.kind == Kind.GRADUATE:
         for enrollment in active_enrollments(student.id):

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from sqlalchemy import select
 
 from eduflow.attendance.roster import roster
 from eduflow.attendance.services import (
-    NotOnRoster, NotYourLesson, mark_all_present, mark_attendance, mark_trial, sheet_rules,
+    DebtNotConfirmed, NotOnRoster, NotYourLesson, mark_all_present, mark_attendance, mark_trial, sheet_rules,
 )
 from eduflow.domain import DomainError
 from eduflow.extensions import db
@@ -203,3 +204,35 @@ def test_a_trial_lead_is_marked_without_touching_any_ledger(users, campuses, les
     db.session.commit()
     assert db.session.get(TrialLesson, trial.id).status == TrialStatus.ATTENDED
     assert db.session.scalars(select(LessonLedgerEntry).where(LessonLedgerEntry.lesson_id == lesson.id)).all() == []
+
+
+def test_a_mark_into_debt_is_written_only_once_confirmed(users, make_lesson, group, enrol):
+    enrollment = enrol(group, purchased=1)
+    _mark(make_lesson(group, start=8), enrollment, PRESENT, users)  # down to zero: no question
+    lesson = make_lesson(group)
+    with pytest.raises(DebtNotConfirmed) as asked:
+        _mark(lesson, enrollment, ABSENT, users)
+    [owing] = asked.value.owing
+    assert (owing.student.id, owing.status, owing.balance, owing.units, owing.after) == (
+        enrollment.student_id, ABSENT, 0, 1, -1)
+    assert mark_of(lesson, enrollment.student) is None and balance_of(enrollment) == 0
+    assert db.session.scalars(select(RenewalReminder)).all() == []
+    _mark(lesson, enrollment, ABSENT, users, confirmed=True)
+    assert balance_of(enrollment) == -1
+    _mark(lesson, enrollment, LEAVE, users)  # a credit never asks
+    _mark(lesson, enrollment, LATE, users, confirmed=True)
+    _mark(lesson, enrollment, PRESENT, users)  # already deducted: nothing more to take, no question
+    assert balance_of(enrollment) == -1
+
+
+def test_each_ledger_row_keeps_the_status_it_was_written_for(client, login_as, users, lesson, group, enrol):
+    enrollment = enrol(group)
+    for status in (PRESENT, ABSENT, LEAVE, LATE):  # present→absent moves nothing: no row of its own
+        _mark(lesson, enrollment, status, users)
+    rows = ledger_of(mark_of(lesson, enrollment.student))
+    assert [(row.kind, row.units, row.attendance_status) for row in rows] == [
+        (LedgerKind.ATTENDANCE, -1, PRESENT), (LedgerKind.CORRECTION, 1, LEAVE), (LedgerKind.CORRECTION, -1, LATE)]
+    login_as("academic")
+    page = client.get(f"/students/{enrollment.student_id}/enrollments/{enrollment.id}/ledger").get_data(as_text=True)
+    shown = re.findall(r'data-testid="ledger-status"><span class="badge [^"]+">([^<]+)<', page)
+    assert shown == ["迟到", "请假", "出勤"]  # newest first, each its own, not today's 迟到 three times

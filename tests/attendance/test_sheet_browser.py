@@ -1,4 +1,5 @@
-"""The attendance sheet in the real browser on a tablet: tap statuses, 全部出勤, balances change and survive a reload."""
+"""The attendance sheet in the real browser on a tablet: tap statuses, 全部出勤, balances change and survive a reload;
+a mark into 欠课时 asks first; a suspended student is greyed and cannot be tapped."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,8 @@ from playwright.sync_api import expect
 
 from eduflow.attendance.services import mark_attendance
 from eduflow.extensions import db
-from eduflow.models import AttendanceStatus
+from eduflow.models import AttendanceStatus, StatusChangeKind
+from eduflow.students.status_changes import StatusRequest, decide, request_change
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -39,6 +41,9 @@ def test_a_teacher_marks_a_lesson_on_a_tablet_and_the_marks_survive_a_reload(pag
     expect(rows[second].get_by_test_id("balance")).to_have_text("剩余 10 课时")
 
     page.get_by_test_id("mark-all").click()
+    expect(page.get_by_test_id("debt-confirm-all")).to_contain_text("张小华：剩余 0 课时")  # asks once first
+    expect(rows[third].get_by_test_id("mark")).to_have_text("未考勤")
+    page.get_by_test_id("confirm-mark-all").click()
     expect(rows[third].get_by_test_id("mark")).to_have_text("出勤")
     expect(rows[third].get_by_test_id("saved")).to_be_visible()
     expect(rows[third].get_by_test_id("balance")).to_have_text("剩余 -1 课时")
@@ -90,3 +95,52 @@ def test_the_office_marks_an_absence_and_books_the_makeup_on_a_tablet(page, user
     expect(makeup_row.get_by_test_id("makeup-badge")).to_be_visible()
     expect(makeup_row.get_by_test_id("mark-present")).to_be_disabled()  # not held yet: only leave
     screenshot(page, "attendance-makeup-target-tablet")
+
+
+def test_a_suspended_student_is_greyed_on_the_sheet_without_buttons_while_a_classmate_is_marked(
+        page, users, lesson, group, enrol, today):
+    suspended, active = enrol(group, "王小明", purchased=1), enrol(group, "李小红", purchased=1)
+    change = request_change(suspended.student, StatusRequest(
+        kind=StatusChangeKind.SUSPEND, reason="骨折在家休养", effective_on=today,
+        planned_return_on=today + dt.timedelta(days=30)), by=users["sales"])
+    decide(change, by=users["manager"], approve=True)
+    db.session.commit()
+    sign_in(page, "teacher", PASSWORD)
+    page.goto(f"/lessons/{lesson.id}/attendance")
+    row, other = page.get_by_test_id(f"row-{suspended.student_id}"), page.get_by_test_id(f"row-{active.student_id}")
+    expect(row.get_by_test_id("suspended-badge")).to_have_text("休学")
+    expect(row.get_by_test_id("suspended-since")).to_contain_text(today.isoformat())
+    expect(row).to_have_class(re.compile(r"\bbg-body-secondary\b"))
+    expect(row.get_by_role("button")).to_have_count(0)
+    expect(page.get_by_test_id("roster-count")).to_have_text("0 / 1 已考勤")
+    page.get_by_test_id("mark-all").click()
+    expect(other.get_by_test_id("mark")).to_have_text("出勤")
+    expect(other.get_by_test_id("balance")).to_have_text("剩余 0 课时")
+    expect(row.get_by_test_id("mark")).to_have_text("未考勤")
+    other.get_by_test_id("mark-absent").click()  # the classmate is still markable; absent takes nothing more
+    expect(other.get_by_test_id("mark")).to_have_text("缺勤")
+    expect(page.get_by_test_id("roster-count")).to_have_text("1 / 1 已考勤")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot(page, "attendance-suspended-student-tablet")
+
+
+def test_a_tap_into_debt_shows_the_balance_and_deducts_only_when_confirmed(page, users, make_lesson, lesson, group,
+                                                                           enrol, today):
+    enrollment = enrol(group, "张小华", purchased=1)
+    mark_attendance(make_lesson(group, day=today - dt.timedelta(days=1)), enrollment.student_id,
+                    AttendanceStatus.PRESENT, by=users["academic"])
+    db.session.commit()
+    sign_in(page, "teacher", PASSWORD)
+    page.goto(f"/lessons/{lesson.id}/attendance")
+    row = page.get_by_test_id(f"row-{enrollment.student_id}")
+    row.get_by_test_id("mark-present").click()
+    expect(row.get_by_test_id("debt-confirm")).to_contain_text("剩余 0 课时")
+    expect(row.get_by_test_id("mark")).to_have_text("未考勤")
+    screenshot(page, "attendance-debt-confirm-tablet")
+    row.get_by_test_id("cancel-debt").click()
+    expect(row.get_by_test_id("debt-confirm")).to_have_count(0)
+    row.get_by_test_id("mark-present").click()
+    row.get_by_test_id("confirm-debt").click()
+    expect(row.get_by_test_id("mark")).to_have_text("出勤")
+    expect(row.get_by_test_id("balance")).to_have_text("剩余 -1 课时")
+    expect(row.get_by_test_id("debt")).to_have_text("欠课时")

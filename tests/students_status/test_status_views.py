@@ -163,3 +163,35 @@ def test_a_transfer_lists_the_same_courses_classes_and_refuses_a_full_one(client
                                   "target_class": str(free.id)}).status_code == 302
     [change] = _changes()
     assert change.target_class_id == free.id and change.enrollment_id == enrollment.id
+
+
+def test_a_suspension_request_carries_its_start_and_planned_return_to_the_approval(client, switch_to, enrolled):
+    from eduflow.i18n import school_today
+    import datetime as dt
+
+    student, _group, _enrollment = enrolled
+    today = school_today()
+    start, back = today + dt.timedelta(days=2), today + dt.timedelta(days=30)
+    switch_to("sales")
+    form = client.get(f"/students/{student.id}/status-requests?kind=suspend", headers=HX).get_data(as_text=True)
+    assert 'name="effective_on"' in form and 'name="planned_return_on"' in form and "休学开始日期" in form
+    assert 'name="planned_return_on"' not in client.get(
+        f"/students/{student.id}/status-requests?kind=resume", headers=HX).get_data(as_text=True)
+    url = f"/students/{student.id}/status-requests"
+    for dates, message in (({"effective_on": (today - dt.timedelta(days=1)).isoformat()}, "不能早于今天"),
+                           ({"effective_on": start.isoformat(), "planned_return_on": start.isoformat()},
+                            "晚于休学开始日期"),
+                           ({"effective_on": "2026-02-30"}, "休学开始日期")):
+        response = client.post(url, data={"kind": "suspend", "reason": "骨折", **dates})
+        assert response.status_code == 422 and message in response.get_data(as_text=True), dates
+    assert _changes() == []
+    client.post(url, data={"kind": "suspend", "reason": "骨折", "effective_on": start.isoformat(),
+                           "planned_return_on": back.isoformat()})
+    [change] = _changes()
+    assert (change.effective_on, change.planned_return_on) == (start, back)
+    switch_to("manager")
+    queue = client.get("/students/approvals").get_data(as_text=True)
+    assert f"休学开始：{start.isoformat()}" in queue and f"计划复学：{back.isoformat()}" in queue
+    client.post(f"/students/status-requests/{change.id}/decide", data={"decision": "approve"})
+    db.session.expire_all()
+    assert (student.status, student.suspended_from, student.returns_on) == (StudentStatus.ACTIVE, start, back)
