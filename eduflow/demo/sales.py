@@ -150,7 +150,7 @@ def _six_speed(ctx: DemoContext, lead: Lead, story: LeadStory, writer) -> tuple[
     stage = story.stage
     intent_at, pending_at = story.reached(LeadStage.INTENT), story.reached(LeadStage.PENDING)
     sheet = SixSpeed(
-        lead=lead, owner=lead.owner, purchase_power=ctx.pick(texts.PURCHASE_POWER),
+        lead=lead, owner=lead.owner, opened_by=writer, purchase_power=ctx.pick(texts.PURCHASE_POWER),
         concept_awareness=ctx.pick(texts.CONCEPT), preferred_class_time=ctx.pick(texts.CLASS_TIMES),
         distance=ctx.pick(texts.DISTANCES), communication_notes=ctx.pick(texts.COMMUNICATION),
         wechat_added=ctx.chance(0.95 if intent_at else 0.7), consultation_remark=ctx.pick(texts.CONSULT_REMARKS),

@@ -34,10 +34,10 @@ FIELDS = {
 }
 
 
-def sheet_for(lead: Lead) -> SixSpeed:
-    """The lead's sheet, created empty on first use."""
+def sheet_for(lead: Lead, by: User) -> SixSpeed:
+    """The lead's sheet, created empty on first use (by `by`: who opened it counts in the reports)."""
     if lead.six_speed is None:
-        lead.six_speed = SixSpeed(owner_id=lead.owner_id)
+        lead.six_speed = SixSpeed(owner_id=lead.owner_id, opened_by_id=by.id)
         db.session.flush()
     return lead.six_speed
 
@@ -79,7 +79,7 @@ def update_six_speed(lead: Lead, changes: dict, *, by: User) -> list[SixSpeedCha
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise DomainError(_("未知的字段：%(fields)s", fields=", ".join(sorted(unknown))))
-    sheet = sheet_for(lead)
+    sheet = sheet_for(lead, by)
     if "stickiness" in changes:
         changes["stickiness"] = _stickiness(changes["stickiness"])
     current = {name: getattr(sheet, name) for name in FIELDS}

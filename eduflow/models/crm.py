@@ -134,6 +134,7 @@ class SixSpeed(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), unique=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # the salesperson following up
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who opened it (reports count them)
     purchase_power: Mapped[str] = mapped_column(String(255), default="")
     concept_awareness: Mapped[str] = mapped_column(Text, default="")
     preferred_class_time: Mapped[str] = mapped_column(String(255), default="")
@@ -154,7 +155,8 @@ class SixSpeed(TimestampMixin, Base):
     is_valid: Mapped[bool] = mapped_column(Boolean, default=True)
 
     lead = relationship(Lead, back_populates="six_speed")
-    owner = relationship("User")
+    owner = relationship("User", foreign_keys=[owner_id])
+    opened_by = relationship("User", foreign_keys=[opened_by_id])
 
 
 class SixSpeedChange(Base):
