@@ -1,4 +1,4 @@
-"""The scheduled rules: return to pool, dormant and high-value tags; idempotent, dry run, CLI."""
+"""The scheduled rules: return to pool, dormant and high-value tags, suspension dates; idempotent, dry run, CLI."""
 import datetime as dt
 import threading
 from decimal import Decimal
@@ -8,7 +8,8 @@ from sqlalchemy import select
 from eduflow.extensions import db
 from eduflow.jobs import run_jobs
 from eduflow.models import (
-    Course, Enrollment, Lead, LeadPoolEvent, LeadStage, Payment, PaymentMethod, PoolAction, Student, Tag,
+    Course, Enrollment, Lead, LeadPoolEvent, LeadStage, Payment, PaymentMethod, PoolAction, Student, StudentStatus,
+    Tag,
 )
 
 NOW = dt.datetime(2026, 11, 22, 2, 0)
@@ -106,3 +107,16 @@ def test_cli_prints_changes_and_dry_run(runner, campuses, users):
     assert real.exit_code == 0 and "changed: " in real.output
     again = runner.invoke(args=["jobs", "run"])
     assert "0 change(s)" in again.output
+
+
+def test_a_dry_run_reports_a_suspension_starting_without_changing_the_student(campuses, users):
+    student = Student(name="休学生", campus_id=campuses[0].id, status=StudentStatus.ACTIVE,
+                      suspended_from=NOW.date() - dt.timedelta(days=1))
+    db.session.add(student)
+    db.session.commit()
+    assert any("starts 休学" in line for line in run_jobs(now=NOW, dry_run=True))
+    db.session.expire_all()
+    assert student.status == StudentStatus.ACTIVE
+    assert any("starts 休学" in line for line in run_jobs(now=NOW))
+    db.session.expire_all()
+    assert student.status == StudentStatus.SUSPENDED

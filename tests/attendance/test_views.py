@@ -199,3 +199,17 @@ def test_a_former_students_mark_stays_on_the_sheet_but_cannot_be_changed(client,
     assert "转走的学员" in page and "已不在本班" in page
     assert _tap(client, lesson, enrollment, "absent").status_code == 404
     assert mark_of(lesson, enrollment.student).status == AttendanceStatus.PRESENT
+
+
+def test_a_suspended_students_tap_is_refused_with_the_reason_and_writes_nothing(client, login_as, lesson, group,
+                                                                               enrol, today):
+    enrollment = enrol(group)
+    student = enrollment.student
+    student.suspended_from = today
+    db.session.commit()
+    login_as("teacher")
+    sheet = client.get(f"/lessons/{lesson.id}/attendance").get_data(as_text=True)
+    assert 'data-testid="suspended-badge"' in sheet and 'data-testid="mark-present"' not in sheet
+    response = _tap(client, lesson, enrollment, "present", confirm="y")
+    assert response.status_code == 422 and "起休学，不能考勤" in response.get_data(as_text=True)
+    assert mark_of(lesson, student) is None and balance_of(enrollment) == 10
