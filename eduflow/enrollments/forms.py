@@ -23,6 +23,7 @@ from eduflow.models import (
     ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus, PaymentMethod, ReminderKind, ReminderStatus,
     Student, User,
 )
+from eduflow.submissions import OneTimeTokenForm
 
 MAX_LESSONS = 10000
 CHOOSE = ("", _l("— 请选择 —"))
@@ -83,7 +84,7 @@ class StudentPickForm(FlaskForm):
     q = StringField(_l("学员姓名"), filters=[strip], validators=[Length(max=64)])
 
 
-class EnrollmentForm(FlaskForm):
+class EnrollmentForm(OneTimeTokenForm, FlaskForm):
     """报名: the contract for one student; classes offered are the student's campus's."""
 
     course_id = SelectField(_l("课程"), coerce=optional(int), validators=[InputRequired()])
@@ -146,7 +147,7 @@ def school_now() -> dt.datetime:
     return dt.datetime.now(get_timezone()).replace(tzinfo=None, second=0, microsecond=0)
 
 
-class PaymentForm(FlaskForm):
+class PaymentForm(OneTimeTokenForm, FlaskForm):
     """A payment towards the contract; the time is entered on the school's clock and stored in UTC."""
 
     amount = DecimalField(_l("收款金额（元）"), places=2,
@@ -174,7 +175,7 @@ class ContractStatusForm(FlaskForm):
                          validators=[InputRequired()])
 
 
-class RenewalForm(FlaskForm):
+class RenewalForm(OneTimeTokenForm, FlaskForm):
     """续费: more lessons on this contract, or a new contract (its own number) for the same course and class."""
 
     mode = RadioField(_l("续费方式"), choices=RenewalMode.choices(), default=RenewalMode.SAME.value,

@@ -24,6 +24,7 @@ from eduflow.extensions import db
 from eduflow.htmx import is_htmx, render
 from eduflow.models import Enrollment, Role, Student
 from eduflow.pagination import paginate
+from eduflow.submissions import submit_once
 
 ENROLMENT_ROLES = (Role.ADMIN, Role.MANAGER, Role.SALES, Role.ACADEMIC)
 CONFLICT = _l("保存时与他人的修改冲突（例如合同编号刚被占用），请检查后重试。")
@@ -74,12 +75,15 @@ def new():
     if not form.validate_on_submit():
         return render_template("enrollments/new.html", student=student, form=form), 422
     try:
-        enrollment = create_enrollment(student, by=_me(), **form.values())
-        db.session.commit()
+        return submit_once(form, lambda: _enrolled(student, form))
     except (DomainError, IntegrityError) as error:
         db.session.rollback()
         form.form_errors.append(str(error) if isinstance(error, DomainError) else str(CONFLICT))
         return render_template("enrollments/new.html", student=student, form=form), getattr(error, "status_code", 409)
+
+
+def _enrolled(student: Student, form: EnrollmentForm):
+    enrollment = create_enrollment(student, by=_me(), **form.values())
     flash(_("已为 %(name)s 报名，合同 %(no)s。", name=student.name, no=enrollment.contract_no), "success")
     return redirect(_student_url(student.id) or url_for("enrollments.detail", enrollment_id=enrollment.id))
 
@@ -125,14 +129,17 @@ def payment_new(enrollment_id: int):
     if not form.validate_on_submit():
         return _detail(enrollment, 422, payment_form=form)
     try:
-        payment = record_payment(enrollment, amount=form.amount.data, method=form.method.data, by=_me(),
-                                 paid_at=form.paid_at_utc(), note=form.note.data or "")
-        db.session.commit()
+        return submit_once(form, lambda: _paid(enrollment, form))
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
         return _detail(enrollment, error.status_code, payment_form=form)
-    return _done(enrollment, _("已收款 %(amount)s 元。", amount=payment.amount))
+
+
+def _paid(enrollment: Enrollment, form: PaymentForm):
+    payment = record_payment(enrollment, amount=form.amount.data, method=form.method.data, by=_me(),
+                             paid_at=form.paid_at_utc(), note=form.note.data or "")
+    return _done(enrollment, _("已收款 %(amount)s 元。", amount=f"{payment.amount:.2f}"))
 
 
 @bp.route("/<int:enrollment_id>/contract-status", methods=["POST"])
@@ -166,11 +173,14 @@ def renew(enrollment_id: int):
     if not form.validate_on_submit():
         return render_template("enrollments/renew.html", **context), 422
     try:
-        target = renew_enrollment(enrollment, form.renewal(), by=_me())
-        db.session.commit()
+        return submit_once(form, lambda: _renewed(enrollment, form))
     except (DomainError, IntegrityError) as error:
         db.session.rollback()
         form.form_errors.append(str(error) if isinstance(error, DomainError) else str(CONFLICT))
         return render_template("enrollments/renew.html", **context), getattr(error, "status_code", 409)
+
+
+def _renewed(enrollment: Enrollment, form: RenewalForm):
+    target = renew_enrollment(enrollment, form.renewal(), by=_me())
     flash(_("续费成功，合同 %(no)s 现有 %(n)s 课时。", no=target.contract_no, n=balance(target.id)), "success")
     return redirect(url_for("enrollments.detail", enrollment_id=target.id))

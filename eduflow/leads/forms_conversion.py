@@ -14,6 +14,7 @@ from eduflow.admin.forms import MAX_PRICE, optional, school_today, strip, yuan
 from eduflow.extensions import db
 from eduflow.leads.conversion import FirstEnrollment
 from eduflow.models import ClassGroup, Course, Gender, Lead, PaymentMethod
+from eduflow.submissions import OneTimeTokenForm
 
 MAX_LESSONS = 10000
 
@@ -24,7 +25,7 @@ def _when_enrolling(form, field) -> None:
         raise ValidationError(_l("同时报名时必须填写此项。"))
 
 
-class ConvertForm(FlaskForm):
+class ConvertForm(OneTimeTokenForm, FlaskForm):
     """Pre-filled from the lead; `first_enrollment()` is what convert_lead takes."""
 
     version = HiddenField(validators=[DataRequired()])
@@ -73,6 +74,11 @@ class ConvertForm(FlaskForm):
                    parent_relation=lead.contact_relation, course_id=course.id if course else None,
                    total_fee=course.price if course else None,
                    lessons_purchased=(course.total_lessons or None) if course else None)
+
+    @property
+    def token_required(self) -> bool:
+        """Enrolling creates money and lessons: the form then carries a one-time token."""
+        return bool(self.enroll.data)
 
     def validate_version(self, field) -> None:
         if not str(field.data).isdigit():

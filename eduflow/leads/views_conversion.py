@@ -14,6 +14,7 @@ from eduflow.leads import bp
 from eduflow.leads.conversion import Conversion, conversion_blocker, convert_lead
 from eduflow.leads.forms_conversion import ConvertForm
 from eduflow.models import Lead
+from eduflow.submissions import submit_once
 
 
 def _convert(lead: Lead, form: ConvertForm) -> Conversion:
@@ -50,16 +51,19 @@ def convert(lead_id: int):
         return _page(lead, ConvertForm.for_lead(lead))
     form = ConvertForm(lead=lead)
     blocker = conversion_blocker(lead)
-    if blocker or not form.validate_on_submit():
+    if (blocker and form.earlier_answer() is None) or not form.validate_on_submit():
         return _page(lead, form, 422)
     try:
-        result = _convert(lead, form)
-        db.session.commit()
+        return submit_once(form, lambda: _converted(lead, form))
     except DomainError as error:
         return _refused(lead, form, str(error), error.status_code)
     except StaleDataError:
         return _refused(lead, form, _("该线索已被他人修改，已为您显示最新内容，请确认后重试。"), StaleRecord.status_code)
     except IntegrityError:
         return _refused(lead, form, _("保存时与他人的修改冲突（例如合同编号刚被占用），请检查后重试。"), 409)
+
+
+def _converted(lead: Lead, form: ConvertForm):
+    result = _convert(lead, form)
     flash(_("已将 %(name)s 转化为学员。", name=result.student.name), "success")
     return redirect(url_for("leads.detail", lead_id=lead.id))

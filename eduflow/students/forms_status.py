@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from eduflow.academics.ledger import balance
 from eduflow.admin.forms import school_today, strip, yuan
 from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student
+from eduflow.submissions import OneTimeTokenForm
 from eduflow.students.status_changes import (
     PER_ENROLLMENT, StatusRequest, active_enrollments, default_kind, refund_quote, transfer_targets,
 )
@@ -42,7 +43,7 @@ def _target_label(group, count: int) -> str:
     return f"{group.name}{teacher} · {count}/{group.capacity}{full}"
 
 
-class StatusRequestForm(FlaskForm):
+class StatusRequestForm(OneTimeTokenForm, FlaskForm):
     """申请状态变更. Only the fields the chosen kind needs are shown; blank refund = the suggested amount."""
 
     kind = SelectField(_l("变更类型"), coerce=_enum_or_none(Kind), choices=Kind.choices(), validate_choice=False)
@@ -72,6 +73,11 @@ class StatusRequestForm(FlaskForm):
         chosen = self.chosen_enrollment()
         self.targets = transfer_targets(chosen) if chosen else []
         self.target_class.choices = [("", _l("请选择班级"))] + [(g.id, _target_label(g, n)) for g, n in self.targets]
+
+    @property
+    def token_required(self) -> bool:
+        """A refund request is about money: it carries a one-time token (a repeat gets the first answer)."""
+        return self.kind.data == Kind.REFUND
 
     def chosen_enrollment(self) -> Enrollment | None:
         return next((e for e in self.enrollments if e.id == self.enrollment.data), None)
@@ -131,14 +137,23 @@ class StatusRequestForm(FlaskForm):
             planned_return_on=self.planned_return_on.data if self.needs("planned_return_on") else None)
 
 
-class DecideForm(FlaskForm):
-    """批准 / 拒绝 (the button pressed); notes are required to reject; a refund's amount and method are editable."""
+class DecideForm(OneTimeTokenForm, FlaskForm):
+    """批准 / 拒绝 (the button pressed); notes are required to reject; a refund's amount and method are editable
+    (deciding a refund carries a one-time token)."""
 
     decision = StringField()
     notes = TextAreaField(_l("审批意见"), filters=[strip], validators=[Length(max=1000)])
     refund_amount = DecimalField(_l("实退金额（元）"), places=2, validators=[Optional(), yuan])
     refund_method = SelectField(_l("退款方式"), coerce=_enum_or_none(PaymentMethod), validate_choice=False,
                                 choices=[("", _l("按原支付方式"))] + PaymentMethod.choices())
+
+    def __init__(self, *args, refund: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.refund = refund
+
+    @property
+    def token_required(self) -> bool:
+        return self.refund
 
     def validate_decision(self, field) -> None:
         if field.data not in ("approve", "reject"):

@@ -11,6 +11,7 @@ from eduflow.extensions import db
 from eduflow.htmx import is_htmx, render
 from eduflow.models import ApprovalStatus, Role, StatusChangeKind, Student
 from eduflow.pagination import paginate
+from eduflow.submissions import submit_once
 from eduflow.students import bp
 from eduflow.students.forms_status import DecideForm, StatusRequestForm
 from eduflow.students.status_changes import (
@@ -43,12 +44,15 @@ def status_request(student_id: int):
     if not form.validate_on_submit():
         return _request_page(student, form, 422)
     try:
-        change = request_change(student, form.wanted(), by=_me())
-        db.session.commit()
+        return submit_once(form, lambda: _requested(student, form))
     except DomainError as error:
         db.session.rollback()
         form.form_errors.append(str(error))
         return _request_page(student, form, error.status_code)
+
+
+def _requested(student: Student, form: StatusRequestForm):
+    change = request_change(student, form.wanted(), by=_me())
     flash(_("已提交%(kind)s申请，等待校区主管审批。", kind=change.kind.label), "success")
     return redirect(url_for("students.detail", student_id=student.id))
 
@@ -78,18 +82,21 @@ def approvals():
 def status_decide(change_id: int):
     """Approve (applies the change in one transaction) or reject (with the reason) one request."""
     change = find_change(change_id, _me()) or abort(404)
-    form = DecideForm()
+    form = DecideForm(refund=change.kind == StatusChangeKind.REFUND)
     if not form.validate_on_submit():
         return _approvals(422, {change.id: form})
     try:
-        decide(change, by=_me(), **form.decision_args())
-        db.session.commit()
+        return submit_once(form, lambda: _decided(change, form))
     except DomainError as error:
         db.session.rollback()
         if change.approval_status == ApprovalStatus.PENDING:
             form.form_errors.append(str(error))
             return _approvals(error.status_code, {change.id: form})
         return _approvals(error.status_code, message=str(error), level="danger")
+
+
+def _decided(change, form: DecideForm):
+    decide(change, by=_me(), **form.decision_args())
     approved = change.approval_status == ApprovalStatus.APPROVED
     message = (_("已批准 %(name)s 的%(kind)s申请，变更已生效。", name=change.student.name, kind=change.kind.label)
                if approved else _("已拒绝 %(name)s 的%(kind)s申请。", name=change.student.name, kind=change.kind.label))

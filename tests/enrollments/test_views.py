@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from eduflow.academics.ledger import balance
 from eduflow.extensions import db
+from eduflow.submissions import new_token
 from eduflow.models import (
     ContractStatus, Enrollment, EnrollmentStatus, Payment, ReminderKind, ReminderStatus, RenewalReminder,
 )
@@ -15,7 +16,7 @@ HX = {"HX-Request": "true"}
 def _form(course, **fields):
     data = {"course_id": course.id, "contract_no": "HT-NEW", "contract_status": "signed", "total_fee": "3000",
             "lessons_purchased": "20", "gift_lessons": "2", "enrolled_on": "2026-03-01", "paid_amount": "1000",
-            "payment_method": "wechat"}
+            "payment_method": "wechat", "submission_token": new_token()}
     return data | fields
 
 
@@ -79,7 +80,8 @@ def test_recording_a_payment_updates_paid_and_outstanding(client, login_as, make
     enrollment = enrol(make_student(), fee="3000", paid="1000")
     login_as("academic")
     response = client.post(f"/enrollments/{enrollment.id}/payments", headers=HX,
-                           data={"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30", "note": "二期"})
+                           data={"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30", "note": "二期",
+                                 "submission_token": new_token()})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body
     assert 'data-testid="paid-amount">1500.00<' in body and 'data-testid="outstanding-amount">1500.00<' in body
@@ -91,7 +93,8 @@ def test_a_payment_over_the_outstanding_amount_answers_422(client, login_as, mak
     enrollment = enrol(make_student(), fee="3000", paid="2900")
     login_as("sales")
     response = client.post(f"/enrollments/{enrollment.id}/payments", headers=HX,
-                           data={"amount": "100.01", "method": "cash", "paid_at": "2026-03-01T10:30"})
+                           data={"amount": "100.01", "method": "cash", "paid_at": "2026-03-01T10:30",
+                                 "submission_token": new_token()})
     assert response.status_code == 422 and "超过待收金额" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Payment.id))) == 1
 
@@ -119,7 +122,8 @@ def test_renewing_as_a_new_contract_over_http(client, login_as, make_student, ma
     assert client.get(f"/enrollments/{old.id}/renew").status_code == 200
     response = client.post(f"/enrollments/{old.id}/renew", data={
         "mode": "new", "contract_no": "HT-R1", "contract_status": "signed", "lessons": "10", "gift_lessons": "0",
-        "fee": "3000", "paid_amount": "3000", "payment_method": "card", "renewed_on": "2026-03-01"})
+        "fee": "3000", "paid_amount": "3000", "payment_method": "card", "renewed_on": "2026-03-01",
+        "submission_token": new_token()})
     new = db.session.scalar(select(Enrollment).where(Enrollment.contract_no == "HT-R1"))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/enrollments/{new.id}")
     db.session.refresh(old)

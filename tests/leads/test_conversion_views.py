@@ -13,6 +13,7 @@ from eduflow.academics.ledger import balance
 from eduflow.extensions import db
 from eduflow.leads.conversion import convert_lead
 from eduflow.models import ClassGroup, Course, Enrollment, Gender, Lead, LeadStage, Parent, Payment, Student
+from eduflow.submissions import new_token
 
 COUNTED = (Student, Parent, Enrollment, Payment)
 
@@ -47,7 +48,8 @@ def form_data(lead, **overrides):
 
 def enrolment(course, **overrides):
     data = {"enroll": "y", "course_id": course.id, "contract_no": "HT-100", "total_fee": "4800.00",
-            "lessons_purchased": "48", "gift_lessons": "2", "paid_amount": "3000", "payment_method": "wechat"}
+            "lessons_purchased": "48", "gift_lessons": "2", "paid_amount": "3000", "payment_method": "wechat",
+            "submission_token": new_token()}  # enrolling creates money and lessons: a one-time token
     return data | overrides
 
 

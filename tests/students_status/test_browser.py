@@ -77,7 +77,7 @@ def test_choosing_refund_shows_the_computation_and_the_manager_edits_the_amount(
     sign_in(page, "academic", PASSWORD)
     page.goto(f"/students/{student.id}/status-requests")
     page.get_by_test_id("kind-refund").click()
-    expect(page.get_by_test_id("refund-quote")).to_contain_text("剩余 20 课时")
+    expect(page.get_by_test_id("quote-refundable")).to_contain_text("20 节 × ¥150.00 = ¥3,000.00")
     expect(page.locator("input[name=refund_amount]")).to_have_value("3000.00")
     page.fill("input[name=refund_amount]", "99999")
     page.fill("textarea[name=reason]", "家庭搬家到外地")
@@ -91,7 +91,7 @@ def test_choosing_refund_shows_the_computation_and_the_manager_edits_the_amount(
     _switch(page, "manager")
     page.goto("/students/approvals")
     item = page.locator("[data-testid^=pending-]").first
-    expect(item.get_by_test_id("refund-quote")).to_contain_text("实收净额")
+    expect(item.get_by_test_id("quote-bought")).to_contain_text("剩余 20")
     item.locator("input[name=refund_amount]").fill("2500")
     item.locator("select[name=refund_method]").select_option("cash")
     screenshot(page, "status-approvals-pending-refund-tablet")

@@ -9,6 +9,7 @@ from eduflow.academics.ledger import balance
 from eduflow.extensions import db
 from eduflow.models import ApprovalStatus, Payment, StatusChange, StatusChangeKind, StudentStatus
 from eduflow.students.status_changes import StatusRequest, request_change
+from eduflow.submissions import new_token
 
 HX = {"HX-Request": "true"}
 
@@ -43,7 +44,8 @@ def test_a_bad_request_answers_422_with_the_message_and_saves_nothing(client, sw
                           ({"kind": "bogus", "reason": "随便"}, "请选择有效的变更类型"),
                           ({"kind": "suspend", "reason": ""}, "请填写申请原因"),
                           ({"kind": "refund", "reason": "搬家", "enrollment": str(enrollment.id),
-                            "refund_amount": "99999"}, "超过实收金额"),
+                            "refund_amount": "99999", "submission_token": new_token()}, "超过实收金额"),
+                          ({"kind": "refund", "reason": "搬家", "enrollment": str(enrollment.id)}, "页面已过期"),
                           ({"kind": "transfer", "reason": "换班", "enrollment": str(enrollment.id)}, "请选择转入的班级")):
         response = client.post(url, data=data)
         assert response.status_code == 422, data
@@ -64,13 +66,15 @@ def test_a_refund_goes_through_the_queue_and_is_applied_on_approval(client, swit
     student, _group, enrollment = enrolled
     switch_to("sales")
     client.post(f"/students/{student.id}/status-requests",
-                data={"kind": "refund", "reason": "搬家", "enrollment": str(enrollment.id), "refund_amount": "2500"})
+                data={"kind": "refund", "reason": "搬家", "enrollment": str(enrollment.id), "refund_amount": "2500",
+                      "submission_token": new_token()})
     [change] = _changes()
     switch_to("manager")
     queue = client.get("/students/approvals").get_data(as_text=True)
     assert f'data-testid="pending-{change.id}"' in queue and "搬家" in queue
     response = client.post(f"/students/status-requests/{change.id}/decide", headers=HX,
-                           data={"decision": "approve", "refund_amount": "2400", "refund_method": "cash"})
+                           data={"decision": "approve", "refund_amount": "2400", "refund_method": "cash",
+                                 "submission_token": new_token()})
     body = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in body and f'data-testid="decided-{change.id}"' in body
     db.session.expire_all()
