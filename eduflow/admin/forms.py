@@ -18,8 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.admin.services import CAMPUS_ROLES, name_taken, selectable_campuses, username_taken
 from eduflow.models import AttendanceStatus, Campus, Classroom, Course, Role, SourceChannel, Tag, TagCategory
-from eduflow.auth.forms import StrongPassword
-from eduflow.security.passwords import MIN_LENGTH
+from eduflow.auth.forms import PASSWORD_HINT, StrongPassword
 from eduflow.security.strength import account_words
 from eduflow.security.phones import parse_phone
 
@@ -178,8 +177,7 @@ def _new_account_words(form) -> list[str]:
 class PasswordFields(FlaskForm):
     password = PasswordField(_l("登录密码"), validators=[DataRequired(), Length(max=256),
                                                          StrongPassword(_new_account_words)],
-                             description=_l("至少 %(n)s 个字符，不能是常见密码；几个不相关的词语连在一起既好记又安全。",
-                                            n=MIN_LENGTH))
+                             description=PASSWORD_HINT)
     confirm = PasswordField(_l("确认密码"), validators=[
         DataRequired(), EqualTo("password", message=_l("两次输入的密码不一致。"))])
 

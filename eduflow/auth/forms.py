@@ -5,7 +5,10 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from eduflow.auth.services import user_words
+from eduflow.security.passwords import MIN_LENGTH
 from eduflow.security.strength import password_problem
+
+PASSWORD_HINT = _l("至少 %(n)s 个字符，不能是常见密码；几个不相关的词语连在一起既好记又安全。", n=MIN_LENGTH)
 
 
 class StrongPassword:
@@ -29,7 +32,8 @@ class LoginForm(FlaskForm):
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("当前密码"), validators=[DataRequired()])
     new_password = PasswordField(_l("新密码"), validators=[
-        DataRequired(), Length(max=256), StrongPassword(lambda form: user_words(current_user))])
+        DataRequired(), Length(max=256), StrongPassword(lambda form: user_words(current_user))],
+        description=PASSWORD_HINT)
     confirm = PasswordField(
         _l("确认新密码"), validators=[DataRequired(), EqualTo("new_password", message=_l("两次输入的新密码不一致"))]
     )

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME
 
 from eduflow.auth import bp
 from eduflow.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
@@ -85,11 +86,17 @@ def change_password():
         else:
             set_password(current_user, form.new_password.data)
             db.session.commit()
-            login_user(current_user._get_current_object())  # re-issue the session with the new token
+            # Re-issue the session (and a kept 记住我 cookie) with the new token; other devices are signed out.
+            login_user(current_user._get_current_object(), remember=_remembered())
             flash(_("密码已修改。"), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form), status
+
+
+def _remembered() -> bool:
+    """Whether this browser holds a 记住我 cookie."""
+    return current_app.config.get("REMEMBER_COOKIE_NAME", COOKIE_NAME) in request.cookies
 
 
 @bp.route("/language", methods=["POST"])

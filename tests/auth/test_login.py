@@ -89,3 +89,14 @@ def test_production_hashing_meets_owasp_minimum():
 
     assert _production.type.name == "ID"
     assert _production.memory_cost >= 19 * 1024 and _production.time_cost >= 1
+
+
+def test_changing_the_password_keeps_this_devices_remember_cookie_working(app, client, users):
+    client.post("/login", data={"username": "sales", "password": PASSWORD, "remember": "y"})
+    old_cookie = client.get_cookie("remember_token").value
+    client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "a-new-password", "confirm": "a-new-password"})
+    for value, status in ((client.get_cookie("remember_token").value, 200), (old_cookie, 302)):
+        other = app.test_client()
+        other.set_cookie("remember_token", value)
+        assert other.get("/").status_code == status
