@@ -69,9 +69,14 @@ class OneTimeTokenForm:
         """A repeat is not validated again (its contract number is taken by then): it gets the first answer."""
         if self.earlier_answer() is not None:
             return True
-        valid = super().validate(extra_validators)
+        if super().validate(extra_validators):
+            return True
+        if self.sent_token() is not None:  # a twin may have committed meanwhile, its effects failing this one
+            self._earlier = answered(self.sent_token())
+            if self._earlier is not None:
+                return True
         self.form_errors.extend(self.submission_token.errors)  # a hidden field: say it where the form says its own
-        return valid
+        return False
 
     def validate_submission_token(self, field) -> None:
         sent = self.sent_token()
