@@ -34,6 +34,11 @@ class Pools:
     def of(self, pool: LedgerPool) -> int:
         return self.gift if pool == GIFT else self.bought
 
+    def after(self, parts: list[tuple[LedgerPool, int]]) -> Pools:
+        """The remainders once these signed parts are posted."""
+        moved = {pool: sum(n for p, n in parts if p == pool) for pool in (BOUGHT, GIFT)}
+        return Pools(bought=self.bought + moved[BOUGHT], gift=self.gift + moved[GIFT])
+
 
 Parts = list[tuple[LedgerPool, int]]
 
@@ -85,7 +90,7 @@ def _parts(enrollment: Enrollment, kind: LedgerKind, units: int, attendance_id: 
         return [(BOUGHT, 0)]
     order = consumption_order(enrollment)
     if units < 0:
-        return _draw(pool_balances(enrollment.id), -units, order)
+        return split_debit(pool_balances(enrollment.id), -units, order)
     if kind == LedgerKind.GIFT:
         return [(GIFT, units)]
     if attendance_id is not None:
@@ -99,7 +104,7 @@ def consumption_order(enrollment: Enrollment) -> tuple[LedgerPool, LedgerPool]:
     return (GIFT, BOUGHT) if settings_for(campus_id).gift_first else (BOUGHT, GIFT)
 
 
-def _draw(held: Pools, units: int, order: tuple[LedgerPool, ...]) -> Parts:
+def split_debit(held: Pools, units: int, order: tuple[LedgerPool, ...] = (BOUGHT, GIFT)) -> Parts:
     """Take `units` from the pools in order, each down to zero; what is left over is owed in bought lessons."""
     taken = {pool: 0 for pool in order}
     left = units

@@ -5,12 +5,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from eduflow.academics.ledger import Pools, split_debit
 from eduflow.demo.context import DemoContext
 from eduflow.demo.teaching import ClassPlan, lesson_end
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry,
-    Payment, PaymentMethod, Student, StudentStatus,
+    Attendance, AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LedgerPool,
+    LessonLedgerEntry, Payment, PaymentMethod, Student, StudentStatus,
 )
 
 DEDUCTING = {AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT}
@@ -187,16 +188,20 @@ def build_enrollments(ctx: DemoContext) -> list[Seat]:
             created_by_id=enrollment.created_by_id, created_at=enrollment.created_at))
         if enrollment.gift_lessons:
             ledger.append(LessonLedgerEntry(**common, kind=LedgerKind.GIFT, units=enrollment.gift_lessons,
-                                            reason="报名赠送课时", created_by_id=enrollment.created_by_id,
+                                            pool=LedgerPool.GIFT, reason="报名赠送课时", created_by_id=enrollment.created_by_id,
                                             created_at=enrollment.created_at))
-    for row in attendance_rows:
+    held = {seat.enrollment.id: Pools(seat.enrollment.lessons_purchased, seat.enrollment.gift_lessons)
+            for seat in seats}
+    for row in attendance_rows:  # each seat's marks in date order: bought lessons first, as the ledger draws them
         if row.status in DEDUCTING:
             lesson = row.lesson
-            ledger.append(LessonLedgerEntry(
-                enrollment_id=row.enrollment_id, student_id=row.student_id, kind=LedgerKind.ATTENDANCE,
-                units=-lesson.units, lesson_id=lesson.id, attendance_id=row.id, attendance_status=row.status,
+            parts = split_debit(held[row.enrollment_id], lesson.units)
+            held[row.enrollment_id] = held[row.enrollment_id].after(parts)
+            ledger.extend(LessonLedgerEntry(
+                enrollment_id=row.enrollment_id, student_id=row.student_id, kind=LedgerKind.ATTENDANCE, pool=pool,
+                units=units, lesson_id=lesson.id, attendance_id=row.id, attendance_status=row.status,
                 reason=f"{STATUS_WORDS[row.status]}扣课 · {lesson.lesson_date:%m-%d} {lesson.topic}",
-                created_by_id=row.recorded_by_id, created_at=row.created_at))
+                created_by_id=row.recorded_by_id, created_at=row.created_at) for pool, units in parts)
     db.session.add_all(ledger)
     db.session.flush()
     return seats

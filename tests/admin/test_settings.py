@@ -64,3 +64,11 @@ def test_a_campus_override_is_created_on_first_save_and_removed_by_use_defaults(
 def test_settings_of_an_unknown_campus_are_404(client, as_admin):
     assert client.get("/admin/settings/999").status_code == 404
     assert client.post("/admin/settings/999/reset").status_code == 404
+
+
+def test_a_campus_may_choose_to_consume_gift_lessons_first(client, as_admin, campuses):
+    first = campuses[0]
+    assert 'name="gift_first"' in client.get(f"/admin/settings/{first.id}").get_data(as_text=True)
+    response = client.post(f"/admin/settings/{first.id}", data={**VALUES, "deducting": ["present"], "gift_first": "y"})
+    assert response.status_code == 302
+    assert override_of(first).gift_first is True and defaults().gift_first is False

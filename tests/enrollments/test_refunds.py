@@ -13,9 +13,10 @@ from eduflow.enrollments.services import Renewal, RenewalMode, change_contract_s
 from eduflow.extensions import db
 from eduflow.models import (
     AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, LessonLedgerEntry, Lesson,
-    PaymentMethod, Settings,
+    PaymentMethod, Settings, StatusChangeKind,
 )
 from eduflow.settings import settings_for
+from eduflow.students.status_changes import StatusRequest, request_change
 
 BOUGHT, GIFT = LedgerPool.BOUGHT, LedgerPool.GIFT
 
@@ -180,3 +181,23 @@ def test_the_migration_splits_ledgers_written_before_the_pools(users, make_stude
     assert (pool_balances(refunded.id).bought, pool_balances(refunded.id).gift) == (0, 0)
     assert (pool_balances(active.id).bought, pool_balances(active.id).gift) == (0, 1)
     assert balance(active.id) == 1 and refund_quote(active).refundable == 0
+
+
+# ---------- the breakdown on the forms, before approval ----------
+
+def test_the_refund_request_form_shows_the_breakdown(client, login_as, twenty_and_two):
+    login_as("sales")
+    page = client.get(f"/students/{twenty_and_two.student_id}/status-requests?kind=refund"
+                      f"&enrollment={twenty_and_two.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "20 节，已消耗 2，剩余 18" in page and "2 节，已消耗 0，剩余 2（不退款）" in page
+    assert "18 节 × ¥200.00 = ¥3,600.00" in page and 'value="3600.00"' in page
+
+
+def test_the_approval_card_shows_the_breakdown_before_approving(client, login_as, users, twenty_and_two):
+    request_change(twenty_and_two.student, StatusRequest(kind=StatusChangeKind.REFUND, reason="搬家",
+                                                         enrollment_id=twenty_and_two.id), by=users["sales"])
+    db.session.commit()
+    login_as("manager")
+    page = client.get("/students/approvals").get_data(as_text=True)
+    assert 'data-testid="quote-refundable"' in page and "18 节 × ¥200.00 = ¥3,600.00" in page
+    assert "2 节，已消耗 0，剩余 2（不退款）" in page
