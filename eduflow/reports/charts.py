@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eduflow.models import FollowUpMethod
-from eduflow.reports.services import FUNNEL_STEPS, Activity, Funnel, SixSpeedReport
+from eduflow.reports.services import FUNNEL_STEPS, Activity, Funnel, Referrals, SixSpeedReport
 from eduflow.reports.services_school import AttendanceReport, RenewalReport
 
 TOP = 15  # bars beyond this many make an unreadable chart; the table below has every row
@@ -42,11 +42,11 @@ def activity_chart(report: Activity) -> dict | None:
             "series": [_series(m.label, [r.by_method[m] for r in rows]) for m in FollowUpMethod]}
 
 
-def referrals_chart(rows) -> dict | None:
-    rows = rows[:TOP]
+def referrals_chart(report: Referrals) -> dict | None:
+    rows = report.students[:TOP]
     if not rows:
         return None
-    return {"labels": [r.student for r in rows], "series": [
+    return {"labels": [r.label for r in rows], "series": [
         _series(_l("转介绍线索"), [r.referred for r in rows]), _series(_l("已转化"), [r.converted for r in rows])]}
 
 
@@ -67,7 +67,7 @@ def attendance_chart(report: AttendanceReport) -> dict | None:
 
 
 def renewals_chart(report: RenewalReport) -> dict | None:
-    rows = report.by_owner[:TOP]
+    rows = report.by_person[:TOP]
     if not rows:
         return None
     return {"labels": [r.label for r in rows], "series": [

@@ -3,6 +3,11 @@
 Record scope comes from `eduflow.access.scope_clause`, as everywhere else; a report only narrows it further
 (an admin's chosen campus, a salesperson's own figures). Dates are the school's calendar days: datetime columns
 (naive UTC) are compared with the UTC instants of the school's midnights.
+
+Activity is counted where the person did it (DOMAIN "Report attribution"): a follow-up for its author, a stage
+move for its mover, a conversion or a purchase for whoever made it, whoever owns the lead or student today.
+So activity reports read `worked_leads()` / `worked_students()` and narrow by `actor(...)`: a salesperson's
+own report and the row her manager (or an admin) sees for her are the same query, with the same figures.
 """
 from __future__ import annotations
 
@@ -48,8 +53,8 @@ class ReportScope:
     def campus(self, column) -> ColumnElement:
         return true() if self.campus_id is None else column == self.campus_id
 
-    def owner(self, column) -> ColumnElement:
-        """For a salesperson, rows of theirs only (`column` names the responsible user)."""
+    def actor(self, column) -> ColumnElement:
+        """For a salesperson, her own acts only (`column` names who did each); everyone's for the others."""
         return column == self.user.id if self.own_only else true()
 
     def leads(self) -> ColumnElement:
@@ -57,6 +62,19 @@ class ReportScope:
 
     def students(self) -> ColumnElement:
         return scope_clause(Student, self.user) & self.campus(Student.campus_id)
+
+    def worked_leads(self) -> ColumnElement:
+        """Leads whose activity the report counts. A salesperson's acts count on any live lead, hers today or
+        not (only figures are shown, never the records): `actor()` is what narrows them to her."""
+        if self.own_only:
+            return Lead.deleted_at.is_(None)
+        return self.leads()
+
+    def worked_students(self) -> ColumnElement:
+        """Students whose activity the report counts, as `worked_leads()`."""
+        if self.own_only:
+            return Student.deleted_at.is_(None)
+        return self.students()
 
     def campuses(self) -> ColumnElement:
         return scope_clause(Campus, self.user) & self.campus(Campus.id)

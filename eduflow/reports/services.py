@@ -2,6 +2,8 @@
 
 Each function takes a ReportScope and answers dataclass rows; none knows about HTTP. Leads are counted in the
 report when they were consulted on one of its days (the consult date, or the day they were entered if it is blank).
+A person's figures are their own acts (see eduflow.reports.acts): the leads they worked, and how far their own
+moves took them, whoever owns the lead today.
 """
 from __future__ import annotations
 
@@ -10,21 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, or_, select, union_all
+from sqlalchemy import and_, case, distinct, func, or_, select
 
 from eduflow.extensions import db
-from eduflow.models import (
-    FollowUp, FollowUpMethod, Lead, LeadStage, LeadStageChange, SixSpeed, SourceChannel, Student, TrialLesson,
-    TrialStatus,
-)
+from eduflow.models import FollowUp, FollowUpMethod, Lead, LeadStage, SourceChannel, Student
+from eduflow.reports.acts import OPENED, SHEET_FIGURES, STAGE_RANK, reached, sheet_acts
 from eduflow.reports.scope import ReportScope, count_if, rate, user_names
 
-# How far along a stage is; 已流失 counts for nothing, so a lost lead keeps the furthest stage it had reached.
-STAGE_RANK = {LeadStage.NEW: 0, LeadStage.CONTACTED: 1, LeadStage.INTENT: 2, LeadStage.PENDING: 3,
-              LeadStage.CONVERTED: 4}
 FUNNEL_STEPS = (("consulted", _l("咨询")), ("contacted", _l("首次沟通")), ("intent", _l("意向")),
                 ("trial", _l("试听")), ("enrolled", _l("报名")))
-UNASSIGNED = _l("未分配（公海）")
 NO_SOURCE = _l("未填写来源")
 
 
@@ -56,7 +52,7 @@ class FunnelRow:
 class Funnel:
     overall: FunnelRow
     by_source: list[FunnelRow]
-    by_owner: list[FunnelRow]
+    by_person: list[FunnelRow]
 
     @property
     def labels(self) -> list[str]:
@@ -69,44 +65,45 @@ def consulted_in(scope: ReportScope):
                and_(Lead.consult_date.is_(None), scope.during(Lead.created_at)))
 
 
-def _rank(column):
-    return case(*[(column == stage, rank) for stage, rank in STAGE_RANK.items()], else_=-1)
+def _steps(progress) -> list:
+    """consulted, contacted, intent, trial, enrolled over rows of `reached`."""
+    return [func.count(), count_if(progress.c.rank >= STAGE_RANK[LeadStage.CONTACTED]),
+            count_if(progress.c.rank >= STAGE_RANK[LeadStage.INTENT]), count_if(progress.c.trial == 1),
+            count_if(progress.c.rank >= STAGE_RANK[LeadStage.CONVERTED])]
 
 
-def _funnel_counts(scope: ReportScope, key=None) -> list[tuple]:
-    """(key, consulted, contacted, intent, trial, enrolled) per value of `key`, or one row without a key."""
-    cohort = select(Lead.id).where(scope.leads(), consulted_in(scope))
-    stages = union_all(
-        select(LeadStageChange.lead_id.label("lead_id"), _rank(LeadStageChange.to_stage).label("rank"))
-        .where(LeadStageChange.lead_id.in_(cohort)),
-        select(Lead.id.label("lead_id"), _rank(Lead.stage).label("rank")).where(Lead.id.in_(cohort)),
-    ).subquery()
-    reached = (select(stages.c.lead_id, func.max(stages.c.rank).label("rank"))
-               .group_by(stages.c.lead_id).subquery())
-    trialled = select(TrialLesson.lead_id).where(TrialLesson.status == TrialStatus.ATTENDED)
-    figures = [func.count(Lead.id), count_if(reached.c.rank >= STAGE_RANK[LeadStage.CONTACTED]),
-               count_if(reached.c.rank >= STAGE_RANK[LeadStage.INTENT]),
-               count_if(Lead.id.in_(trialled)), count_if(reached.c.rank >= STAGE_RANK[LeadStage.CONVERTED])]
-    query = (select(*([key] if key is not None else []), *figures).select_from(Lead)
-             .join(reached, reached.c.lead_id == Lead.id))
+def _funnel_counts(scope: ReportScope, cohort, key=None, per_person: bool = False) -> list[tuple]:
+    """(key, consulted, contacted, intent, trial, enrolled) per value of `key` (a Lead column), per person who
+    worked the leads, or one row without a key."""
+    progress = reached(scope, cohort, per_person=per_person)
+    key = progress.c.actor_id if per_person else key
+    query = (select(*([key] if key is not None else []), *_steps(progress)).select_from(progress)
+             .join(Lead, Lead.id == progress.c.lead_id))
     if key is not None:
         query = query.group_by(key)
     rows = db.session.execute(query).all()
     return [(row[0] if key is not None else None, *(int(n) for n in row[-5:])) for row in rows]
 
 
+def _people(rows: list[tuple], make) -> list:
+    """Rows keyed by user id as report rows labelled with the person's name, the busiest first."""
+    names = user_names(row[0] for row in rows)
+    rows = sorted(rows, key=lambda row: (-row[1], names.get(row[0], "")))
+    return [make(names.get(user_id, ""), *figures) for user_id, *figures in rows]
+
+
 def funnel(scope: ReportScope) -> Funnel:
-    """咨询 → 首次沟通 → 意向 → 试听 → 报名: the leads consulted in the period that reached each step."""
-    overall = _funnel_counts(scope)[0][1:]
+    """咨询 → 首次沟通 → 意向 → 试听 → 报名: the leads consulted in the period that reached each step, overall, per
+    source and per person (the leads they worked and how far their own moves took them)."""
+    cohort = select(Lead.id).where(scope.worked_leads(), consulted_in(scope))
+    overall = _funnel_counts(scope, cohort)[0][1:]
     sources = dict(db.session.execute(select(SourceChannel.id, SourceChannel.name)).all())
-    by_source = sorted(_funnel_counts(scope, Lead.source_id), key=lambda row: (-row[1], sources.get(row[0], "")))
-    by_owner = _funnel_counts(scope, Lead.owner_id)
-    names = user_names(row[0] for row in by_owner)
-    by_owner.sort(key=lambda row: (row[0] is None, -row[1], names.get(row[0], "")))
+    by_source = sorted(_funnel_counts(scope, cohort, Lead.source_id),
+                       key=lambda row: (-row[1], sources.get(row[0], "")))
     return Funnel(
         overall=FunnelRow(str(_l("全部")), *overall),
         by_source=[FunnelRow(sources.get(key) or str(NO_SOURCE), *counts) for key, *counts in by_source],
-        by_owner=[FunnelRow(names.get(key) or str(UNASSIGNED), *counts) for key, *counts in by_owner],
+        by_person=_people(_funnel_counts(scope, cohort, per_person=True), FunnelRow),
     )
 
 
@@ -143,20 +140,17 @@ class SixSpeedReport:
 
 
 def six_speed(scope: ReportScope) -> SixSpeedReport:
-    """Per salesperson: sheets opened in the period, WeChat added, visits promised and made, closes, enrolments."""
-    visited = or_(SixSpeed.actual_visit_at.is_not(None), SixSpeed.first_visit_at.is_not(None))
-    rows = db.session.execute(
-        select(SixSpeed.owner_id, func.count(SixSpeed.id), count_if(SixSpeed.wechat_added),
-               func.count(SixSpeed.promised_visit_at), count_if(visited), func.count(SixSpeed.second_visit_at),
-               count_if(SixSpeed.is_closed), count_if(SixSpeed.is_enrolled))
-        .join(Lead, Lead.id == SixSpeed.lead_id)
-        .where(scope.leads(), scope.owner(SixSpeed.owner_id), scope.during(SixSpeed.created_at))
-        .group_by(SixSpeed.owner_id)).all()
-    names = user_names(row[0] for row in rows)
-    figures = sorted(((names.get(owner) or str(UNASSIGNED), *(int(n) for n in counts)) for owner, *counts in rows),
-                     key=lambda row: (-row[1], row[0]))
-    total = SixSpeedRow(str(_l("合计")), *(sum(row[i] for row in figures) for i in range(1, 8)))
-    return SixSpeedReport(rows=[SixSpeedRow(*row) for row in figures], total=total)
+    """Per person: the sheets opened in the period that they worked (opened, or did one of its figures), and the
+    figures they did: WeChat added, visits promised and made, second visits, closes, enrolments."""
+    acts = sheet_acts(scope)
+    figures = [func.count(distinct(acts.c.sheet_id))] + [
+        func.count(distinct(case((acts.c.figure == code, acts.c.sheet_id))))
+        for code in range(OPENED + 1, OPENED + 1 + len(SHEET_FIGURES))]
+    rows = db.session.execute(select(acts.c.actor_id, *figures).where(
+        acts.c.actor_id.is_not(None), scope.actor(acts.c.actor_id)).group_by(acts.c.actor_id)).all()
+    total = db.session.execute(select(*figures).where(scope.actor(acts.c.actor_id))).one()
+    return SixSpeedReport(rows=_people([(row[0], *(int(n) for n in row[1:])) for row in rows], SixSpeedRow),
+                          total=SixSpeedRow(str(_l("合计")), *(int(n) for n in total)))
 
 
 @dataclass(frozen=True)
@@ -181,10 +175,11 @@ class Activity:
 
 
 def _followups_in(scope: ReportScope):
-    """Follow-ups made in the period on a lead or a student in scope (a salesperson's own only)."""
-    on_lead = FollowUp.lead_id.in_(select(Lead.id).where(scope.leads()))
-    on_student = FollowUp.student_id.in_(select(Student.id).where(scope.students()))
-    return and_(or_(on_lead, on_student), scope.during(FollowUp.followed_at), scope.owner(FollowUp.user_id))
+    """Follow-ups made in the period on a lead or a student the report counts (a salesperson's own only, on
+    whoever's lead or student it is now)."""
+    on_lead = FollowUp.lead_id.in_(select(Lead.id).where(scope.worked_leads()))
+    on_student = FollowUp.student_id.in_(select(Student.id).where(scope.worked_students()))
+    return and_(or_(on_lead, on_student), scope.during(FollowUp.followed_at), scope.actor(FollowUp.user_id))
 
 
 def follow_up_activity(scope: ReportScope) -> Activity:
@@ -205,23 +200,37 @@ def follow_up_activity(scope: ReportScope) -> Activity:
 
 @dataclass(frozen=True)
 class ReferralRow:
-    student_id: int
-    student: str
+    label: str
     referred: int
     converted: int
+    student_id: int | None = None  # the referring student (None on a person's row)
 
     @property
     def conversion(self) -> Decimal | None:
         return rate(self.converted, self.referred)
 
 
-def referrals(scope: ReportScope) -> list[ReferralRow]:
-    """转介绍 per referring student: leads in scope consulted in the period naming them, and how many converted."""
-    rows = db.session.execute(
-        select(Student.id, Student.name, func.count(Lead.id), count_if(Lead.stage == LeadStage.CONVERTED))
-        .join(Student, Student.id == Lead.referrer_student_id)
-        .where(scope.leads(), consulted_in(scope))
-        .group_by(Student.id, Student.name)).all()
-    referral_rows = [ReferralRow(sid, name, int(n), int(won)) for sid, name, n, won in rows]
-    return sorted(referral_rows, key=lambda row: (-row.referred, -row.converted, row.student))
+@dataclass(frozen=True)
+class Referrals:
+    students: list[ReferralRow]
+    people: list[ReferralRow]
 
+
+def _referral_counts(scope: ReportScope, cohort, key=None, per_person: bool = False) -> list[tuple]:
+    """(key, referred, converted): the funnel's first and last steps over the referred leads."""
+    return [(key_value, consulted, enrolled) for key_value, consulted, *_middle, enrolled
+            in _funnel_counts(scope, cohort, key, per_person)]
+
+
+def referrals(scope: ReportScope) -> Referrals:
+    """转介绍: leads consulted in the period naming a referring student, per student and per person who worked
+    them; converted: by the person who converted them."""
+    cohort = select(Lead.id).where(scope.worked_leads(), consulted_in(scope), Lead.referrer_student_id.is_not(None))
+    per_student = _referral_counts(scope, cohort, Lead.referrer_student_id)
+    names = dict(db.session.execute(select(Student.id, Student.name)
+                                    .where(Student.id.in_([row[0] for row in per_student]))).all())
+    students = [ReferralRow(names.get(sid, ""), referred, converted, sid) for sid, referred, converted in per_student]
+    return Referrals(
+        students=sorted(students, key=lambda row: (-row.referred, -row.converted, row.label)),
+        people=_people(_referral_counts(scope, cohort, per_person=True), ReferralRow),
+    )

@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, exists, false, func, or_, select, type_coerce
+from sqlalchemy import (
+    Integer, and_, case, distinct, false, func, literal_column, or_, select, type_coerce, union_all,
+)
 from sqlalchemy.orm import aliased
 
 from eduflow.extensions import db
@@ -128,30 +130,45 @@ class RenewalRow:
 @dataclass(frozen=True)
 class RenewalReport:
     overall: RenewalRow
-    by_owner: list[RenewalRow]
+    by_person: list[RenewalRow]
+
+
+def _renewal_acts(scope: ReportScope):
+    """(enrollment_id, actor_id, renewed) for the enrolments that came due in the period: a due one for the
+    salesperson its reminder was assigned to when raised, a renewal for whoever recorded the purchase."""
+    due = (select(RenewalReminder.enrollment_id.label("enrollment_id"),
+                  func.min(RenewalReminder.reminded_at).label("due_at"))
+           .join(Enrollment, Enrollment.id == RenewalReminder.enrollment_id)
+           .join(Student, Student.id == Enrollment.student_id)
+           .where(scope.worked_students(), scope.during(RenewalReminder.reminded_at))
+           .group_by(RenewalReminder.enrollment_id).subquery())
+    later = aliased(Enrollment)
+    assigned = (select(RenewalReminder.enrollment_id, RenewalReminder.assigned_to_id.label("actor_id"),
+                       literal_column("0", Integer).label("renewed"))
+                .where(RenewalReminder.enrollment_id.in_(select(due.c.enrollment_id)),
+                       scope.during(RenewalReminder.reminded_at)))
+    renewed = (select(due.c.enrollment_id, LessonLedgerEntry.created_by_id, literal_column("1", Integer))
+               .select_from(due).join(Enrollment, Enrollment.id == due.c.enrollment_id)
+               .join(later, and_(later.student_id == Enrollment.student_id, later.course_id == Enrollment.course_id))
+               .join(LessonLedgerEntry, LessonLedgerEntry.enrollment_id == later.id)
+               .where(LessonLedgerEntry.kind == LedgerKind.PURCHASE, LessonLedgerEntry.created_at > due.c.due_at))
+    return union_all(assigned, renewed).subquery()
 
 
 def renewals(scope: ReportScope) -> RenewalReport:
     """续费率: of the enrolments that came due in the period (a renewal reminder — low hours or contract
-    expiry — was raised for them), the share whose student bought lessons of the same course after it."""
-    due = (select(RenewalReminder.enrollment_id.label("enrollment_id"),
-                  func.min(RenewalReminder.reminded_at).label("due_at"))
-           .where(scope.during(RenewalReminder.reminded_at)).group_by(RenewalReminder.enrollment_id).subquery())
-    later = aliased(Enrollment)
-    bought_after = exists().where(
-        LessonLedgerEntry.enrollment_id == later.id, later.student_id == Enrollment.student_id,
-        later.course_id == Enrollment.course_id, LessonLedgerEntry.kind == LedgerKind.PURCHASE,
-        LessonLedgerEntry.created_at > due.c.due_at)
-    rows = db.session.execute(
-        select(Student.owner_id, func.count(Enrollment.id), count_if(bought_after))
-        .select_from(due).join(Enrollment, Enrollment.id == due.c.enrollment_id)
-        .join(Student, Student.id == Enrollment.student_id)
-        .where(scope.students()).group_by(Student.owner_id)).all()
+    expiry — was raised for them), the share whose student bought lessons of the same course after it.
+    Per person: the due enrolments assigned to them or renewed by them, and the renewals they recorded."""
+    acts = _renewal_acts(scope)
+    figures = [func.count(distinct(acts.c.enrollment_id)),
+               func.count(distinct(case((acts.c.renewed == 1, acts.c.enrollment_id))))]
+    rows = db.session.execute(select(acts.c.actor_id, *figures).where(
+        acts.c.actor_id.is_not(None), scope.actor(acts.c.actor_id)).group_by(acts.c.actor_id)).all()
+    due, won = db.session.execute(select(*figures).where(scope.actor(acts.c.actor_id))).one()
     names = user_names(row[0] for row in rows)
-    by_owner = sorted((RenewalRow(names.get(owner) or str(_l("未分配")), int(n), int(won)) for owner, n, won in rows),
-                      key=lambda r: (-r.due, r.label))
-    overall = RenewalRow(str(_l("全部")), sum(r.due for r in by_owner), sum(r.renewed for r in by_owner))
-    return RenewalReport(overall=overall, by_owner=by_owner)
+    by_person = sorted((RenewalRow(names.get(actor, ""), int(n), int(renewed)) for actor, n, renewed in rows),
+                       key=lambda r: (-r.due, r.label))
+    return RenewalReport(overall=RenewalRow(str(_l("全部")), int(due), int(won)), by_person=by_person)
 
 
 @dataclass(frozen=True)

@@ -55,17 +55,24 @@ def source():
 
 @pytest.fixture
 def make_lead(users, campuses):
-    """A lead with its stage history: `history` is the stages it moved through after 新咨询, in order."""
+    """A lead with its stage history: entered by `by` (default: its owner, else the manager), then moved through
+    `history` (the stages after 新咨询, in order) by `movers` (one user key per move; default: whoever entered it)."""
 
-    def make(name, owner="sales", campus=0, stage=LeadStage.NEW, consult=None, created=None, history=(), **extra):
+    def make(name, owner="sales", campus=0, stage=LeadStage.NEW, consult=None, created=None, history=(), by=None,
+             movers=(), **extra):
         lead = Lead(name=name, owner_id=users[owner].id if owner else None, campus_id=campuses[campus].id,
                     stage=stage, consult_date=dt.date.fromisoformat(consult) if consult else None,
                     created_at=created or local(2024, 3, 1, 9), **extra)
         db.session.add(lead)
         db.session.flush()
+        entered_by = users[by or owner or ("manager" if campus == 0 else "manager_b")]
+        db.session.add(LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=LeadStage.NEW,
+                                       changed_by_id=entered_by.id, changed_at=lead.created_at))
         previous = LeadStage.NEW
         for step, to_stage in enumerate(history):
+            mover = users[movers[step]] if step < len(movers) else entered_by
             db.session.add(LeadStageChange(lead_id=lead.id, from_stage=previous, to_stage=to_stage,
+                                           changed_by_id=mover.id,
                                            changed_at=lead.created_at + dt.timedelta(days=step + 1)))
             previous = to_stage
         db.session.flush()
@@ -135,12 +142,14 @@ def make_enrollment(course):
 
 
 @pytest.fixture
-def ledger():
-    def post(enrollment, kind: LedgerKind, units: int, at: dt.datetime | None = None, attendance=None):
+def ledger(users):
+    """A ledger row, recorded by `by` (a user key; default: nobody)."""
+
+    def post(enrollment, kind: LedgerKind, units: int, at: dt.datetime | None = None, attendance=None, by=None):
         entry = LessonLedgerEntry(enrollment_id=enrollment.id, student_id=enrollment.student_id, kind=kind,
                                   units=units, attendance_id=attendance.id if attendance else None,
                                   lesson_id=attendance.lesson_id if attendance else None,
-                                  created_at=at or local(2024, 1, 1, 9))
+                                  created_at=at or local(2024, 1, 1, 9), created_by_id=users[by].id if by else None)
         db.session.add(entry)
         db.session.flush()
         return entry

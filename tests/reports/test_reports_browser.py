@@ -48,7 +48,7 @@ def test_the_funnel_chart_renders_beside_its_table_on_a_tablet(page, users, lead
     assert drawn["data"] == [4, 3, 2, 0, 1]
     expect(page.get_by_test_id("funnel-step-consulted")).to_contain_text("4")
     expect(page.get_by_test_id("funnel-by-source")).to_contain_text("线上广告")
-    expect(page.get_by_test_id("funnel-by-owner")).to_contain_text("Sales2")
+    expect(page.get_by_test_id("funnel-by-person")).to_contain_text("Sales2")
 
     page.fill("#end", "2024-03-15")
     expect(page.get_by_test_id("funnel-step-consulted")).to_contain_text("2")

@@ -21,7 +21,7 @@ MARCH = ("2024-03-01", "2024-03-31")
 
 
 @pytest.fixture
-def funnel_leads(make_lead, source, make_class, make_lesson):
+def funnel_leads(make_lead, source, make_class, make_lesson, users):
     """Campus one, consulted in March: 5 leads (L1, L2, L3, L4, L7); the others are outside the report."""
     online, street = source("线上广告"), source("地推")
     lesson = make_lesson(make_class(), "2024-03-12")
@@ -31,21 +31,25 @@ def funnel_leads(make_lead, source, make_class, make_lesson):
         "L2": make_lead("二号", "sales", source_id=street.id, consult="2024-03-10", stage=S.LOST,
                         history=[S.CONTACTED, S.LOST]),
         # No consult date: the day it was entered counts (10:00 on 20 March at school).
-        "L3": make_lead("三号", "sales2", source_id=online.id, created=local(2024, 3, 20, 10), stage=S.INTENT),
+        "L3": make_lead("三号", "sales2", source_id=online.id, created=local(2024, 3, 20, 10), stage=S.INTENT,
+                        history=[S.INTENT]),
         "L4": make_lead("四号", "sales2", consult="2024-03-31"),
         "L5": make_lead("五号", "sales", consult="2024-02-29", stage=S.CONVERTED, history=[S.CONVERTED]),
         # Entered 00:30 on 1 April at school (still 31 March in UTC): outside.
         "L6": make_lead("六号", "sales", created=local(2024, 4, 1, 0, 30)),
-        # Entered 00:30 on 1 March at school (29 February in UTC): inside; in the pool.
+        # Entered 00:30 on 1 March at school (29 February in UTC): inside; in the pool, entered by the manager.
         "L7": make_lead("七号", None, source_id=street.id, created=local(2024, 3, 1, 0, 30)),
         "L8": make_lead("八号", "sales_b", campus=1, consult="2024-03-05"),
         "L9": make_lead("九号", "sales", consult="2024-03-05", stage=S.INTENT, history=[S.INTENT],
                         deleted_at=utcnow()),
     }
     db.session.add_all([
-        TrialLesson(lead_id=leads["L1"].id, lesson_id=lesson.id, status=TrialStatus.ATTENDED),
-        TrialLesson(lead_id=leads["L3"].id, lesson_id=lesson.id, status=TrialStatus.NO_SHOW),
-        TrialLesson(lead_id=leads["L4"].id, lesson_id=lesson.id, status=TrialStatus.ATTENDED),
+        TrialLesson(lead_id=leads["L1"].id, lesson_id=lesson.id, status=TrialStatus.ATTENDED,
+                    booked_by_id=users["sales"].id),
+        TrialLesson(lead_id=leads["L3"].id, lesson_id=lesson.id, status=TrialStatus.NO_SHOW,
+                    booked_by_id=users["sales2"].id),
+        TrialLesson(lead_id=leads["L4"].id, lesson_id=lesson.id, status=TrialStatus.ATTENDED,
+                    booked_by_id=users["sales2"].id),
     ])
     db.session.commit()
     return leads
@@ -60,9 +64,8 @@ def test_funnel_counts_each_step_reached_by_the_campus_leads(funnel_leads, scope
     assert report.overall.counts == [5, 3, 2, 2, 1]
     assert report.overall.conversion == Decimal("20.0")
     assert _table(report.by_source) == {"线上广告": [2, 2, 2, 1, 1], "地推": [2, 1, 0, 0, 0], "未填写来源": [1, 0, 0, 1, 0]}
-    assert _table(report.by_owner) == {"Sales": [2, 2, 1, 1, 1], "Sales2": [2, 1, 1, 1, 0],
-                                       "未分配（公海）": [1, 0, 0, 0, 0]}
-    assert [row.label for row in report.by_owner][-1] == "未分配（公海）"
+    assert _table(report.by_person) == {"Sales": [2, 2, 1, 1, 1], "Sales2": [2, 1, 1, 1, 0],
+                                        "Manager": [1, 0, 0, 0, 0]}  # the pool lead they entered
 
 
 def test_funnel_steps_carry_their_share_of_the_consulted(funnel_leads, scope_for):
@@ -75,7 +78,7 @@ def test_funnel_steps_carry_their_share_of_the_consulted(funnel_leads, scope_for
 def test_a_salesperson_funnel_holds_their_own_leads_only(funnel_leads, scope_for):
     report = funnel(scope_for("sales", *MARCH))
     assert report.overall.counts == [2, 2, 1, 1, 1]
-    assert _table(report.by_owner) == {"Sales": [2, 2, 1, 1, 1]}
+    assert _table(report.by_person) == {"Sales": [2, 2, 1, 1, 1]}
 
 
 def test_admin_sees_every_campus_or_the_one_chosen(funnel_leads, scope_for):
@@ -90,7 +93,7 @@ def test_the_other_campus_manager_sees_only_their_lead(funnel_leads, scope_for):
 def test_an_empty_period_answers_zeros(funnel_leads, scope_for):
     report = funnel(scope_for("manager", "2023-01-01", "2023-01-31"))
     assert report.overall.counts == [0, 0, 0, 0, 0] and report.overall.conversion is None
-    assert report.by_source == [] and report.by_owner == []
+    assert report.by_source == [] and report.by_person == []
 
 
 @pytest.fixture
@@ -98,13 +101,16 @@ def sheets(funnel_leads, users):
     leads, sales, sales2 = funnel_leads, users["sales"].id, users["sales2"].id
     march = local(2024, 3, 6, 10)
     db.session.add_all([
-        SixSpeed(lead_id=leads["L1"].id, owner_id=sales, created_at=march, wechat_added=True,
+        SixSpeed(lead_id=leads["L1"].id, owner_id=sales, opened_by_id=sales, created_at=march, wechat_added=True,
                  promised_visit_at=march, actual_visit_at=march, is_closed=True, is_enrolled=True),
-        SixSpeed(lead_id=leads["L2"].id, owner_id=sales, created_at=march, promised_visit_at=march),
-        SixSpeed(lead_id=leads["L3"].id, owner_id=sales2, created_at=march, first_visit_at=march,
-                 second_visit_at=march, is_closed=True),
-        SixSpeed(lead_id=leads["L5"].id, owner_id=sales, created_at=local(2024, 2, 28, 10), is_closed=True),
-        SixSpeed(lead_id=leads["L8"].id, owner_id=users["sales_b"].id, created_at=march, is_closed=True),
+        SixSpeed(lead_id=leads["L2"].id, owner_id=sales, opened_by_id=sales, created_at=march,
+                 promised_visit_at=march),
+        SixSpeed(lead_id=leads["L3"].id, owner_id=sales2, opened_by_id=sales2, created_at=march,
+                 first_visit_at=march, second_visit_at=march, is_closed=True),
+        SixSpeed(lead_id=leads["L5"].id, owner_id=sales, opened_by_id=sales, created_at=local(2024, 2, 28, 10),
+                 is_closed=True),
+        SixSpeed(lead_id=leads["L8"].id, owner_id=users["sales_b"].id, opened_by_id=users["sales_b"].id,
+                 created_at=march, is_closed=True),
     ])
     db.session.commit()
 
@@ -169,8 +175,10 @@ def test_referrals_per_student_with_conversions(make_lead, make_student, scope_f
     make_lead("无介绍人", "sales", consult="2024-03-09")
     db.session.commit()
 
-    rows = referrals(scope_for("manager", *MARCH))
-    assert [(r.student, r.referred, r.converted, r.conversion) for r in rows] == [
+    report = referrals(scope_for("manager", *MARCH))
+    assert [(r.label, r.referred, r.converted, r.conversion) for r in report.students] == [
         ("介绍人甲", 2, 1, Decimal("50.0")), ("介绍人乙", 1, 0, Decimal("0.0"))]
+    assert [(r.label, r.referred, r.converted) for r in report.people] == [("Sales2", 2, 0), ("Sales", 1, 1)]
     mine = referrals(scope_for("sales", *MARCH))
-    assert [(r.student, r.referred, r.converted) for r in mine] == [("介绍人甲", 1, 1)]
+    assert [(r.label, r.referred, r.converted) for r in mine.students] == [("介绍人甲", 1, 1)]
+    assert [(r.label, r.referred, r.converted) for r in mine.people] == [("Sales", 1, 1)]

@@ -9,6 +9,7 @@ import pytest
 from eduflow.extensions import db
 from eduflow.models import (
     AttendanceStatus, ContractStatus, Course, EnrollmentStatus, LedgerKind, ReminderKind, RenewalReminder, Settings,
+    Student,
 )
 from eduflow.reports.services_school import attendance, low_balances, money_by_month, renewals
 from tests.reports.conftest import local
@@ -82,8 +83,10 @@ def test_attendance_rate_per_class_and_teacher(make_student, make_enrollment, ma
 
 
 def _remind(enrollment, at, kind=ReminderKind.LOW_HOURS):
+    """A reminder assigned, as the job does, to the student's salesperson when it is raised."""
+    owner = db.session.get(Student, enrollment.student_id).owner_id
     db.session.add(RenewalReminder(student_id=enrollment.student_id, enrollment_id=enrollment.id, kind=kind,
-                                   reminded_at=at))
+                                   reminded_at=at, assigned_to_id=owner))
 
 
 def test_renewal_rate_of_the_enrolments_that_came_due(make_student, make_enrollment, ledger, scope_for):
@@ -91,12 +94,12 @@ def test_renewal_rate_of_the_enrolments_that_came_due(make_student, make_enrollm
     renewed_same = make_enrollment(make_student("续原合同"))
     ledger(renewed_same, LedgerKind.PURCHASE, 10, at=local(2024, 1, 2, 9))
     _remind(renewed_same, local(2024, 3, 5, 9))
-    ledger(renewed_same, LedgerKind.PURCHASE, 20, at=local(2024, 3, 8, 9))
+    ledger(renewed_same, LedgerKind.PURCHASE, 20, at=local(2024, 3, 8, 9), by="sales")
     # Renewed with a new contract for the same course.
     student = make_student("签新合同")
     old = make_enrollment(student, status=EnrollmentStatus.FINISHED)
     _remind(old, local(2024, 3, 10, 9))
-    ledger(make_enrollment(student), LedgerKind.PURCHASE, 20, at=local(2024, 3, 20, 9))
+    ledger(make_enrollment(student), LedgerKind.PURCHASE, 20, at=local(2024, 3, 20, 9), by="sales")
     # Two reminders, one enrolment; bought only another course after it: not renewed.
     other_owner = make_student("未续费", owner="sales2")
     lapsed = make_enrollment(other_owner)
@@ -106,17 +109,17 @@ def test_renewal_rate_of_the_enrolments_that_came_due(make_student, make_enrollm
     art = Course(name="美术", price=Decimal("100"))
     db.session.add(art)
     db.session.flush()
-    ledger(make_enrollment(other_owner, of=art), LedgerKind.PURCHASE, 5, at=local(2024, 3, 20, 9))
+    ledger(make_enrollment(other_owner, of=art), LedgerKind.PURCHASE, 5, at=local(2024, 3, 20, 9), by="sales2")
     # Due before the period: not counted.
     _remind(make_enrollment(make_student("二月到期")), local(2024, 2, 20, 9))
     db.session.commit()
 
     report = renewals(scope_for("manager", *MARCH))
-    assert [(r.label, r.due, r.renewed, r.rate) for r in report.by_owner] == [
+    assert [(r.label, r.due, r.renewed, r.rate) for r in report.by_person] == [
         ("Sales", 2, 2, Decimal("100.0")), ("Sales2", 1, 0, Decimal("0.0"))]
     assert (report.overall.due, report.overall.renewed, report.overall.rate) == (3, 2, Decimal("66.7"))
     mine = renewals(scope_for("sales", *MARCH))
-    assert (mine.overall.due, mine.overall.renewed) == (2, 2) and [r.label for r in mine.by_owner] == ["Sales"]
+    assert (mine.overall.due, mine.overall.renewed) == (2, 2) and [r.label for r in mine.by_person] == ["Sales"]
 
 
 @pytest.fixture
