@@ -27,7 +27,7 @@ from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, roster, roster_ro
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
+    Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
     MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Student, TrialStatus, User,
 )
 from eduflow.settings import settings_for
@@ -142,15 +142,15 @@ def lock_enrollment(enrollment_id: int) -> None:
         db.session.execute(select(Enrollment.id).where(Enrollment.id == enrollment_id).with_for_update())
 
 
-def _fresh(statement):
+def fresh(statement):
     """Read past the session's identity map: after taking a lock, see what others committed."""
     return db.session.scalar(statement.execution_options(populate_existing=True))
 
 
-def _makeup_into(attendance: Attendance) -> Makeup | None:
+def makeup_into(attendance: Attendance) -> Makeup | None:
     """The makeup this mark is the attendance of, if any."""
-    return _fresh(select(Makeup).where(Makeup.lesson_id == attendance.lesson_id,
-                                       Makeup.student_id == attendance.student_id, Makeup.status.in_(OPEN_MAKEUPS)))
+    return fresh(select(Makeup).where(Makeup.lesson_id == attendance.lesson_id,
+                                      Makeup.student_id == attendance.student_id, Makeup.status.in_(OPEN_MAKEUPS)))
 
 
 def implied_effect(attendance: Attendance, makeup: Makeup | None = None) -> int:
@@ -158,7 +158,7 @@ def implied_effect(attendance: Attendance, makeup: Makeup | None = None) -> int:
     deducting = settings_for(attendance.lesson.class_group.campus_id).deducting
     if makeup is None:
         return -attendance.lesson.units if attendance.status in deducting else 0
-    missed = _fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
+    missed = fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
     if attendance.status not in ATTENDED or missed.status in deducting:
         return 0
     return -missed.lesson.units
@@ -188,14 +188,14 @@ def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> None:
 
 def _settle_with_makeups(attendance: Attendance, by: User) -> None:
     """Settle the mark, and the makeup attendance whose price depends on it (same enrolment, already locked)."""
-    makeup = _makeup_into(attendance)
+    makeup = makeup_into(attendance)
     if makeup is not None:
         makeup.status = MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED
     _settle(attendance, by, makeup)
-    later = _fresh(select(Makeup).where(Makeup.missed_attendance_id == attendance.id, Makeup.status.in_(OPEN_MAKEUPS)))
+    later = fresh(select(Makeup).where(Makeup.missed_attendance_id == attendance.id, Makeup.status.in_(OPEN_MAKEUPS)))
     if later is not None:
-        made_up = _fresh(select(Attendance).where(Attendance.lesson_id == later.lesson_id,
-                                                  Attendance.student_id == later.student_id))
+        made_up = fresh(select(Attendance).where(Attendance.lesson_id == later.lesson_id,
+                                                 Attendance.student_id == later.student_id))
         if made_up is not None:
             _settle(made_up, by, later)
 
@@ -223,8 +223,8 @@ def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User
     """Lock, re-read, write the mark and settle its ledger effect; None when there was nothing to do.
     With `owing` (not confirmed), a mark that takes the balance below zero is listed there."""
     lock_enrollment(row.enrollment_id)
-    attendance = _fresh(select(Attendance).where(Attendance.lesson_id == lesson.id,
-                                                 Attendance.student_id == row.student.id))
+    attendance = fresh(select(Attendance).where(Attendance.lesson_id == lesson.id,
+                                                Attendance.student_id == row.student.id))
     if attendance is not None and (only_if_unmarked or attendance.status == status):
         return None
     old = attendance.status if attendance else None
@@ -311,53 +311,6 @@ def mark_all_present(lesson: Lesson, *, by: User, today: dt.date | None = None, 
         return done
 
     return _retrying(work)
-
-
-def _check_makeup_target(lesson: Lesson, target: Lesson, student_id: int, today: dt.date) -> None:
-    missed_class, target_class = lesson.class_group, target.class_group
-    if target.id == lesson.id or target_class.course_id != missed_class.course_id \
-            or target_class.campus_id != missed_class.campus_id:
-        raise DomainError(_("补课只能安排在本校区同一课程的其他课节。"))
-    if target.lesson_date < today:
-        raise DomainError(_("不能预约已经过去的课节。"))
-    student = db.session.get(Student, student_id)
-    if student.suspended_on(target.lesson_date):
-        raise StudentSuspended(_("%(name)s 在 %(date)s 处于休学中，不能预约该课节。", name=student.name,
-                                 date=target.lesson_date.isoformat()))
-    if db.session.scalar(select(Enrollment.id).where(Enrollment.student_id == student_id,
-                                                     Enrollment.class_id == target.class_id,
-                                                     Enrollment.status == EnrollmentStatus.ACTIVE).limit(1)):
-        raise DomainError(_("学员本来就在该班上课，无需补课。"))
-    if _fresh(select(Attendance.id).where(Attendance.lesson_id == target.id, Attendance.student_id == student_id)) \
-            or _fresh(select(Makeup.id).where(Makeup.lesson_id == target.id, Makeup.student_id == student_id,
-                                              Makeup.status.in_(OPEN_MAKEUPS)).limit(1)):
-        raise DomainError(_("学员已在该课节的名单中。"))
-
-
-def book_makeup(lesson: Lesson, student_id: int, target: Lesson, *, by: User,
-                today: dt.date | None = None) -> Makeup:
-    """补课: book a student marked 请假/缺勤 into another lesson of the course; booking again moves it."""
-    missed = _fresh(select(Attendance).where(Attendance.lesson_id == lesson.id, Attendance.student_id == student_id))
-    if missed is None or missed.status not in MISSED or missed.enrollment_id is None:
-        raise DomainError(_("只有标记为请假或缺勤的学员可以预约补课。"))
-    if _makeup_into(missed) is not None:
-        raise DomainError(_("这已是一节补课，不能再为它预约补课。"))
-    _check_makeup_target(lesson, target, student_id, today or school_today())
-    lock_enrollment(missed.enrollment_id)
-    makeup = _fresh(select(Makeup).where(Makeup.missed_attendance_id == missed.id))
-    if makeup is None:
-        makeup = Makeup(missed_attendance_id=missed.id, student_id=student_id, enrollment_id=missed.enrollment_id)
-    elif makeup.status == MakeupStatus.ATTENDED or _fresh(select(Attendance.id).where(
-            Attendance.lesson_id == makeup.lesson_id, Attendance.student_id == student_id)):
-        raise DomainError(_("这次缺课的补课已经考勤，不能再改约。"))
-    makeup.lesson_id, makeup.status, makeup.booked_by_id = target.id, MakeupStatus.BOOKED, by.id
-    db.session.add(makeup)
-    try:
-        db.session.flush()
-    except IntegrityError:
-        db.session.rollback()
-        raise StaleRecord(_("这次缺课刚被他人安排了补课，请刷新后查看。")) from None
-    return makeup
 
 
 def mark_trial(lesson: Lesson, trial_id: int, status: TrialStatus, *, by: User, today: dt.date | None = None):

@@ -11,10 +11,10 @@ from flask_login import current_user
 from eduflow.access import get_or_404, role_required
 from eduflow.attendance import bp
 from eduflow.attendance.forms import DayForm, MakeupForm, MarkAllForm, MarkForm, TrialForm, first_error
+from eduflow.attendance.makeups import book_makeup
 from eduflow.attendance.roster import lessons_on, makeup_targets, roster, roster_row, trial_of, trials
 from eduflow.attendance.services import (
-    MAKEUP_BOOKERS, DebtNotConfirmed, book_makeup, mark_all_present, mark_attendance, mark_trial, school_today,
-    sheet_rules,
+    MAKEUP_BOOKERS, DebtNotConfirmed, mark_all_present, mark_attendance, mark_trial, school_today, sheet_rules,
 )
 from eduflow.domain import DomainError
 from eduflow.extensions import db

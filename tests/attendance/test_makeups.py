@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from eduflow.attendance.roster import makeup_targets, roster
-from eduflow.attendance.services import book_makeup, mark_attendance
+from eduflow.attendance.makeups import book_makeup
+from eduflow.attendance.services import mark_attendance
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import AttendanceStatus, Course, LedgerKind, Makeup, MakeupStatus

@@ -9,7 +9,8 @@ from flask_babel import get_timezone
 from sqlalchemy import select
 
 from eduflow.attendance.roster import lessons_on, roster_row
-from eduflow.attendance.services import StudentSuspended, book_makeup, mark_all_present, mark_attendance
+from eduflow.attendance.makeups import book_makeup
+from eduflow.attendance.services import StudentSuspended, mark_all_present, mark_attendance
 from eduflow.domain import DomainError
 from eduflow.enrollments.reminders import reminders_for
 from eduflow.extensions import db
