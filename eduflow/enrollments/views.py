@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from eduflow.academics.enrollments import create_enrollment, head_count
-from eduflow.academics.ledger import balance, balances
+from eduflow.academics.ledger import balance, balances, pool_balances
 from eduflow.converters import id_arg
 from eduflow.access import get_or_404, role_required
 from eduflow.domain import DomainError
@@ -93,6 +93,7 @@ def _detail(enrollment: Enrollment, status: int = 200, payment_form: PaymentForm
     """The contract page, or for htmx its body (`_detail.html`), which every action here re-renders whole."""
     context = dict(
         enrollment=enrollment, money=money_of(enrollment), remaining=balance(enrollment.id),
+        pools=pool_balances(enrollment.id),
         payments=sorted(enrollment.payments, key=lambda p: (p.paid_at, p.id), reverse=True),
         purchases=purchase_history(enrollment), related=related_contracts(enrollment, _me()),
         payment_form=payment_form or PaymentForm(formdata=None),

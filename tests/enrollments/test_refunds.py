@@ -201,3 +201,14 @@ def test_the_approval_card_shows_the_breakdown_before_approving(client, login_as
     page = client.get("/students/approvals").get_data(as_text=True)
     assert 'data-testid="quote-refundable"' in page and "18 节 × ¥200.00 = ¥3,600.00" in page
     assert "2 节，已消耗 0，剩余 2（不退款）" in page
+
+
+def test_the_contract_page_and_the_ledger_show_the_two_pools(client, login_as, make_student, make_class, enrol, attend):
+    enrollment = enrol(make_student(), class_group=make_class(), lessons=1, gift=2, paid="3000")
+    attend(enrollment, units=2)
+    login_as("manager")
+    page = client.get(f"/enrollments/{enrollment.id}").get_data(as_text=True)
+    assert "购买 0 · 赠送 1" in page
+    ledger = client.get(f"/students/{enrollment.student_id}/enrollments/{enrollment.id}/ledger",
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert ledger.count('data-testid="gift-pool"') == 2  # the gift credit and the gift half of the split debit
