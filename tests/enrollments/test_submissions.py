@@ -9,17 +9,19 @@ import threading
 from decimal import Decimal
 
 import pytest
+from flask import Response
 from sqlalchemy import func, select
 
 from eduflow.academics.ledger import balance
 from eduflow.domain import DomainError
+from eduflow.enrollments.services import record_payment
 from eduflow.extensions import db
 from eduflow.models import (
-    Enrollment, EnrollmentStatus, Lead, LedgerKind, LessonLedgerEntry, Payment, StatusChange, StatusChangeKind,
-    Student, SubmissionToken,
+    Enrollment, EnrollmentStatus, Lead, LedgerKind, LessonLedgerEntry, Payment, PaymentMethod, StatusChange,
+    StatusChangeKind, Student, SubmissionToken, User,
 )
 from eduflow.students.status_changes import StatusRequest, request_change
-from eduflow.submissions import SubmissionExpired, claim, new_token
+from eduflow.submissions import SubmissionExpired, claim, keep_answer, new_token
 
 HX = {"HX-Request": "true"}
 REPEATS = 10
@@ -238,3 +240,36 @@ def test_ten_enrolment_posts_at_once_enrol_once(app, client, login_as, course, m
     assert db.session.scalar(select(func.count(LessonLedgerEntry.id)).where(
         LessonLedgerEntry.kind == LedgerKind.PURCHASE)) == 1
     assert Decimal("3000.00") == db.session.scalar(select(func.sum(Payment.amount)))
+
+
+def test_ten_claims_at_once_let_one_payment_through(app, users, make_student, enrol):
+    """The service alone: ten transactions claim one token, each then books a payment; only the first commits."""
+    enrollment = enrol(make_student(), fee="3000", paid="1000")
+    token, start, outcomes = new_token(), threading.Barrier(REPEATS), []
+
+    def book(user_id: int) -> None:
+        with app.test_request_context():
+            try:
+                user = db.session.get(User, user_id)
+                start.wait()
+                if claim(token, user, "enrollments.payment_new") is not None:
+                    outcomes.append("replayed")
+                    return
+                record_payment(db.session.get(Enrollment, enrollment.id), amount=Decimal("100"),
+                               method=PaymentMethod.CASH, by=user)
+                keep_answer(db.session.get(SubmissionToken, token), Response("paid", status=200), [])
+                db.session.commit()
+                outcomes.append("booked")
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                db.session.rollback()
+                outcomes.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=book, args=(users["academic"].id,)) for _ in range(REPEATS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(map(str, outcomes)) == ["booked"] + ["replayed"] * (REPEATS - 1), outcomes
+    assert _count(Payment) == 2
