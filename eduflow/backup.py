@@ -181,6 +181,7 @@ def backup_command(path: Path, force: bool) -> None:
     partial = path.with_name(f".{path.name}.partial")
     partial.unlink(missing_ok=True)
     try:
+        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))  # personal data: owner only
         copy_sqlite(source, partial)
         os.replace(partial, path)  # PATH never holds a half-written copy
     except sqlite3.Error as error:

@@ -120,6 +120,13 @@ def test_backup_refuses_to_overwrite_unless_forced(live, database, tmp_path):
     assert target.read_bytes().startswith(b"SQLite format 3")
 
 
+def test_a_backup_is_readable_by_its_owner_only(live, database, tmp_path):
+    target = tmp_path / "private.db"
+    result = run(live, "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert target.stat().st_mode & 0o777 == 0o600
+
+
 def test_backup_refuses_to_copy_the_database_onto_itself(live, database):
     result = run(live, "backup", "--force", str(database))
     assert result.exit_code != 0 and "live database" in result.output
