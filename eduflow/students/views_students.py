@@ -19,6 +19,8 @@ from eduflow.students.forms import (
 from eduflow.students.queries import (
     attendance_history, enrollment_rows, filtered_students, ledger_lines, list_summaries,
 )
+from eduflow.i18n import school_today
+from eduflow.students.suspensions import suspension_open
 from eduflow.students.services import (
     add_parent, add_student_follow_up, create_student, make_primary, may_see_id_card,
     remove_parent, update_parent, update_student,
@@ -122,7 +124,7 @@ def detail(student_id: int):
     context = {**_parents_context(student), **_timeline_context(student)}
     return render("students/detail.html", None, enrollments=enrollment_rows(student.id), attendance=attendance,
                   show_id_card=may_see_id_card(student, _me()), id_card_masked=mask_id_card(student.id_card),
-                  **context)
+                  suspension_open=suspension_open(student, school_today()), **context)
 
 
 @bp.route("/<int:student_id>/enrollments/<int:enrollment_id>/ledger")

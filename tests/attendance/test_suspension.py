@@ -171,3 +171,13 @@ def test_a_suspension_cannot_start_in_the_past_or_return_before_it_starts_or_be_
         ask()
     db.session.rollback()
     assert ask(kind=Kind.RESUME).kind == Kind.RESUME  # a 休学 still to start may be called off
+
+
+def test_the_student_page_shows_a_suspension_until_the_student_is_back(client, login_as, users, group, enrol, today):
+    student = enrol(group).student
+    _approve(student, users, start=today + DAY, back=today + 30 * DAY)
+    login_as("manager")
+    page = client.get(f"/students/{student.id}").get_data(as_text=True)
+    assert f"自 {today + DAY:%Y-%m-%d} 起休学" in page and f"{today + 30 * DAY:%Y-%m-%d} 复学" in page
+    _approve(student, users, kind=Kind.RESUME, start=today)
+    assert 'data-testid="suspension-dates"' not in client.get(f"/students/{student.id}").get_data(as_text=True)
