@@ -197,3 +197,19 @@ def test_each_act_counts_for_whoever_did_it_whoever_owns_the_lead_now(story, use
     renewals = REPORTS["renewals"].build(manager)
     assert [_renewed(row) for row in renewals.by_person] == [("Sales", 1, 1)]
     assert [row.owner for row in REPORTS["balances"].build(manager)] == ["Sales"]  # balances are today's owners'
+
+
+def _person_row(client, query, label: str) -> str:
+    body = client.get("/reports/funnel", query_string=query).get_data(as_text=True)
+    table = body.split('data-testid="funnel-by-person"', 1)[1].split("</table>", 1)[0]
+    return next(row for row in table.split('data-testid="funnel-row"')[1:] if f"<td>{label}</td>" in row)
+
+
+def test_the_pages_show_her_the_row_her_manager_sees(story, client, login_as):
+    today = school_today()
+    query = {"start": (today - dt.timedelta(days=1)).isoformat(), "end": (today + dt.timedelta(days=1)).isoformat()}
+    login_as("sales")
+    own = _person_row(client, query, "Sales")
+    login_as("manager")
+    assert _person_row(client, query, "Sales") == own
+    assert '<td class="ef-num">4</td>' in own
