@@ -45,20 +45,14 @@ def unsafe_reason(value):
     return None
 
 
-def _typed(field) -> bool:
-    """Whether something other than blank was typed into the field."""
-    return any(isinstance(raw, str) and raw.strip() for raw in field.raw_data or ())
-
-
 def _screen(field) -> None:
     """Clear and flag a field whose value no column can hold."""
-    reason = unsafe_reason(field.data)
-    if reason is None and isinstance(field.raw_data, list) and field.raw_data:
-        reason = next((NUL_MESSAGE for raw in field.raw_data if isinstance(raw, str) and "\x00" in raw), None)
+    typed = [raw for raw in field.raw_data or () if isinstance(raw, str)]  # a checkbox's data is a bare bool
+    reason = unsafe_reason(field.data) or unsafe_reason(typed)
     if reason is not None:
         field.data = [] if isinstance(field.data, list) else None
         field.process_errors.append(reason)
-    field.unusable = reason is not None or (bool(field.process_errors) and _typed(field))
+    field.unusable = reason is not None or (bool(field.process_errors) and any(raw.strip() for raw in typed))
 
 
 def stop_if_unusable(form, field) -> None:
