@@ -33,6 +33,12 @@ def test_the_largest_storable_id_is_still_routed(client, login_as):
         assert adapter.match(f"/leads/{ID_MAX}")[1] == {"lead_id": ID_MAX}
 
 
+@pytest.mark.parametrize("student_id", [*HUGE_IDS, "-1", "abc"])
+def test_a_query_string_id_that_names_no_row_is_a_404_too(client, login_as, student_id):
+    login_as("admin")
+    assert client.get("/enrollments/new", query_string={"student_id": student_id}).status_code == 404
+
+
 def test_query_string_ids_follow_the_same_bounds():
     assert as_id("42") == 42 and as_id(f" {ID_MAX} ") == ID_MAX
     for bad in ("0", "-1", str(ID_MAX + 1), str(10**30), "1e3", "٣", "", None, "4\x002"):
