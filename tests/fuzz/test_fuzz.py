@@ -50,6 +50,8 @@ HUGE = (str(2**31), str(10**30))
 NOT_FINITE = ("NaN", "inf", "-inf", "1e999")
 BAD_DATES = ("2026-02-30", "99999-01-01")
 QUERY_VALUES = (NUL, LONG, *HUGE, "NaN", *BAD_DATES)
+# Every value here is one the field must refuse; the one exception is a huge value in a single ticked
+# checkbox, which reads as ticked and so changes nothing (a checkbox list of ids must refuse it).
 BY_KIND = {
     "text": (NUL, LONG), "textarea": (NUL, LONG), "hidden": (NUL, LONG, *HUGE, "NaN"),
     "number": (*NOT_FINITE, *HUGE), "select": (NUL, *HUGE, "NaN"), "radio": (NUL, *HUGE), "checkbox": (NUL, *HUGE),
