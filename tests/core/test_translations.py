@@ -24,8 +24,13 @@ def _message_ids_in_code() -> set[str]:
     return ids
 
 
+def _translated(string) -> bool:
+    """A plural message is translated only when every one of its forms is."""
+    return all(string) if isinstance(string, tuple) else bool(string)
+
+
 def test_every_english_message_is_translated_and_reviewed():
-    untranslated = [m.id for m in _catalogue() if m.id and (not m.string or m.fuzzy)]
+    untranslated = [m.id for m in _catalogue() if m.id and (not _translated(m.string) or m.fuzzy)]
     assert untranslated == [], "translate these in eduflow/translations/en (make extract-messages)"
 
 
