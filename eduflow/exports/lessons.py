@@ -82,9 +82,8 @@ def ledger_export(user: User, args) -> Export:
     running = (select(entry.id.label("entry_id"), func.sum(entry.units).over(
         partition_by=entry.enrollment_id, order_by=(entry.created_at, entry.id)).label("balance_after"))
         .where(students).subquery())
-    query = (select(entry, running.c.balance_after, Attendance.status)
+    query = (select(entry, running.c.balance_after)
              .join(running, running.c.entry_id == entry.id)
-             .outerjoin(Attendance, Attendance.id == entry.attendance_id)
              .options(joinedload(entry.enrollment).joinedload(Enrollment.student),
                       joinedload(entry.enrollment).joinedload(Enrollment.course),
                       joinedload(entry.lesson).joinedload(Lesson.class_group),
@@ -101,7 +100,8 @@ def ledger_export(user: User, args) -> Export:
             line.enrollment.course.name, line.kind.label, line.units, int(balance_after),
             line.lesson.lesson_date if line.lesson else None,
             line.lesson.class_group.name if line.lesson else "", name_of(line.lesson.teacher) if line.lesson else "",
-            status.label if status else "", line.reason, name_of(line.created_by) or str(_l("系统")),
-        ] for line, balance_after, status in lines]
+            line.attendance_status.label if line.attendance_status else "", line.reason,
+            name_of(line.created_by) or str(_l("系统")),
+        ] for line, balance_after in lines]  # the mark the row was written for, as on the ledger page
 
     return Export("ledger", _l("课时流水"), LEDGER_COLUMNS, LessonLedgerEntry, query, rows_for, filters)

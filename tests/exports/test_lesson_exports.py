@@ -5,8 +5,9 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from eduflow.attendance.services import mark_attendance
 from eduflow.extensions import db
-from eduflow.models import LessonLedgerEntry
+from eduflow.models import AttendanceStatus, LessonLedgerEntry
 from tests.exports.conftest import LESSON_DAY
 from tests.exports.reading import column, read_csv, read_xlsx
 
@@ -67,6 +68,17 @@ def test_the_ledger_export_explains_every_line_with_its_balance(client, login_as
     assert column(rows, "上课日期") == ["", LESSON_DAY.isoformat()]
     assert column(rows, "考勤状态") == ["", "出勤"]
     assert column(rows, "教师") == ["", "Teacher"]
+
+
+def test_each_ledger_line_keeps_the_mark_it_was_written_for(client, login_as, users, school):
+    """A corrected mark writes a compensating line; the first line still says what was marked then."""
+    mark_attendance(school.lessons[0], school.students["王小明"].id, AttendanceStatus.LEAVE, by=users["admin"],
+                    today=LESSON_DAY)
+    db.session.commit()
+    login_as("manager")
+    rows = read_csv(client.get(f"/exports/ledger.csv?student_id={school.students['王小明'].id}"))
+    assert column(rows, "考勤状态") == ["", "出勤", "请假"]
+    assert column(rows, "结余") == ["20", "19", "20"]
 
 
 def test_the_ledger_balance_counts_lines_before_the_date_range(client, login_as, school):
