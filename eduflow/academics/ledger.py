@@ -104,28 +104,27 @@ def consumption_order(enrollment: Enrollment) -> tuple[LedgerPool, LedgerPool]:
     return (GIFT, BOUGHT) if settings_for(campus_id).gift_first else (BOUGHT, GIFT)
 
 
-def split_debit(held: Pools, units: int, order: tuple[LedgerPool, ...] = (BOUGHT, GIFT)) -> Parts:
-    """Take `units` from the pools in order, each down to zero; what is left over is owed in bought lessons."""
-    taken = {pool: 0 for pool in order}
+def _fill(available: Pools, units: int, order: tuple[LedgerPool, ...]) -> dict[LedgerPool, int]:
+    """Spread `units` over the pools in order, each up to what it has available; the rest goes to bought."""
+    spread = {pool: 0 for pool in order}
     left = units
     for pool in order:
-        n = min(left, max(held.of(pool), 0))
-        taken[pool] += n
+        n = min(left, max(available.of(pool), 0))
+        spread[pool] += n
         left -= n
-    taken[BOUGHT] += left
-    return [(pool, -n) for pool, n in taken.items() if n]
+    spread[BOUGHT] += left
+    return spread
+
+
+def split_debit(held: Pools, units: int, order: tuple[LedgerPool, ...] = (BOUGHT, GIFT)) -> Parts:
+    """Take `units` from the pools in order, each down to zero; what is left over is owed in bought lessons."""
+    return [(pool, -n) for pool, n in _fill(held, units, order).items() if n]
 
 
 def _give_back(taken: Pools, units: int, order: tuple[LedgerPool, ...]) -> Parts:
-    """Return `units` to the pools they were taken from, the last pool drawn on first."""
-    given = {pool: 0 for pool in order}
-    left = units
-    for pool in order:
-        n = min(left, max(taken.of(pool), 0))
-        given[pool] += n
-        left -= n
-    given[BOUGHT] += left  # more than the mark took (not done by marks): a plain bought credit
-    return [(pool, n) for pool, n in given.items() if n]
+    """Return `units` to the pools they were taken from, the last pool drawn on first (more than the mark
+    took, which marks never do, is a plain bought credit)."""
+    return [(pool, n) for pool, n in _fill(taken, units, order).items() if n]
 
 
 def _taken_by(attendance_id: int) -> Pools:
