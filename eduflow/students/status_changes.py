@@ -26,7 +26,9 @@ from eduflow.models import (
     ApprovalStatus, ClassGroup, Enrollment, EnrollmentStatus, LedgerKind, PaymentMethod, Role, StatusChange,
     StatusChangeKind, Student, StudentStatus, User, utcnow,
 )
-from eduflow.students.suspensions import apply_suspension, check_suspension_request, suspension_open
+from eduflow.students.suspensions import (
+    apply_suspension, check_suspension_request, leave_suspension, suspension_open,
+)
 
 Kind = StatusChangeKind
 NEW_STATUS = {Kind.SUSPEND: StudentStatus.SUSPENDED, Kind.RESUME: StudentStatus.ACTIVE,
@@ -171,6 +173,7 @@ def _apply_status(change: StatusChange, by: User) -> None:
         return
     student.status = NEW_STATUS[change.kind]
     if change.kind == Kind.GRADUATE:
+        leave_suspension(student, school_today())
         for enrollment in active_enrollments(student.id):
             enrollment.status = EnrollmentStatus.FINISHED
 
@@ -193,6 +196,7 @@ def _apply_refund(change: StatusChange, by: User, amount: Decimal | None, method
     student = change.student
     if not active_enrollments(student.id):
         student.status = StudentStatus.REFUNDED
+        leave_suspension(student, school_today())
     change.new_status = student.status
     requested, change.refund_amount = change.refund_amount, amount
     if requested is not None and requested != amount:

@@ -54,12 +54,22 @@ def apply_suspension(change: StatusChange, student: Student, today: dt.date) -> 
     if change.kind == Kind.SUSPEND:
         student.suspended_from, student.returns_on = change.effective_on or today, change.planned_return_on
     else:
-        back = change.effective_on or today
-        if student.suspended_from is None or back <= student.suspended_from:
-            student.suspended_from = student.returns_on = None
-        else:
-            student.returns_on = back
+        end_suspension(student, change.effective_on or today)
     student.status = StudentStatus.SUSPENDED if student.suspended_on(today) else StudentStatus.ACTIVE
+
+
+def end_suspension(student: Student, back: dt.date) -> None:
+    """The 休学 is over from `back` (the first day back); one that would only start then is called off."""
+    if student.suspended_from is None or back <= student.suspended_from:
+        student.suspended_from = student.returns_on = None
+    else:
+        student.returns_on = back
+
+
+def leave_suspension(student: Student, today: dt.date) -> None:
+    """A student who leaves (毕业, 退费) is no longer 休学 from today, so a later enrolment is not frozen."""
+    if suspension_open(student, today):
+        end_suspension(student, today)
 
 
 def suspension_dates(campus: Campus, settings: Settings, now: dt.datetime, dry_run: bool) -> list[str]:

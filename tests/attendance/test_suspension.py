@@ -3,20 +3,24 @@ deducted, no reminders; 复学 (approved, or the planned return reached by the j
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from flask_babel import get_timezone
 from sqlalchemy import select
 
+from eduflow.academics.enrollments import create_enrollment
 from eduflow.attendance.roster import lessons_on, roster_row
 from eduflow.attendance.makeups import book_makeup
 from eduflow.attendance.services import StudentSuspended, mark_all_present, mark_attendance
 from eduflow.domain import DomainError
 from eduflow.enrollments.reminders import reminders_for
+from eduflow.enrollments.services import record_payment
 from eduflow.extensions import db
 from eduflow.jobs import run_jobs
 from eduflow.models import (
-    ApprovalStatus, AttendanceStatus, ReminderKind, RenewalReminder, StatusChange, StatusChangeKind, StudentStatus,
+    ApprovalStatus, AttendanceStatus, PaymentMethod, ReminderKind, RenewalReminder, StatusChange, StatusChangeKind,
+    StudentStatus,
 )
 from eduflow.students.status_changes import StatusRequest, decide, request_change
 from tests.attendance.conftest import balance_of, mark_of
@@ -181,3 +185,28 @@ def test_the_student_page_shows_a_suspension_until_the_student_is_back(client, l
     assert f"自 {today + DAY:%Y-%m-%d} 起休学" in page and f"{today + 30 * DAY:%Y-%m-%d} 复学" in page
     _approve(student, users, kind=Kind.RESUME, start=today)
     assert 'data-testid="suspension-dates"' not in client.get(f"/students/{student.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("leaving", [Kind.GRADUATE, Kind.REFUND])
+def test_leaving_during_a_suspension_ends_it_so_a_later_enrolment_is_marked(
+        users, make_lesson, group, enrol, today, leaving):
+    enrollment = enrol(group)
+    student = enrollment.student
+    _approve(student, users, start=today)  # open-ended
+    if leaving == Kind.REFUND:
+        record_payment(enrollment, amount=Decimal("1000"), method=PaymentMethod.CASH, by=users["academic"])
+        db.session.commit()
+    change = request_change(student, StatusRequest(kind=leaving, reason="不再上课",
+                                                   enrollment_id=enrollment.id if leaving == Kind.REFUND else None),
+                            by=users["sales"])
+    decide(change, by=users["manager"], approve=True)
+    db.session.commit()
+    assert not student.suspended_on(today + DAY) and student.status != StudentStatus.SUSPENDED
+    again = create_enrollment(student, group.course, by=users["academic"], contract_no="HT-AGAIN",
+                              total_fee=Decimal("1000"), lessons_purchased=10, class_group=group)
+    db.session.commit()
+    lesson = make_lesson(group, day=today + DAY)
+    assert roster_row(lesson, student.id).markable
+    mark_attendance(lesson, student.id, AttendanceStatus.LEAVE, by=users["teacher"], today=today + DAY)
+    assert _job_on(today + 2 * DAY) is not None and student.status != StudentStatus.SUSPENDED
+    assert balance_of(again) == 10
