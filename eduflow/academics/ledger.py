@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from eduflow.extensions import db
 from eduflow.models import (
-    AttendanceStatus, Enrollment, LedgerKind, LedgerPool, LessonLedgerEntry, Student, User, utcnow,
+    AttendanceStatus, Enrollment, LedgerKind, LedgerPool, LessonLedgerEntry, Settings, User, utcnow,
 )
 from eduflow.settings import settings_for
 
@@ -45,10 +45,11 @@ Parts = list[tuple[LedgerPool, int]]
 
 def post_entry(enrollment: Enrollment, kind: LedgerKind, units: int, *, by: User | None, reason: str = "",
                lesson_id: int | None = None, attendance_id: int | None = None,
-               attendance_status: AttendanceStatus | None = None) -> LessonLedgerEntry:
+               attendance_status: AttendanceStatus | None = None,
+               order: tuple[LedgerPool, LedgerPool] | None = None) -> LessonLedgerEntry:
     """Append a signed change (credits positive, debits negative), one row per pool it moves; the caller commits.
-    Returns the first row written."""
-    parts = _parts(enrollment, kind, units, attendance_id)
+    `order` is the consumption order, when the caller has the campus's settings at hand. Returns the first row."""
+    parts = _parts(enrollment, kind, units, attendance_id, order)
     rows = [_row(enrollment, kind, pool, n, by=by, reason=reason, lesson_id=lesson_id, attendance_id=attendance_id,
                  attendance_status=attendance_status) for pool, n in parts]
     db.session.flush()
@@ -84,24 +85,28 @@ def _row(enrollment: Enrollment, kind: LedgerKind, pool: LedgerPool, units: int,
     return entry
 
 
-def _parts(enrollment: Enrollment, kind: LedgerKind, units: int, attendance_id: int | None) -> Parts:
+def _parts(enrollment: Enrollment, kind: LedgerKind, units: int, attendance_id: int | None,
+           order: tuple[LedgerPool, LedgerPool] | None) -> Parts:
     """Which pools a change moves: gifts credit the gift pool, other credits the bought pool, debits are split."""
     if units == 0:
         return [(BOUGHT, 0)]
-    order = consumption_order(enrollment)
     if units < 0:
-        return split_debit(pool_balances(enrollment.id), -units, order)
+        return split_debit(pool_balances(enrollment.id), -units, order or consumption_order(enrollment))
     if kind == LedgerKind.GIFT:
         return [(GIFT, units)]
     if attendance_id is not None:
-        return _give_back(_taken_by(attendance_id), units, tuple(reversed(order)))
+        return _give_back(_taken_by(attendance_id), units, tuple(reversed(order or consumption_order(enrollment))))
     return [(BOUGHT, units)]
 
 
+def pool_order(settings: Settings) -> tuple[LedgerPool, LedgerPool]:
+    """Bought lessons first, unless the campus's settings consume gift lessons first."""
+    return (GIFT, BOUGHT) if settings.gift_first else (BOUGHT, GIFT)
+
+
 def consumption_order(enrollment: Enrollment) -> tuple[LedgerPool, LedgerPool]:
-    """Bought lessons first, unless the student's campus consumes gift lessons first."""
-    campus_id = db.session.scalar(select(Student.campus_id).where(Student.id == enrollment.student_id))
-    return (GIFT, BOUGHT) if settings_for(campus_id).gift_first else (BOUGHT, GIFT)
+    """The consumption order of the student's campus."""
+    return pool_order(settings_for(enrollment.student.campus_id))
 
 
 def _fill(available: Pools, units: int, order: tuple[LedgerPool, ...]) -> dict[LedgerPool, int]:

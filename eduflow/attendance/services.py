@@ -22,13 +22,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow import audit
-from eduflow.academics.ledger import balance, post_entry
+from eduflow.academics.ledger import balance, pool_order, post_entry
 from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, roster, roster_row, trial_of
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
-    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Student, TrialStatus, User,
+    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User,
 )
 from eduflow.settings import settings_for
 
@@ -153,9 +153,9 @@ def makeup_into(attendance: Attendance) -> Makeup | None:
                                       Makeup.student_id == attendance.student_id, Makeup.status.in_(OPEN_MAKEUPS)))
 
 
-def implied_effect(attendance: Attendance, makeup: Makeup | None = None) -> int:
+def implied_effect(attendance: Attendance, makeup: Makeup | None = None, settings: Settings | None = None) -> int:
     """Units the mark should have taken from the balance (≤ 0); a makeup pair is paid for exactly once."""
-    deducting = settings_for(attendance.lesson.class_group.campus_id).deducting
+    deducting = (settings or settings_for(attendance.lesson.class_group.campus_id)).deducting
     if makeup is None:
         return -attendance.lesson.units if attendance.status in deducting else 0
     missed = fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
@@ -174,35 +174,41 @@ def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None) -> 
     return _("考勤：%(where)s %(status)s", where=where, status=attendance.status.label)
 
 
-def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> None:
-    """Post the difference between what the mark implies and what its ledger rows already took."""
+def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> int:
+    """Post the difference between what the mark implies and what its ledger rows already took; returns it.
+    The sheet's campus settings decide both what deducts and which pool goes first (it is the student's campus:
+    enrolments and makeups stay on it)."""
     count, taken = db.session.execute(
         select(func.count(LessonLedgerEntry.id), func.coalesce(func.sum(LessonLedgerEntry.units), 0))
         .where(LessonLedgerEntry.attendance_id == attendance.id)).one()
-    change = implied_effect(attendance, makeup) - int(taken)
+    settings = settings_for(attendance.lesson.class_group.campus_id)
+    change = implied_effect(attendance, makeup, settings) - int(taken)
     if change:
         kind = LedgerKind.CORRECTION if count else LedgerKind.ATTENDANCE
         post_entry(attendance.enrollment, kind, change, by=by, reason=_reason(attendance, kind, makeup),
-                   lesson_id=attendance.lesson_id, attendance_id=attendance.id, attendance_status=attendance.status)
+                   lesson_id=attendance.lesson_id, attendance_id=attendance.id, attendance_status=attendance.status,
+                   order=pool_order(settings))
+    return change
 
 
-def _settle_with_makeups(attendance: Attendance, by: User) -> None:
-    """Settle the mark, and the makeup attendance whose price depends on it (same enrolment, already locked)."""
+def _settle_with_makeups(attendance: Attendance, by: User) -> int:
+    """Settle the mark, and the makeup attendance whose price depends on it (same enrolment, already locked);
+    returns the units posted."""
     makeup = makeup_into(attendance)
     if makeup is not None:
         makeup.status = MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED
-    _settle(attendance, by, makeup)
+    change = _settle(attendance, by, makeup)
     later = fresh(select(Makeup).where(Makeup.missed_attendance_id == attendance.id, Makeup.status.in_(OPEN_MAKEUPS)))
     if later is not None:
         made_up = fresh(select(Attendance).where(Attendance.lesson_id == later.lesson_id,
                                                  Attendance.student_id == later.student_id))
         if made_up is not None:
-            _settle(made_up, by, later)
+            change += _settle(made_up, by, later)
+    return change
 
 
-def _remind_if_owing(enrollment_id: int) -> None:
+def _remind_if_owing(enrollment_id: int, remaining: int) -> None:
     """A negative balance raises (or escalates) the enrolment's one pending low-hours reminder, marked urgent."""
-    remaining = balance(enrollment_id)
     if remaining >= 0:
         return
     pending = db.session.scalar(select(RenewalReminder).where(
@@ -228,8 +234,6 @@ def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User
     if attendance is not None and (only_if_unmarked or attendance.status == status):
         return None
     old = attendance.status if attendance else None
-    enrollment_id = attendance.enrollment_id if attendance and attendance.enrollment_id else row.enrollment_id
-    before = balance(enrollment_id)
     if attendance is None:
         attendance = Attendance(lesson_id=lesson.id, student_id=row.student.id, enrollment_id=row.enrollment_id)
         db.session.add(attendance)
@@ -240,11 +244,11 @@ def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User
     if rules.late_entry:
         audit.record("attendance_correction", "attendance", attendance.id,
                      {"status": [old.value if old else None, status.value], "late_entry": True})
-    _settle_with_makeups(attendance, by)
+    moved = _settle_with_makeups(attendance, by)
     after = balance(attendance.enrollment_id)
-    if owing is not None and after < 0 and after < before:
-        owing.append(Owing(row.student, status, before, before - after))
-    _remind_if_owing(attendance.enrollment_id)
+    if owing is not None and after < 0 and moved < 0:
+        owing.append(Owing(row.student, status, after - moved, -moved))
+    _remind_if_owing(attendance.enrollment_id, after)
     return attendance
 
 
