@@ -72,18 +72,22 @@ SHEET_FIGURES = {
 OPENED = 0  # the figure code of opening the sheet; SHEET_FIGURES are 1, 2 … in their order
 
 
-def _last_edit(fields: tuple[str, ...]) -> Subquery:
-    """(sheet_id, actor_id): who made the latest logged edit of any of `fields`, per sheet."""
+def _last_edit(fields: tuple[str, ...], sheets: Select) -> Subquery:
+    """(sheet_id, actor_id): who made the latest logged edit of any of `fields`, per sheet of `sheets` (only the
+    report's sheets: never a grouping over the whole edit log)."""
     latest = (select(SixSpeedChange.six_speed_id.label("sheet_id"), func.max(SixSpeedChange.id).label("change_id"))
-              .where(SixSpeedChange.field.in_(fields)).group_by(SixSpeedChange.six_speed_id).subquery())
+              .where(SixSpeedChange.field.in_(fields), SixSpeedChange.six_speed_id.in_(sheets))
+              .group_by(SixSpeedChange.six_speed_id).subquery())
     return (select(latest.c.sheet_id, SixSpeedChange.changed_by_id.label("actor_id"))
             .join(SixSpeedChange, SixSpeedChange.id == latest.c.change_id).subquery())
 
 
-def _converter() -> Subquery:
-    """(lead_id, actor_id): who converted each converted lead (conversion ticks 是否报名 without a log row)."""
+def _converter(leads: Select) -> Subquery:
+    """(lead_id, actor_id): who converted each converted lead of `leads` (conversion ticks 是否报名 without a
+    log row)."""
     latest = (select(LeadStageChange.lead_id.label("lead_id"), func.max(LeadStageChange.id).label("change_id"))
-              .where(LeadStageChange.to_stage == LeadStage.CONVERTED).group_by(LeadStageChange.lead_id).subquery())
+              .where(LeadStageChange.to_stage == LeadStage.CONVERTED, LeadStageChange.lead_id.in_(leads))
+              .group_by(LeadStageChange.lead_id).subquery())
     return (select(latest.c.lead_id, LeadStageChange.changed_by_id.label("actor_id"))
             .join(LeadStageChange, LeadStageChange.id == latest.c.change_id).subquery())
 
@@ -94,9 +98,10 @@ def sheet_acts(scope: ReportScope) -> Subquery:
     cohort = (SixSpeed.lead_id.in_(select(Lead.id).where(scope.worked_leads())), scope.during(SixSpeed.created_at))
     acts = [select(SixSpeed.id.label("sheet_id"), SixSpeed.opened_by_id.label("actor_id"),
                    _int(OPENED).label("figure")).where(*cohort)]
-    converter = _converter()
+    sheets = select(SixSpeed.id).where(*cohort)
+    converter = _converter(select(SixSpeed.lead_id).where(*cohort, SHEET_FIGURES["enrolled"][1]))
     for code, (figure, (fields, shown)) in enumerate(SHEET_FIGURES.items(), start=1):
-        edit = _last_edit(fields)
+        edit = _last_edit(fields, sheets)
         actors = [converter.c.actor_id] if figure == "enrolled" else []
         query = (select(SixSpeed.id, func.coalesce(*actors, edit.c.actor_id, SixSpeed.opened_by_id), _int(code))
                  .select_from(SixSpeed).outerjoin(edit, edit.c.sheet_id == SixSpeed.id))

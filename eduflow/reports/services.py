@@ -96,10 +96,10 @@ def funnel(scope: ReportScope) -> Funnel:
     """咨询 → 首次沟通 → 意向 → 试听 → 报名: the leads consulted in the period that reached each step, overall, per
     source and per person (the leads they worked and how far their own moves took them)."""
     cohort = select(Lead.id).where(scope.worked_leads(), consulted_in(scope))
-    overall = _funnel_counts(scope, cohort)[0][1:]
     sources = dict(db.session.execute(select(SourceChannel.id, SourceChannel.name)).all())
     by_source = sorted(_funnel_counts(scope, cohort, Lead.source_id),
                        key=lambda row: (-row[1], sources.get(row[0], "")))
+    overall = [sum(column) for column in zip(*(counts for _key, *counts in by_source))] or [0] * len(FUNNEL_STEPS)
     return Funnel(
         overall=FunnelRow(str(_l("全部")), *overall),
         by_source=[FunnelRow(sources.get(key) or str(NO_SOURCE), *counts) for key, *counts in by_source],
