@@ -85,7 +85,10 @@ def _masked(message: str) -> str:
 def _mask_the_import_messages():
     rows = sa.table('import_rows', sa.column('id', sa.Integer), sa.column('message', sa.Text))
     conn = op.get_bind()
-    found = conn.execute(sa.select(rows.c.id, rows.c.message).where(rows.c.message != '')).all()
+    # Only the rows whose message quotes a value are read (not every staged row of every import).
+    quoting = sa.or_(*[rows.c.message.like(f'%{label}%') for label, _mask in QUOTING],
+                     rows.c.message.like('%推荐学员「%'))
+    found = conn.execute(sa.select(rows.c.id, rows.c.message).where(quoting)).all()
     for row_id, message in found:
         masked = _masked(message)
         if masked != message:
