@@ -101,6 +101,11 @@ def _flip(student_id: int, old: StudentStatus, new: StudentStatus, still_due) ->
 
 
 def _record_return(student_id: int, returns_on: dt.date, now: dt.datetime) -> None:
+    """The automatic 复学, unless an approved 复学 already set this day (its approval is the record)."""
+    if db.session.scalar(select(StatusChange.id).where(
+            StatusChange.student_id == student_id, StatusChange.kind == Kind.RESUME,
+            StatusChange.approval_status == ApprovalStatus.APPROVED, StatusChange.effective_on == returns_on).limit(1)):
+        return
     db.session.add(StatusChange(
         student_id=student_id, kind=Kind.RESUME, old_status=StudentStatus.SUSPENDED, new_status=StudentStatus.ACTIVE,
         reason=RETURN_REASON.format(date=returns_on.isoformat()), requested_at=now, effective_on=returns_on,

@@ -210,3 +210,16 @@ def test_leaving_during_a_suspension_ends_it_so_a_later_enrolment_is_marked(
     mark_attendance(lesson, student.id, AttendanceStatus.LEAVE, by=users["teacher"], today=today + DAY)
     assert _job_on(today + 2 * DAY) is not None and student.status != StudentStatus.SUSPENDED
     assert balance_of(again) == 10
+
+
+def test_an_approved_resume_dated_ahead_is_not_recorded_twice_when_the_job_brings_the_student_back(
+        users, group, enrol, today):
+    enrollment = enrol(group)
+    _approve(enrollment.student, users, start=today)
+    _approve(enrollment.student, users, kind=Kind.RESUME, start=today + 3 * DAY)
+    assert enrollment.student.status == StudentStatus.SUSPENDED
+    assert any("returns on" in line for line in _job_on(today + 3 * DAY))
+    db.session.expire_all()
+    assert enrollment.student.status == StudentStatus.ACTIVE
+    resumes = db.session.scalars(select(StatusChange).where(StatusChange.kind == Kind.RESUME)).all()
+    assert [change.reason for change in resumes] == ["骨折在家休养"]  # the approved request, not a second, automatic one
