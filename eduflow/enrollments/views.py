@@ -91,9 +91,9 @@ def _enrolled(student: Student, form: EnrollmentForm):
 def _detail(enrollment: Enrollment, status: int = 200, payment_form: PaymentForm | None = None,
             contract_form: ContractStatusForm | None = None, message: str | None = None):
     """The contract page, or for htmx its body (`_detail.html`), which every action here re-renders whole."""
+    pools = pool_balances(enrollment.id)
     context = dict(
-        enrollment=enrollment, money=money_of(enrollment), remaining=balance(enrollment.id),
-        pools=pool_balances(enrollment.id),
+        enrollment=enrollment, money=money_of(enrollment), remaining=pools.total, pools=pools,
         payments=sorted(enrollment.payments, key=lambda p: (p.paid_at, p.id), reverse=True),
         purchases=purchase_history(enrollment), related=related_contracts(enrollment, _me()),
         payment_form=payment_form or PaymentForm(formdata=None),
