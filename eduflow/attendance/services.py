@@ -15,7 +15,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ from eduflow.academics.ledger import balance, pool_order, post_entry
 from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, roster, roster_row, trial_of
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.models import (
     Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
     MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User,
@@ -100,11 +100,6 @@ class SheetRules:
 
     def allows(self, status) -> bool:
         return self.may_mark and (not self.future or status == AttendanceStatus.LEAVE)
-
-
-def school_today() -> dt.date:
-    """The school's today (lesson dates are its wall-clock dates)."""
-    return dt.datetime.now(get_timezone()).date()
 
 
 def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None) -> SheetRules:

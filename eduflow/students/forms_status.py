@@ -7,7 +7,8 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eduflow.academics.ledger import balance
-from eduflow.admin.forms import school_today, strip, yuan
+from eduflow.admin.forms import strip, yuan
+from eduflow.i18n import school_today
 from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student
 from eduflow.submissions import OneTimeTokenForm
 from eduflow.students.status_changes import (

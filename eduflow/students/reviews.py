@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -15,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from eduflow.access import scope_clause
 from eduflow.domain import DomainError
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.models import Course, Enrollment, Review, Role, Student, User, utcnow
 
 RATINGS = range(1, 6)
@@ -40,10 +40,6 @@ class Average:
     course: float
     teacher: float
     count: int
-
-
-def school_today() -> dt.date:
-    return dt.datetime.now(get_timezone()).date()
 
 
 def reviewable_courses(student_id: int) -> list[Course]:
