@@ -6,6 +6,7 @@ Create Date: 2026-12-01 10:00:00
 
 """
 import datetime as dt
+import itertools
 
 from alembic import op
 import sqlalchemy as sa
@@ -46,22 +47,20 @@ def upgrade():
 
 def _split_the_existing_ledgers():
     """Gift credits move the gift pool. Before pools existed, attendance, refunds, voids and carry-overs all came
-    off one balance; where that left the bought pool below zero beside unused gift lessons, the gift lessons were
-    the ones spent (bought lessons are consumed first), so one appended pair of rows moves them across."""
-    ledger = sa.table('lesson_ledger', sa.column('enrollment_id', sa.Integer), sa.column('student_id', sa.Integer),
-                      sa.column('kind', sa.String), sa.column('pool', sa.String), sa.column('units', sa.Integer),
+    off one balance; each enrolment's rows are replayed in order with bought lessons consumed first (the rule
+    then in force), and the gift lessons that replay spent are moved across by one appended pair of rows."""
+    ledger = sa.table('lesson_ledger', sa.column('id', sa.Integer), sa.column('enrollment_id', sa.Integer),
+                      sa.column('student_id', sa.Integer), sa.column('kind', sa.String), sa.column('pool', sa.String),
+                      sa.column('units', sa.Integer), sa.column('attendance_id', sa.Integer),
                       sa.column('reason', sa.Text), sa.column('created_at', sa.DateTime))
     conn = op.get_bind()
     conn.execute(ledger.update().where(ledger.c.kind == 'gift').values(pool='gift'))
-    totals = {}
-    for enrollment_id, student_id, pool, units in conn.execute(
-            sa.select(ledger.c.enrollment_id, ledger.c.student_id, ledger.c.pool, sa.func.sum(ledger.c.units))
-            .group_by(ledger.c.enrollment_id, ledger.c.student_id, ledger.c.pool)).all():
-        totals.setdefault((enrollment_id, student_id), {})[pool] = int(units or 0)
+    history = conn.execute(sa.select(ledger.c.enrollment_id, ledger.c.student_id, ledger.c.kind, ledger.c.units,
+                                     ledger.c.attendance_id).order_by(ledger.c.enrollment_id, ledger.c.id))
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     rows = []
-    for (enrollment_id, student_id), pools in totals.items():
-        moved = min(-pools.get('bought', 0), pools.get('gift', 0))
+    for (enrollment_id, student_id), group in itertools.groupby(history, key=lambda row: (row[0], row[1])):
+        moved = _gift_spent([(kind, units, attendance_id) for _, _, kind, units, attendance_id in group])
         if moved > 0:
             reason = f'课时分池：已消耗的 {moved} 节赠送课时'
             common = dict(enrollment_id=enrollment_id, student_id=student_id, kind='correction', reason=reason,
@@ -69,6 +68,41 @@ def _split_the_existing_ledgers():
             rows += [dict(common, pool='bought', units=moved), dict(common, pool='gift', units=-moved)]
     if rows:
         conn.execute(ledger.insert(), rows)
+
+
+def _gift_spent(rows):
+    """Gift lessons one enrolment's rows (kind, units, attendance id, in order) spent, bought lessons drawn first:
+    a debit takes bought, then gift, the rest owed in bought; a mark's give-back returns units to the pools it
+    took them from, gift first (the rule of eduflow.academics.ledger, frozen here)."""
+    held = {'bought': 0, 'gift': 0}
+    taken = {}  # attendance id -> units taken per pool
+    for kind, units, attendance_id in rows:
+        took = taken.setdefault(attendance_id, {'bought': 0, 'gift': 0})
+        if kind == 'gift':
+            held['gift'] += units
+        elif units < 0:
+            spread = _fill(held, -units, ('bought', 'gift'))
+            for pool, n in spread.items():
+                held[pool] -= n
+                took[pool] += n
+        elif attendance_id is not None:
+            spread = _fill(took, units, ('gift', 'bought'))
+            for pool, n in spread.items():
+                held[pool] += n
+                took[pool] -= n
+        else:
+            held['bought'] += units
+    credited = sum(units for kind, units, _ in rows if kind == 'gift')
+    return credited - held['gift']
+
+
+def _fill(available, units, order):
+    """Spread `units` over the pools in order, each up to what it has; the rest goes to bought."""
+    spread = {pool: 0 for pool in order}
+    for pool in order:
+        spread[pool] = min(units - sum(spread.values()), max(available[pool], 0))
+    spread['bought'] += units - sum(spread.values())
+    return spread
 
 
 def downgrade():
