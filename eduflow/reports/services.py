@@ -73,16 +73,13 @@ def _steps(progress) -> list:
 
 
 def _funnel_counts(scope: ReportScope, cohort, key=None, per_person: bool = False) -> list[tuple]:
-    """(key, consulted, contacted, intent, trial, enrolled) per value of `key` (a Lead column), per person who
-    worked the leads, or one row without a key."""
+    """(key, consulted, contacted, intent, trial, enrolled) per value of `key` (a Lead column), or per person
+    who worked the leads."""
     progress = reached(scope, cohort, per_person=per_person)
     key = progress.c.actor_id if per_person else key
-    query = (select(*([key] if key is not None else []), *_steps(progress)).select_from(progress)
-             .join(Lead, Lead.id == progress.c.lead_id))
-    if key is not None:
-        query = query.group_by(key)
-    rows = db.session.execute(query).all()
-    return [(row[0] if key is not None else None, *(int(n) for n in row[-5:])) for row in rows]
+    rows = db.session.execute(select(key, *_steps(progress)).select_from(progress)
+                              .join(Lead, Lead.id == progress.c.lead_id).group_by(key)).all()
+    return [(row[0], *(int(n) for n in row[1:])) for row in rows]
 
 
 def _people(rows: list[tuple], make) -> list:
