@@ -12,6 +12,7 @@ from pytz import utc
 
 from eduflow.auth.forms import LanguageForm
 from eduflow.models import Role
+from eduflow.security.emails import mask_email
 from eduflow.security.phones import mask_phone
 
 
@@ -71,6 +72,7 @@ def as_text(value):
 def init_app(app) -> None:
     app.jinja_env.finalize = as_text  # before any template is compiled: finalize is built into the code
     app.jinja_env.filters["mask_phone"] = mask_phone
+    app.jinja_env.filters["mask_email"] = mask_email
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -25,6 +25,7 @@ from eduflow.models.crm import lead_courses, lead_tags
 from eduflow.models.finance import Attendance, Enrollment
 from eduflow.models.service import Review, StatusChange
 from eduflow.security.crypto import blind_index
+from eduflow.security.emails import mask_email
 from eduflow.security.idcard import is_valid_id_card, mask_id_card, normalise_id_card
 from eduflow.security.phones import mask_phone, normalise_phone, parse_phone
 from eduflow.students.queries import find_duplicate_student
@@ -92,12 +93,6 @@ def evaluate(context: Context, cells: list[str]) -> Outcome:
         adds_courses = set(outcome.values.get("course_ids", ())) - {c.id for c in getattr(outcome.existing, "courses", [])}
         outcome.action = ImportAction.UPDATE if changes or adds_courses else ImportAction.UNCHANGED
     return outcome
-
-
-def mask_email(raw: str) -> str:
-    """w***@example.com: a rejected address is quoted in the row's message (a plain column), so never in full."""
-    local, at, domain = raw.partition("@")
-    return f"{local[:1]}***{at}{domain}" if at else "***"
 
 
 def _changes(record, values: dict, updatable) -> dict:

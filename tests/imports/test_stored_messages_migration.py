@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from eduflow.imports.rows import mask_email
+from eduflow.security.emails import mask_email
 from eduflow.security.idcard import mask_id_card
 from eduflow.security.phones import mask_phone
 
@@ -39,3 +39,9 @@ def test_the_frozen_masks_match_the_apps(migration, value):
     assert migration._phone(value) == mask_phone(value)
     assert migration._id_card(value) == mask_id_card(value)
     assert migration._email(value + "@qq.com") == mask_email(value + "@qq.com")
+
+
+@pytest.mark.parametrize("email", ["wang@qq.com", "wang", "", None])
+def test_the_templates_mask_e_mail_addresses_with_the_same_rule(app, email):
+    rendered = app.jinja_env.from_string("{{ email|mask_email }}").render(email=email)
+    assert rendered == mask_email(email)
