@@ -12,7 +12,7 @@ the lesson's date is not marked at all.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask_babel import gettext as _
@@ -88,6 +88,7 @@ class SheetRules:
     future: bool  # not held yet: only 请假 can be registered
     notice: str | None = None
     overrides_lock: bool = False  # managers and admins
+    settings: Settings | None = field(default=None, compare=False)  # the sheet's campus's (what deducts, pool order)
 
     @property
     def late_entry(self) -> bool:
@@ -105,7 +106,8 @@ class SheetRules:
 def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None) -> SheetRules:
     """Teachers mark their own lessons, academic staff and managers their campus's; old sheets lock."""
     today = today or school_today()
-    lock_days = settings_for(lesson.class_group.campus_id).attendance_lock_days
+    settings = settings_for(lesson.class_group.campus_id)
+    lock_days = settings.attendance_lock_days
     locked, future = (today - lesson.lesson_date).days > lock_days, lesson.lesson_date > today
     overrides = user.role in MAY_CORRECT_LOCKED
     permitted = user.role in (Role.ADMIN, Role.MANAGER, Role.ACADEMIC) or (
@@ -117,7 +119,7 @@ def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None) -> She
                   else _("考勤表已锁定（超过 %(days)s 天），如需补录请联系校区主管。", days=lock_days))
     else:
         notice = _("课节还没开始，只能登记请假。") if future else None
-    return SheetRules(permitted, locked, future, notice, overrides)
+    return SheetRules(permitted, locked, future, notice, overrides, settings)
 
 
 def _check(rules: SheetRules, status) -> None:
@@ -169,14 +171,13 @@ def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None) -> 
     return _("考勤：%(where)s %(status)s", where=where, status=attendance.status.label)
 
 
-def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> int:
+def _settle(attendance: Attendance, by: User, makeup: Makeup | None, settings: Settings) -> int:
     """Post the difference between what the mark implies and what its ledger rows already took; returns it.
-    The sheet's campus settings decide both what deducts and which pool goes first (it is the student's campus:
+    The campus settings decide both what deducts and which pool goes first (the sheet's campus is the student's:
     enrolments and makeups stay on it)."""
     count, taken = db.session.execute(
         select(func.count(LessonLedgerEntry.id), func.coalesce(func.sum(LessonLedgerEntry.units), 0))
         .where(LessonLedgerEntry.attendance_id == attendance.id)).one()
-    settings = settings_for(attendance.lesson.class_group.campus_id)
     change = implied_effect(attendance, makeup, settings) - int(taken)
     if change:
         kind = LedgerKind.CORRECTION if count else LedgerKind.ATTENDANCE
@@ -186,19 +187,19 @@ def _settle(attendance: Attendance, by: User, makeup: Makeup | None) -> int:
     return change
 
 
-def _settle_with_makeups(attendance: Attendance, by: User) -> int:
+def _settle_with_makeups(attendance: Attendance, by: User, settings: Settings) -> int:
     """Settle the mark, and the makeup attendance whose price depends on it (same enrolment, already locked);
     returns the units posted."""
     makeup = makeup_into(attendance)
     if makeup is not None:
         makeup.status = MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED
-    change = _settle(attendance, by, makeup)
+    change = _settle(attendance, by, makeup, settings)
     later = fresh(select(Makeup).where(Makeup.missed_attendance_id == attendance.id, Makeup.status.in_(OPEN_MAKEUPS)))
     if later is not None:
         made_up = fresh(select(Attendance).where(Attendance.lesson_id == later.lesson_id,
                                                  Attendance.student_id == later.student_id))
         if made_up is not None:
-            change += _settle(made_up, by, later)
+            change += _settle(made_up, by, later, settings)
     return change
 
 
@@ -239,7 +240,7 @@ def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User
     if rules.late_entry:
         audit.record("attendance_correction", "attendance", attendance.id,
                      {"status": [old.value if old else None, status.value], "late_entry": True})
-    moved = _settle_with_makeups(attendance, by)
+    moved = _settle_with_makeups(attendance, by, rules.settings)
     after = balance(attendance.enrollment_id)
     if owing is not None and after < 0 and moved < 0:
         owing.append(Owing(row.student, status, after - moved, -moved))
