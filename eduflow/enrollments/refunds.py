@@ -65,7 +65,8 @@ def _credited_and_used(enrollment_id: int) -> dict[tuple[LedgerPool, str], int]:
     rows = db.session.execute(
         select(LessonLedgerEntry.pool, use, func.sum(LessonLedgerEntry.units))
         .where(LessonLedgerEntry.enrollment_id == enrollment_id,
-               LessonLedgerEntry.kind.in_(USAGE) | (LessonLedgerEntry.kind.in_(CREDITS) & (LessonLedgerEntry.units > 0)))
+               LessonLedgerEntry.kind.in_(USAGE)
+               | (LessonLedgerEntry.kind.in_(CREDITS) & (LessonLedgerEntry.units > 0)))
         .group_by(LessonLedgerEntry.pool, use))
     return {(pool, what): int(total) for pool, what, total in rows}
 
@@ -80,7 +81,8 @@ def refund_quote(enrollment: Enrollment) -> RefundQuote:
     computed = _money(paid * max(left.bought, 0) / purchased) if purchased and paid > 0 else _money(0)
     return RefundQuote(
         bought=sums.get((LedgerPool.BOUGHT, "credit"), 0), gift=sums.get((LedgerPool.GIFT, "credit"), 0),
-        consumed_bought=-sums.get((LedgerPool.BOUGHT, "used"), 0), consumed_gift=-sums.get((LedgerPool.GIFT, "used"), 0),
+        consumed_bought=-sums.get((LedgerPool.BOUGHT, "used"), 0),
+        consumed_gift=-sums.get((LedgerPool.GIFT, "used"), 0),
         left=left, lessons_purchased=purchased, unit_price=unit, computed=computed, net_paid=paid,
         suggested=max(min(computed, paid), _money(0)))
 

@@ -18,6 +18,6 @@ __all__ = [
     "ImportBatch", "ImportRow",
     "Lead", "LeadInheritance", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry", "LoginAttempt",
     "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
-    "SourceChannel", "StatusChange", "Student", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses", "lead_tags",
-    "student_tags", "utcnow",
+    "SourceChannel", "StatusChange", "Student", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses",
+    "lead_tags", "student_tags", "utcnow",
 ]

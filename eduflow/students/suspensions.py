@@ -86,7 +86,8 @@ def suspension_dates(campus: Campus, settings: Settings, now: dt.datetime, dry_r
         if dry_run or _flip(student_id, StudentStatus.ACTIVE, StudentStatus.SUSPENDED, Student.suspended_on(today)):
             lines.append(f"suspension: student {student_id} {name} starts 休学")
     for student_id, name, returns_on in returning:
-        if dry_run or _flip(student_id, StudentStatus.SUSPENDED, StudentStatus.ACTIVE, Student.returns_on == returns_on):
+        back_on_that_day = Student.returns_on == returns_on
+        if dry_run or _flip(student_id, StudentStatus.SUSPENDED, StudentStatus.ACTIVE, back_on_that_day):
             if not dry_run:
                 _record_return(student_id, returns_on, now)
             lines.append(f"suspension: student {student_id} {name} returns on {returns_on.isoformat()}")
