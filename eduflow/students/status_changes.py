@@ -188,10 +188,18 @@ def _still_active(change: StatusChange) -> Enrollment:
     return enrollment
 
 
+def approvable_refund(requested: Decimal | None, suggested: Decimal) -> Decimal:
+    """What approving a refund pays unless the approver types another amount: the amount requested, but never
+    more than today's suggestion (lessons used since the request are not paid back)."""
+    return suggested if requested is None else min(requested, suggested)
+
+
 def _apply_refund(change: StatusChange, by: User, amount: Decimal | None, method: PaymentMethod | None) -> str:
     """退费 (the rules are in enrollments.refunds); the student is refunded once no enrolment is left active."""
     enrollment = _still_active(change)
-    amount = apply_refund(enrollment, by=by, amount=change.refund_amount if amount is None else amount,
+    if amount is None:
+        amount = approvable_refund(change.refund_amount, refund_quote(enrollment).suggested)
+    amount = apply_refund(enrollment, by=by, amount=amount,
                           method=method, reason=change.reason, note=_("退费审批 #%(id)s", id=change.id))
     student = change.student
     if not active_enrollments(student.id):

@@ -15,7 +15,7 @@ from eduflow.submissions import submit_once
 from eduflow.students import bp
 from eduflow.students.forms_status import DecideForm, StatusRequestForm
 from eduflow.students.status_changes import (
-    DECIDERS, decide, decided_changes, find_change, pending_changes, refund_quote, request_change, student_changes,
+    DECIDERS, approvable_refund, decide, decided_changes, find_change, pending_changes, refund_quote, request_change, student_changes,
 )
 
 REQUESTERS = (Role.ADMIN, Role.MANAGER, Role.SALES, Role.ACADEMIC)
@@ -61,9 +61,11 @@ def _approvals(status: int = 200, forms: dict | None = None, message: str = "", 
     """The queue (each pending request with its decision form) and the decided history, paged."""
     pending = db.session.scalars(pending_changes(_me())).unique().all()
     forms = forms or {}
-    for change in pending:
-        forms.setdefault(change.id, DecideForm(formdata=None, refund_amount=change.refund_amount))
     quotes = {c.id: refund_quote(c.enrollment) for c in pending if c.kind == StatusChangeKind.REFUND and c.enrollment}
+    for change in pending:
+        quote = quotes.get(change.id)
+        forms.setdefault(change.id, DecideForm(formdata=None, refund_amount=approvable_refund(
+            change.refund_amount, quote.suggested) if quote else change.refund_amount))
     response = render("students/approvals.html", "students/_status_approvals.html", pending=pending, forms=forms,
                       quotes=quotes, history=paginate(decided_changes(_me())), message=message, level=level)
     response.status_code = status

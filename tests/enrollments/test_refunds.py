@@ -16,7 +16,7 @@ from eduflow.models import (
     PaymentMethod, Settings, StatusChangeKind,
 )
 from eduflow.settings import settings_for
-from eduflow.students.status_changes import StatusRequest, request_change
+from eduflow.students.status_changes import StatusRequest, decide, request_change
 
 BOUGHT, GIFT = LedgerPool.BOUGHT, LedgerPool.GIFT
 
@@ -201,6 +201,21 @@ def test_the_approval_card_shows_the_breakdown_before_approving(client, login_as
     page = client.get("/students/approvals").get_data(as_text=True)
     assert 'data-testid="quote-refundable"' in page and "18 节 × ¥200.00 = ¥3,600.00" in page
     assert "2 节，已消耗 0，剩余 2（不退款）" in page
+
+
+def test_lessons_used_after_the_request_are_not_paid_back_on_approval(client, login_as, users, twenty_and_two, attend):
+    """Requested at 18 lessons left (¥3,600); one more lesson is attended before the manager approves."""
+    change = request_change(twenty_and_two.student, StatusRequest(kind=StatusChangeKind.REFUND, reason="搬家",
+                                                                  enrollment_id=twenty_and_two.id), by=users["sales"])
+    db.session.commit()
+    attend(twenty_and_two, day=dt.date(2026, 3, 16))
+    login_as("manager")
+    page = client.get("/students/approvals").get_data(as_text=True)
+    assert f'data-testid="refund-changed-{change.id}"' in page and 'value="3400.00"' in page
+    decide(change, by=users["manager"], approve=True)
+    db.session.commit()
+    [refund] = [p for p in twenty_and_two.payments if p.is_refund]
+    assert refund.amount == Decimal("3400.00") and change.refund_amount == Decimal("3400.00")
 
 
 def test_the_contract_page_and_the_ledger_show_the_two_pools(client, login_as, make_student, make_class, enrol, attend):
