@@ -26,7 +26,9 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+        """(value, label) pairs for a form field; the labels stay lazy, so a form class built at import time
+        still shows them in the language of each request."""
+        return [(m.value, m._label if m._label is not None else m.value) for m in cls]
 
 
 def enum_column(enum_cls: type[enum.Enum]) -> SAEnum:

@@ -199,3 +199,13 @@ def test_a_suspension_request_carries_its_start_and_planned_return_to_the_approv
     client.post(f"/students/status-requests/{change.id}/decide", data={"decision": "approve"})
     db.session.expire_all()
     assert (student.status, student.suspended_from, student.returns_on) == (StudentStatus.ACTIVE, start, back)
+
+
+def test_the_request_form_offers_its_kinds_in_the_reader_s_language(client, login_as, enrolled):
+    """Form classes are built once at import: their enum choices must still follow each request's language."""
+    student = enrolled[0]
+    login_as("sales")
+    assert "休学" in client.get(f"/students/{student.id}/status-requests").get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    page = client.get(f"/students/{student.id}/status-requests").get_data(as_text=True)
+    assert ">休学<" not in page and ">退费<" not in page
