@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_date, gettext as _
 from flask_login import current_user
 
 from eduflow.access import STAFF, get_or_404, role_required
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.htmx import is_htmx, render
+from eduflow.i18n import school_today
 from eduflow.models import ApprovalStatus, Role, StatusChangeKind, Student
 from eduflow.pagination import paginate
 from eduflow.submissions import submit_once
@@ -67,7 +68,8 @@ def _approvals(status: int = 200, forms: dict | None = None, message: str = "", 
         forms.setdefault(change.id, DecideForm(formdata=None, refund_amount=approvable_refund(
             change.refund_amount, quote.suggested) if quote else change.refund_amount))
     response = render("students/approvals.html", "students/_status_approvals.html", pending=pending, forms=forms,
-                      quotes=quotes, history=paginate(decided_changes(_me())), message=message, level=level)
+                      quotes=quotes, history=paginate(decided_changes(_me())), message=message, level=level,
+                      today=school_today())
     response.status_code = status
     return response
 
@@ -100,8 +102,14 @@ def status_decide(change_id: int):
 def _decided(change, form: DecideForm):
     decide(change, by=_me(), **form.decision_args())
     approved = change.approval_status == ApprovalStatus.APPROVED
-    message = (_("已批准 %(name)s 的%(kind)s申请，变更已生效。", name=change.student.name, kind=change.kind.label)
-               if approved else _("已拒绝 %(name)s 的%(kind)s申请。", name=change.student.name, kind=change.kind.label))
+    names = {"name": change.student.name, "kind": change.kind.label}
+    if not approved:
+        message = _("已拒绝 %(name)s 的%(kind)s申请。", **names)
+    elif change.effective_on is not None and change.effective_on > school_today():
+        message = _("已批准 %(name)s 的%(kind)s申请，将于 %(date)s 生效。", date=format_date(change.effective_on,
+                                                                                   "yyyy-MM-dd"), **names)
+    else:
+        message = _("已批准 %(name)s 的%(kind)s申请，变更已生效。", **names)
     if is_htmx():
         return _approvals(message=message)
     flash(message, "success")

@@ -196,7 +196,10 @@ def test_a_suspension_request_carries_its_start_and_planned_return_to_the_approv
     switch_to("manager")
     queue = client.get("/students/approvals").get_data(as_text=True)
     assert f"休学开始：{start.isoformat()}" in queue and f"计划复学：{back.isoformat()}" in queue
-    client.post(f"/students/status-requests/{change.id}/decide", data={"decision": "approve"})
+    assert f"批准后于 {start.isoformat()} 生效" in queue and "批准后立即生效（" not in queue
+    decided = client.post(f"/students/status-requests/{change.id}/decide", data={"decision": "approve"},
+                          headers=HX).get_data(as_text=True)
+    assert f"将于 {start.isoformat()} 生效" in decided and "变更已生效" not in decided
     db.session.expire_all()
     assert (student.status, student.suspended_from, student.returns_on) == (StudentStatus.ACTIVE, start, back)
 
