@@ -65,6 +65,14 @@ class Owing:
     def after(self) -> int:
         return self.balance - self.units
 
+    def describe(self) -> str:
+        """What the mark would do, in the words the sheet asks with (a balance already below zero is owed)."""
+        if self.balance < 0:
+            return _("已欠 %(owed)s 课时，记为%(status)s将再扣 %(units)s 课时，共欠 %(total)s 课时。",
+                     owed=-self.balance, status=self.status.label, units=self.units, total=-self.after)
+        return _("剩余 %(n)s 课时，记为%(status)s将扣 %(units)s 课时，结余 %(after)s，记为欠课时。",
+                 n=self.balance, status=self.status.label, units=self.units, after=self.after)
+
 
 class DebtNotConfirmed(DomainError):
     """Nothing was written: these marks go into 欠课时 and need the user's confirmation first."""
@@ -74,9 +82,7 @@ class DebtNotConfirmed(DomainError):
     def __init__(self, owing: list[Owing]):
         self.owing = owing
         first = owing[0]
-        super().__init__(_("%(name)s 剩余 %(n)s 课时，记为%(status)s将扣 %(units)s 课时，结余 %(after)s（欠课时）。",
-                           name=first.student.name, n=first.balance, status=first.status.label, units=first.units,
-                           after=first.after))
+        super().__init__(_("%(name)s：%(what)s", name=first.student.name, what=first.describe()))
 
 
 @dataclass(frozen=True)

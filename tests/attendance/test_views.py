@@ -116,6 +116,12 @@ def test_a_tap_into_debt_asks_once_with_the_balance_and_the_confirmed_tap_deduct
     assert "text-debt" in body and "欠课时" in body and 'data-balance="-1"' in body
     assert 'data-testid="debt-confirm"' not in body and balance_of(enrollment) == -1
     assert 'data-testid="debt-confirm"' not in _tap(client, second, enrollment, "late").get_data(as_text=True)
+    third = lesson.__class__(class_id=group.id, lesson_date=lesson.lesson_date, start_time=dt.time(17),
+                             end_time=dt.time(18), teacher_id=lesson.teacher_id)
+    db.session.add(third)
+    db.session.commit()
+    body = _tap(client, third, enrollment, "present").get_data(as_text=True)
+    assert "已欠 1 课时，记为出勤将再扣 1 课时，共欠 2 课时。" in body and "剩余 -1 课时，记为" not in body
 
 
 def test_mark_all_asks_once_before_taking_anyone_into_debt(client, login_as, make_lesson, lesson, group, enrol,
