@@ -2,20 +2,15 @@
 bought lessons drawn first spends, whatever was credited afterwards."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
-PATH = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0004_refund_pools_and_submission_tokens.py"
+from tests.migration_modules import load_migration
+
 
 
 @pytest.fixture(scope="module")
 def migration():
-    spec = importlib.util.spec_from_file_location("migration_0004", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("0004_refund_pools_and_submission_tokens.py")
 
 
 def _marks(n, first=1):

@@ -1,24 +1,17 @@
 """Migration 0006 masks the personal data that import row messages already stored quote, as new ones are."""
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from eduflow.security.emails import mask_email
 from eduflow.security.idcard import mask_id_card
 from eduflow.security.phones import mask_phone
-
-PATH = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0006_report_attribution.py"
+from tests.migration_modules import load_migration
 
 
 @pytest.fixture(scope="module")
 def migration():
-    spec = importlib.util.spec_from_file_location("migration_0006", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_migration("0006_report_attribution.py")
 
 
 @pytest.mark.parametrize("stored, masked", [
