@@ -7,7 +7,6 @@ import pytest
 from tests.migration_modules import load_migration
 
 
-
 @pytest.fixture(scope="module")
 def migration():
     return load_migration("0004_refund_pools_and_submission_tokens.py")
