@@ -42,9 +42,29 @@ def browser():
         browser.close()
 
 
+def _closed_before_sending(app):
+    """Read each response whole and close it before the server writes a byte.
+
+    Werkzeug's development server closes a response only after its own clean-up, which raises when
+    the browser has already dropped the connection (a page navigating away mid-download); the static
+    file then stays open until the garbage collector finds it, and the ResourceWarning lands in
+    whichever test runs next. Buffering keeps every file handle inside its own request.
+    """
+
+    def buffered(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return buffered
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
