@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app eduflow
 PORT ?= 5000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install dev translations extract-messages vendor upgrade benchmark clean
+.PHONY: run test install dev translations extract-messages vendor upgrade benchmark loadtest clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,9 +42,15 @@ run: upgrade
 test: dev
 	$(PY) -m pytest
 
-# How fast the busiest screens answer on a campus with 100,000 leads (throw-away SQLite database).
+# Every main screen and action timed on a chain-sized campus (bench-data: 100,000 leads, 1,000,000
+# follow-ups at SCALE=1), on a throw-away SQLite database or BENCH_DATABASE_URL (an empty one).
 benchmark: install
-	$(FLASK) benchmark --leads $${LEADS:-100000}
+	$(FLASK) benchmark --scale $${SCALE:-1.0} $${BENCH_DATABASE_URL:+--database-url $$BENCH_DATABASE_URL}
+
+# 50 users of mixed roles for 60 s against gunicorn on PostgreSQL, then a consistency check.
+loadtest: install
+	$(PY) -m pip install --quiet -e '.[load]'
+	tests/load/run.sh
 
 # Re-copy the pinned front-end libraries (package.json) into static/vendor/; needs npm.
 vendor:
