@@ -20,6 +20,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(benchmark_command)
 
+    from eduflow.benchdata.command import bench_data_command
+
+    app.cli.add_command(bench_data_command)
+
     from eduflow.rollups import rollups_cli
 
     app.cli.add_command(rollups_cli)
