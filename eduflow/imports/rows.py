@@ -24,6 +24,7 @@ from eduflow.models.academic import student_tags
 from eduflow.models.crm import lead_courses, lead_tags
 from eduflow.models.finance import Attendance, Enrollment
 from eduflow.models.service import Review, StatusChange
+from eduflow.rollups import sales as rollups
 from eduflow.security.crypto import blind_index
 from eduflow.security.emails import mask_email
 from eduflow.security.idcard import is_valid_id_card, mask_id_card, normalise_id_card
@@ -385,6 +386,7 @@ def _delete(kind: ImportKind, ids: list[int]) -> None:
     model = Lead if kind == ImportKind.LEADS else Student
     for chunk in _chunks(ids):
         names = db.session.execute(select(model.id, model.name).where(model.id.in_(chunk))).all()
+        rollups.forget(**{"lead_ids" if kind == ImportKind.LEADS else "student_ids": chunk})
         if kind == ImportKind.LEADS:
             db.session.execute(delete(LeadStageChange).where(LeadStageChange.lead_id.in_(chunk)))
             db.session.execute(delete(lead_courses).where(lead_courses.c.lead_id.in_(chunk)))

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.models import Lead, LeadStage, LeadStageChange, User, utcnow
+from eduflow.rollups import sales as _sales_rollups  # noqa: F401 - keeps the report rollups with every flush
 
 OPEN_STAGES = (LeadStage.NEW, LeadStage.CONTACTED, LeadStage.INTENT, LeadStage.PENDING)
 CLOSED_STAGES = (LeadStage.CONVERTED, LeadStage.LOST)

@@ -93,9 +93,14 @@ def _converter(leads: Select) -> Subquery:
 
 
 def sheet_acts(scope: ReportScope) -> Subquery:
-    """(sheet_id, actor_id, figure) for the sheets opened in the period on leads the report counts: who opened
-    each, and who did each figure it shows (an edit not logged falls back to whoever opened the sheet)."""
+    """(sheet_id, actor_id, figure) for the sheets opened in the period on leads the report counts."""
     cohort = (SixSpeed.lead_id.in_(select(Lead.id).where(scope.worked_leads())), scope.during(SixSpeed.created_at))
+    return sheet_figure_acts(cohort).subquery()
+
+
+def sheet_figure_acts(cohort: tuple) -> Select:
+    """(sheet_id, actor_id, figure) for the sheets meeting `cohort`: who opened each, and who did each figure it
+    shows (an edit not logged falls back to whoever opened the sheet)."""
     acts = [select(SixSpeed.id.label("sheet_id"), SixSpeed.opened_by_id.label("actor_id"),
                    _int(OPENED).label("figure")).where(*cohort)]
     sheets = select(SixSpeed.id).where(*cohort)
@@ -108,4 +113,4 @@ def sheet_acts(scope: ReportScope) -> Subquery:
         if actors:
             query = query.outerjoin(converter, converter.c.lead_id == SixSpeed.lead_id)
         acts.append(query.where(*cohort, shown))
-    return union_all(*acts).subquery()
+    return union_all(*acts)

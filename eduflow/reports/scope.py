@@ -79,6 +79,17 @@ class ReportScope:
     def campuses(self) -> ColumnElement:
         return scope_clause(Campus, self.user) & self.campus(Campus.id)
 
+    def worked_campuses(self, column) -> ColumnElement:
+        """A rollup row (its campus: the lead's or student's) holds activity the report counts: on any campus for a
+        salesperson's own figures (as `worked_leads()`), else on the campuses in the user's scope."""
+        if self.own_only:
+            return true()
+        return column.in_(select(Campus.id).where(self.campuses()))
+
+    def rollup_days(self, column) -> ColumnElement:
+        """A rollup row's school day is one of the report's."""
+        return column.between(self.start, self.end)
+
     def classes(self) -> ColumnElement:
         return scope_clause(ClassGroup, self.user) & self.campus(ClassGroup.campus_id)
 

@@ -3,7 +3,8 @@
 Each function takes a ReportScope and answers dataclass rows; none knows about HTTP. Leads are counted in the
 report when they were consulted on one of its days (the consult date, or the day they were entered if it is blank).
 A person's figures are their own acts (see eduflow.reports.acts): the leads they worked, and how far their own
-moves took them, whoever owns the lead today.
+moves took them, whoever owns the lead today. The figures are read from the daily rollups (eduflow.models.rollups,
+kept by eduflow.rollups.sales in the transaction of each act): a year is a few thousand rows, not a year of acts.
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import case, distinct, func, select
 
 from eduflow.extensions import db
-from eduflow.models import FollowUp, FollowUpMethod, Lead, LeadStage, SourceChannel, Student
-from eduflow.reports.acts import OPENED, SHEET_FIGURES, STAGE_RANK, reached, sheet_acts
-from eduflow.reports.scope import ReportScope, count_if, rate, user_names
+from eduflow.models import FollowUpDay, FollowUpMethod, FollowUpReach, FunnelDay, LeadStage, SheetDay, SourceChannel, Student
+from eduflow.models.rollups import NOBODY
+from eduflow.reports.acts import SHEET_FIGURES, STAGE_RANK
+from eduflow.reports.scope import ReportScope, rate, user_names
 
 FUNNEL_STEPS = (("consulted", _l("咨询")), ("contacted", _l("首次沟通")), ("intent", _l("意向")),
                 ("trial", _l("试听")), ("enrolled", _l("报名")))
@@ -59,27 +61,31 @@ class Funnel:
         return [str(label) for _key, label in FUNNEL_STEPS]
 
 
-def consulted_in(scope: ReportScope):
-    """The lead was consulted on one of the report's days (its consult date, else the day it was entered)."""
-    return or_(and_(Lead.consult_date.is_not(None), Lead.consult_date.between(scope.start, scope.end)),
-               and_(Lead.consult_date.is_(None), scope.during(Lead.created_at)))
+def _funnel_counts(scope: ReportScope, key, referred: bool = False) -> tuple[list[tuple], list[tuple]]:
+    """From the daily rollups: [(key, consulted, contacted, intent, trial, enrolled)] over the leads the report
+    counts (everyone's acts, or a salesperson's own), and the same per person who worked them, keyed by user."""
+    day = FunnelDay
+    steps = [func.sum(day.leads)] + [func.sum(case((condition, day.leads), else_=0)) for condition in (
+        day.rank >= STAGE_RANK[LeadStage.CONTACTED], day.rank >= STAGE_RANK[LeadStage.INTENT], day.trial == 1,
+        day.rank >= STAGE_RANK[LeadStage.CONVERTED])]
+    where = [scope.rollup_days(day.day), scope.worked_campuses(day.campus_id), scope.actor(day.actor_id)]
+    if referred:
+        where.append(day.referrer_id != NOBODY)
+    leads_actor = scope.user.id if scope.own_only else NOBODY
+    by_key: dict = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
+    by_person: dict = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
+    for actor_id, value, *counts in db.session.execute(
+            select(day.actor_id, key, *steps).where(*where).group_by(day.actor_id, key)):
+        for totals, wanted in ((by_key[value], actor_id == leads_actor), (by_person[actor_id], actor_id != NOBODY)):
+            if wanted:
+                for index, n in enumerate(counts):
+                    totals[index] += int(n or 0)
+    return _nonzero(by_key), _nonzero(by_person)
 
 
-def _steps(progress) -> list:
-    """consulted, contacted, intent, trial, enrolled over rows of `reached`."""
-    return [func.count(), count_if(progress.c.rank >= STAGE_RANK[LeadStage.CONTACTED]),
-            count_if(progress.c.rank >= STAGE_RANK[LeadStage.INTENT]), count_if(progress.c.trial == 1),
-            count_if(progress.c.rank >= STAGE_RANK[LeadStage.CONVERTED])]
-
-
-def _funnel_counts(scope: ReportScope, cohort, key=None, per_person: bool = False) -> list[tuple]:
-    """(key, consulted, contacted, intent, trial, enrolled) per value of `key` (a Lead column), or per person
-    who worked the leads."""
-    progress = reached(scope, cohort, per_person=per_person)
-    key = progress.c.actor_id if per_person else key
-    rows = db.session.execute(select(key, *_steps(progress)).select_from(progress)
-                              .join(Lead, Lead.id == progress.c.lead_id).group_by(key)).all()
-    return [(row[0], *(int(n) for n in row[1:])) for row in rows]
+def _nonzero(rows: dict) -> list[tuple]:
+    """(key, *figures) of the rows with any figure (a rollup row emptied by later changes counts for no one)."""
+    return [(key, *figures) for key, figures in rows.items() if figures[0]]
 
 
 def _people(rows: list[tuple], make) -> list:
@@ -92,15 +98,14 @@ def _people(rows: list[tuple], make) -> list:
 def funnel(scope: ReportScope) -> Funnel:
     """咨询 → 首次沟通 → 意向 → 试听 → 报名: the leads consulted in the period that reached each step, overall, per
     source and per person (the leads they worked and how far their own moves took them)."""
-    cohort = select(Lead.id).where(scope.worked_leads(), consulted_in(scope))
+    per_source, per_person = _funnel_counts(scope, FunnelDay.source_id)
     sources = dict(db.session.execute(select(SourceChannel.id, SourceChannel.name)).all())
-    by_source = sorted(_funnel_counts(scope, cohort, Lead.source_id),
-                       key=lambda row: (-row[1], sources.get(row[0], "")))
+    by_source = sorted(per_source, key=lambda row: (-row[1], sources.get(row[0], "")))
     overall = [sum(column) for column in zip(*(counts for _key, *counts in by_source))] or [0] * len(FUNNEL_STEPS)
     return Funnel(
         overall=FunnelRow(str(_l("全部")), *overall),
         by_source=[FunnelRow(sources.get(key) or str(NO_SOURCE), *counts) for key, *counts in by_source],
-        by_person=_people(_funnel_counts(scope, cohort, per_person=True), FunnelRow),
+        by_person=_people(per_person, FunnelRow),
     )
 
 
@@ -139,15 +144,15 @@ class SixSpeedReport:
 def six_speed(scope: ReportScope) -> SixSpeedReport:
     """Per person: the sheets opened in the period that they worked (opened, or did one of its figures), and the
     figures they did: WeChat added, visits promised and made, second visits, closes, enrolments."""
-    acts = sheet_acts(scope)
-    figures = [func.count(distinct(acts.c.sheet_id))] + [
-        func.count(distinct(case((acts.c.figure == code, acts.c.sheet_id))))
-        for code in range(OPENED + 1, OPENED + 1 + len(SHEET_FIGURES))]
-    rows = db.session.execute(select(acts.c.actor_id, *figures).where(
-        acts.c.actor_id.is_not(None), scope.actor(acts.c.actor_id)).group_by(acts.c.actor_id)).all()
-    total = db.session.execute(select(*figures).where(scope.actor(acts.c.actor_id))).one()
-    return SixSpeedReport(rows=_people([(row[0], *(int(n) for n in row[1:])) for row in rows], SixSpeedRow),
-                          total=SixSpeedRow(str(_l("合计")), *(int(n) for n in total)))
+    figures: dict = defaultdict(lambda: [0] * (1 + len(SHEET_FIGURES)))
+    for actor_id, figure, n in db.session.execute(
+            select(SheetDay.actor_id, SheetDay.figure, func.sum(SheetDay.sheets))
+            .where(scope.rollup_days(SheetDay.day), scope.worked_campuses(SheetDay.campus_id),
+                   scope.actor(SheetDay.actor_id)).group_by(SheetDay.actor_id, SheetDay.figure)):
+        figures[actor_id][figure] = int(n or 0)
+    total = figures.get(scope.user.id if scope.own_only else NOBODY, [0] * (1 + len(SHEET_FIGURES)))
+    people = _nonzero({actor_id: counts for actor_id, counts in figures.items() if actor_id != NOBODY})
+    return SixSpeedReport(rows=_people(people, SixSpeedRow), total=SixSpeedRow(str(_l("合计")), *total))
 
 
 @dataclass(frozen=True)
@@ -171,24 +176,25 @@ class Activity:
         return list(FollowUpMethod)
 
 
-def _followups_in(scope: ReportScope):
-    """Follow-ups made in the period on a lead or a student the report counts (a salesperson's own only, on
-    whoever's lead or student it is now)."""
-    on_lead = FollowUp.lead_id.in_(select(Lead.id).where(scope.worked_leads()))
-    on_student = FollowUp.student_id.in_(select(Student.id).where(scope.worked_students()))
-    return and_(or_(on_lead, on_student), scope.during(FollowUp.followed_at), scope.actor(FollowUp.user_id))
-
-
 def follow_up_activity(scope: ReportScope) -> Activity:
-    """Per person: follow-ups in the period by method, and how many leads and students they reached."""
+    """Per person: follow-ups in the period by method, and how many leads and students they reached (a
+    salesperson's own only, on whoever's lead or student it is now)."""
+    where = (scope.rollup_days, scope.worked_campuses, scope.actor)
     counts: dict[int | None, dict[FollowUpMethod, int]] = defaultdict(dict)
     for user_id, method, n in db.session.execute(
-            select(FollowUp.user_id, FollowUp.method, func.count(FollowUp.id))
-            .where(_followups_in(scope)).group_by(FollowUp.user_id, FollowUp.method)):
-        counts[user_id][method] = int(n)
-    reached = {user_id: (int(leads), int(students)) for user_id, leads, students in db.session.execute(
-        select(FollowUp.user_id, func.count(distinct(FollowUp.lead_id)), func.count(distinct(FollowUp.student_id)))
-        .where(_followups_in(scope)).group_by(FollowUp.user_id))}
+            select(FollowUpDay.user_id, FollowUpDay.method, func.sum(FollowUpDay.follow_ups))
+            .where(*(clause(column) for clause, column in zip(where, (FollowUpDay.day, FollowUpDay.campus_id,
+                                                                       FollowUpDay.user_id))))
+            .group_by(FollowUpDay.user_id, FollowUpDay.method)):
+        if n:
+            counts[user_id or None][method] = int(n)
+    reach = FollowUpReach
+    reached = {user_id or None: (int(leads), int(students)) for user_id, leads, students in db.session.execute(
+        select(reach.user_id, func.count(distinct(case((reach.lead_id != NOBODY, reach.lead_id)))),
+               func.count(distinct(case((reach.student_id != NOBODY, reach.student_id)))))
+        .where(*(clause(column) for clause, column in zip(where, (reach.day, reach.campus_id, reach.user_id))),
+               reach.follow_ups > 0)
+        .group_by(reach.user_id))}
     names = user_names(counts)
     rows = [ActivityRow(names.get(user_id) or str(_l("未知")), {m: methods.get(m, 0) for m in FollowUpMethod},
                         *reached.get(user_id, (0, 0))) for user_id, methods in counts.items()]
@@ -213,21 +219,16 @@ class Referrals:
     people: list[ReferralRow]
 
 
-def _referral_counts(scope: ReportScope, cohort, key=None, per_person: bool = False) -> list[tuple]:
-    """(key, referred, converted): the funnel's first and last steps over the referred leads."""
-    return [(key_value, consulted, enrolled) for key_value, consulted, *_middle, enrolled
-            in _funnel_counts(scope, cohort, key, per_person)]
-
-
 def referrals(scope: ReportScope) -> Referrals:
     """转介绍: leads consulted in the period naming a referring student, per student and per person who worked
     them; converted: by the person who converted them."""
-    cohort = select(Lead.id).where(scope.worked_leads(), consulted_in(scope), Lead.referrer_student_id.is_not(None))
-    per_student = _referral_counts(scope, cohort, Lead.referrer_student_id)
+    per_student, per_person = _funnel_counts(scope, FunnelDay.referrer_id, referred=True)
     names = dict(db.session.execute(select(Student.id, Student.name)
                                     .where(Student.id.in_([row[0] for row in per_student]))).all())
-    students = [ReferralRow(names.get(sid, ""), referred, converted, sid) for sid, referred, converted in per_student]
+    students = [ReferralRow(names.get(sid, ""), referred, converted, sid)
+                for sid, referred, *_middle, converted in per_student]
     return Referrals(
         students=sorted(students, key=lambda row: (-row.referred, -row.converted, row.label)),
-        people=_people(_referral_counts(scope, cohort, per_person=True), ReferralRow),
+        people=_people([(user_id, referred, converted) for user_id, referred, *_middle, converted in per_person],
+                       ReferralRow),
     )

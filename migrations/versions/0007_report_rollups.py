@@ -1,4 +1,4 @@
-"""Daily report rollups.
+"""Daily report rollups of the sales reports (funnel, six-speed, follow-up activity) and the school calendar.
 
 Revision ID: 0007
 Revises: 0006
@@ -11,10 +11,56 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+METHODS = sa.Enum("phone", "wechat", "meeting", "sms", "visit", "email", name="followupmethod", native_enum=False, length=20)
+
 
 def upgrade():
-    pass
+    op.create_table(
+        "report_school_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("starts_at", sa.DateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("day", name=op.f("pk_report_school_days")),
+        sa.UniqueConstraint("starts_at", name=op.f("uq_report_school_days_starts_at")),
+    )
+    op.create_table(
+        "report_funnel_days",
+        *[sa.Column(name, sa.Date() if name == "day" else sa.Integer(), nullable=False)
+          for name in ("day", "campus_id", "actor_id", "source_id", "referrer_id", "rank", "trial")],
+        sa.Column("leads", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "campus_id", "actor_id", "source_id", "referrer_id", "rank", "trial",
+                                name=op.f("pk_report_funnel_days")),
+    )
+    op.create_index(op.f("ix_report_funnel_days_actor_id_day"), "report_funnel_days", ["actor_id", "day"])
+    op.create_table(
+        "report_sheet_days",
+        *[sa.Column(name, sa.Date() if name == "day" else sa.Integer(), nullable=False)
+          for name in ("day", "campus_id", "actor_id", "figure")],
+        sa.Column("sheets", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "campus_id", "actor_id", "figure", name=op.f("pk_report_sheet_days")),
+    )
+    op.create_index(op.f("ix_report_sheet_days_actor_id_day"), "report_sheet_days", ["actor_id", "day"])
+    op.create_table(
+        "report_followup_days",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("campus_id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("method", METHODS, nullable=False),
+        sa.Column("follow_ups", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "campus_id", "user_id", "method", name=op.f("pk_report_followup_days")),
+    )
+    op.create_index(op.f("ix_report_followup_days_user_id_day"), "report_followup_days", ["user_id", "day"])
+    op.create_table(
+        "report_followup_reach",
+        *[sa.Column(name, sa.Date() if name == "day" else sa.Integer(), nullable=False)
+          for name in ("campus_id", "day", "user_id", "lead_id", "student_id")],
+        sa.Column("follow_ups", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("campus_id", "day", "user_id", "lead_id", "student_id",
+                                name=op.f("pk_report_followup_reach")),
+    )
+    op.create_index(op.f("ix_report_followup_reach_user_id_day"), "report_followup_reach", ["user_id", "day"])
 
 
 def downgrade():
-    pass
+    for table in ("report_followup_reach", "report_followup_days", "report_sheet_days", "report_funnel_days"):
+        op.drop_table(table)
+    op.drop_table("report_school_days")
