@@ -1,18 +1,25 @@
-"""The three list pages as exports: each parses the page's own filter form and runs the page's own query,
-so the file holds exactly what the list shows, every page of it."""
+"""The three list pages as exports: each parses the page's own filter form and runs the page's own query for
+the ids, so the file holds exactly what the list shows, every page of it; each batch of rows is then read
+as plain columns with their names joined in (see eduflow.exports.sheets)."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from eduflow.academics.ledger import balances
 from eduflow.enrollments.forms import EnrollmentFilterForm
 from eduflow.enrollments.services import filtered_enrollments, money_of, paid_amounts
-from eduflow.exports.sheets import Column, Export, Viewer, applied_filters, local, name_of, phone_for, yes_no
+from eduflow.exports.sheets import (
+    Column, Export, Viewer, applied_filters, grouped, in_order, labels, local_clock, phone_for, yes_no_labels,
+)
+from eduflow.extensions import db
 from eduflow.leads.forms_records import LeadFilterForm
 from eduflow.leads.queries import filtered_leads
-from eduflow.leads.records import with_list_details
-from eduflow.models import Enrollment, Lead, Student, User
+from eduflow.models import (
+    Campus, ClassGroup, ContractStatus, Course, CustomerLevel, Enrollment, EnrollmentStatus, Gender, Lead,
+    LeadStage, Parent, PaymentMethod, SourceChannel, Student, StudentStatus, Tag, User, lead_courses, lead_tags,
+)
 from eduflow.students.forms import StudentFilterForm
 from eduflow.students.queries import filtered_students, list_summaries
 
@@ -38,21 +45,42 @@ ENROLLMENT_COLUMNS = [
 ]
 
 
+def _ids(query, model):
+    """The list query's ids, in its order."""
+    return query.with_only_columns(model.id, maintain_column_froms=True)
+
+
 def lead_export(user: User, args) -> Export:
     """线索列表 as on screen: the list's filters, search and sort."""
     form = LeadFilterForm(args, user=user)
     filters = applied_filters(form, args, ("owner", "source", "tag", "course"))
-    query = with_list_details(filtered_leads(user, form.criteria())).options(selectinload(Lead.campus))
-    viewer = Viewer.of(user)
+    query = _ids(filtered_leads(user, form.criteria()), Lead)
+    viewer, local, pool = Viewer.of(user), local_clock(), str(_l("公海"))
+    gender, stage, level, yes_no = labels(Gender), labels(LeadStage), labels(CustomerLevel), yes_no_labels()
+    owner = aliased(User)
 
-    def rows_for(leads: list[Lead]) -> list[list]:
+    def rows_for(ids: list[int]) -> list[list]:
+        leads = in_order(db.session.execute(
+            select(Lead.id, Lead.name, Lead.gender, Lead.birth_date, Lead.contact_name, Lead.contact_relation,
+                   Lead.phone_encrypted.label("phone"), Lead.wechat_id, Lead.stage, Lead.level, Lead.owner_id,
+                   Lead.campus_id, SourceChannel.name.label("source"), owner.display_name.label("owner_name"),
+                   Campus.name.label("campus"), Lead.consult_date, Lead.last_followup_at, Lead.next_followup_at,
+                   Lead.is_valid, Lead.lost_reason, Lead.notes, Lead.created_at)
+            .join(Campus, Campus.id == Lead.campus_id)
+            .outerjoin(owner, owner.id == Lead.owner_id)
+            .outerjoin(SourceChannel, SourceChannel.id == Lead.source_id)
+            .where(Lead.id.in_(ids))), ids)
+        courses = grouped(db.session.execute(select(lead_courses.c.lead_id, Course.name)
+                                             .join(Course, Course.id == lead_courses.c.course_id)
+                                             .where(lead_courses.c.lead_id.in_(ids))))
+        tags = grouped(db.session.execute(select(lead_tags.c.lead_id, Tag.name).join(Tag, Tag.id == lead_tags.c.tag_id)
+                                          .where(lead_tags.c.lead_id.in_(ids))))
         return [[
-            lead.name, lead.gender.label, lead.birth_date, lead.contact_name, lead.contact_relation,
-            phone_for(lead, lead.phone, viewer), lead.wechat_id, lead.stage.label, lead.level.label,
-            lead.source.name if lead.source else "", "、".join(c.name for c in lead.courses),
-            "、".join(t.name for t in lead.tags), name_of(lead.owner) if lead.owner else str(_l("公海")),
-            lead.campus.name, lead.consult_date, local(lead.last_followup_at), local(lead.next_followup_at),
-            yes_no(lead.is_valid), lead.lost_reason, lead.notes, local(lead.created_at),
+            lead.name, gender[lead.gender], lead.birth_date, lead.contact_name, lead.contact_relation,
+            phone_for(lead, lead.phone, viewer), lead.wechat_id, stage[lead.stage], level[lead.level],
+            lead.source or "", "、".join(courses.get(lead.id, ())), "、".join(tags.get(lead.id, ())),
+            lead.owner_name if lead.owner_id else pool, lead.campus, lead.consult_date, local(lead.last_followup_at),
+            local(lead.next_followup_at), yes_no[bool(lead.is_valid)], lead.lost_reason, lead.notes, local(lead.created_at),
         ] for lead in leads]
 
     return Export("leads", _l("线索"), LEAD_COLUMNS, Lead, query, rows_for, filters)
@@ -62,21 +90,33 @@ def student_export(user: User, args) -> Export:
     """学员 as on screen, with the primary parent (usually the one who answers the phone)."""
     form = StudentFilterForm(args, user=user)
     filters = applied_filters(form, args, ("campus", "class_id", "owner"))
-    query = filtered_students(user, form.criteria()).options(selectinload(Student.parents),
-                                                             selectinload(Student.source))
-    viewer = Viewer.of(user)
+    query = _ids(filtered_students(user, form.criteria()), Student)
+    viewer, local = Viewer.of(user), local_clock()
+    gender, status = labels(Gender), labels(StudentStatus)
+    owner = aliased(User)
 
-    def rows_for(students: list[Student]) -> list[list]:
-        summaries = list_summaries([s.id for s in students])
+    def rows_for(ids: list[int]) -> list[list]:
+        students = in_order(db.session.execute(
+            select(Student.id, Student.name, Student.gender, Student.birth_date, Student.phone_encrypted.label("phone"),
+                   Student.status, Student.campus_id, Student.owner_id, Campus.name.label("campus"),
+                   owner.display_name.label("owner_name"), SourceChannel.name.label("source"), Student.created_at)
+            .join(Campus, Campus.id == Student.campus_id)
+            .outerjoin(owner, owner.id == Student.owner_id)
+            .outerjoin(SourceChannel, SourceChannel.id == Student.source_id)
+            .where(Student.id.in_(ids))), ids)
+        parents: dict = {}
+        for parent in db.session.execute(select(Parent.student_id, Parent.name, Parent.phone_encrypted.label("phone"))
+                                         .where(Parent.student_id.in_(ids), Parent.is_primary).order_by(Parent.id)):
+            parents.setdefault(parent.student_id, parent)  # the first primary, as the student page shows
+        summaries = list_summaries(ids)
         rows = []
         for student in students:
-            parent = next((p for p in student.parents if p.is_primary), None)
-            summary = summaries[student.id]
+            parent, summary = parents.get(student.id), summaries[student.id]
             rows.append([
-                student.name, student.gender.label, student.birth_date, phone_for(student, student.phone, viewer),
+                student.name, gender[student.gender], student.birth_date, phone_for(student, student.phone, viewer),
                 parent.name if parent else "", phone_for(student, parent.phone, viewer) if parent else "",
-                student.status.label, student.campus.name, "、".join(summary.classes), summary.remaining,
-                name_of(student.owner), student.source.name if student.source else "", local(student.created_at),
+                status[student.status], student.campus, "、".join(summary.classes), summary.remaining,
+                student.owner_name or "", student.source or "", local(student.created_at),
             ])
         return rows
 
@@ -87,20 +127,29 @@ def enrollment_export(user: User, args) -> Export:
     """报名列表 as on screen: fee, net paid and outstanding in yuan, lessons remaining from the ledger."""
     form = EnrollmentFilterForm(args, user=user)
     filters = applied_filters(form, args, ("course", "class_id"))
-    query = filtered_enrollments(user, form.criteria())
+    query = _ids(filtered_enrollments(user, form.criteria()), Enrollment)
+    contract, method, status = labels(ContractStatus), labels(PaymentMethod), labels(EnrollmentStatus)
+    unplaced = str(_l("未分班"))
 
-    def rows_for(enrollments: list[Enrollment]) -> list[list]:
-        ids = [e.id for e in enrollments]
+    def rows_for(ids: list[int]) -> list[list]:
+        enrollments = in_order(db.session.execute(
+            select(Enrollment.id, Student.name.label("student"), Course.name.label("course"),
+                   ClassGroup.name.label("class_name"), Enrollment.contract_no, Enrollment.contract_status,
+                   Enrollment.enrolled_on, Enrollment.total_fee, Enrollment.lessons_purchased, Enrollment.gift_lessons,
+                   Enrollment.payment_method, Enrollment.status)
+            .join(Student, Student.id == Enrollment.student_id)
+            .join(Course, Course.id == Enrollment.course_id)
+            .outerjoin(ClassGroup, ClassGroup.id == Enrollment.class_id)
+            .where(Enrollment.id.in_(ids))), ids)
         paid, remaining = paid_amounts(ids), balances(ids)
         rows = []
         for enrollment in enrollments:
             money = money_of(enrollment, paid[enrollment.id])
             rows.append([
-                enrollment.student.name, enrollment.course.name,
-                enrollment.class_group.name if enrollment.class_group else str(_l("未分班")), enrollment.contract_no,
-                enrollment.contract_status.label, enrollment.enrolled_on, money.fee, money.paid, money.outstanding,
+                enrollment.student, enrollment.course, enrollment.class_name or unplaced, enrollment.contract_no,
+                contract[enrollment.contract_status], enrollment.enrolled_on, money.fee, money.paid, money.outstanding,
                 enrollment.lessons_purchased, enrollment.gift_lessons, remaining[enrollment.id],
-                enrollment.payment_method.label if enrollment.payment_method else "", enrollment.status.label,
+                method[enrollment.payment_method] if enrollment.payment_method else "", status[enrollment.status],
             ])
         return rows
 

@@ -7,13 +7,12 @@ gone: everything it needs is kept here as plain values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import BinaryIO, Iterable, Iterator
+from typing import Iterable, Iterator
 
 from eduflow import audit
 from eduflow.exports.sheets import Export
 from eduflow.extensions import db
 
-CHUNK = 64 * 1024
 STARTED, COMPLETED, FAILED = "started", "completed", "failed"
 
 
@@ -61,10 +60,3 @@ def watched(run: ExportRun, chunks: Iterable[bytes]) -> Iterator[bytes]:
         outcome = COMPLETED
     finally:
         finish(run, outcome)
-
-
-def file_chunks(file: BinaryIO) -> Iterator[bytes]:
-    """A built file, piece by piece, closed (and so deleted, if spooled to disk) at the end."""
-    with file:
-        while chunk := file.read(CHUNK):
-            yield chunk

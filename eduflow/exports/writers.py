@@ -1,4 +1,4 @@
-"""Writing an export: CSV streamed row batch by row batch, .xlsx through openpyxl's write-only mode.
+"""Writing an export: CSV streamed row batch by row batch (the .xlsx writer is eduflow.exports.xlsx).
 
 Cells are typed values (str, int, Decimal, date, datetime, None); each writer formats them its own way.
 A text cell is never a formula: in CSV a leading = + - @ (or tab / carriage return) gets an apostrophe
@@ -9,19 +9,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import tempfile
 from decimal import Decimal
-from typing import BinaryIO, Iterable, Iterator
+from typing import Iterable, Iterator
 from urllib.parse import quote
 
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CSV_BATCH = 200  # rows per chunk of the streamed response
-SPOOL_BYTES = 8 * 1024 * 1024  # an .xlsx bigger than this waits on disk, not in memory
+CSV_BATCH = 500  # rows per chunk of the streamed response
 XLSX_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm", dt.date: "yyyy-mm-dd", Decimal: "0.00"}
 
 
@@ -31,8 +26,13 @@ def is_formula_like(value: str) -> bool:
 
 def csv_text(value) -> str:
     """One cell as CSV text: dates ISO, money with two decimals, text guarded against formulas."""
+    kind = type(value)
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
     if value is None:
         return ""
+    if kind is int:
+        return str(value)
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
@@ -64,7 +64,8 @@ def csv_chunks(headers: list[str], rows: Iterable[list]) -> Iterator[bytes]:
 
 
 def xlsx_cell(sheet, value) -> WriteOnlyCell:
-    """A write-only cell of `value`, typed and formatted; text stays text, never a live formula."""
+    """An openpyxl write-only cell of `value`, typed and formatted as the exports write it (for the small
+    workbooks built with openpyxl, such as an import's rejected rows); text stays text, never a live formula."""
     cell = WriteOnlyCell(sheet, value)
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl would otherwise store "=…" as a formula
@@ -74,40 +75,6 @@ def xlsx_cell(sheet, value) -> WriteOnlyCell:
             cell.number_format = number_format
             break
     return cell
-
-
-def xlsx_file(title: str, headers: list[str], widths: list[int], rows: Iterable[list]):
-    """A one-sheet workbook: (file, size) to send, and the number of data rows written."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header_cells = []
-    for header in headers:
-        cell = xlsx_cell(sheet, header)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for row in rows:
-        sheet.append([xlsx_cell(sheet, value) for value in row])
-        count += 1
-    return _saved(workbook), count
-
-
-def _saved(workbook) -> tuple[BinaryIO, int]:
-    """The saved workbook, rewound, and its size. Up to SPOOL_BYTES it is handed over as bytes in memory;
-    a bigger one stays in its temporary file on disk, which the response closes (and so deletes) once sent."""
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-    workbook.save(spool)
-    size = spool.tell()
-    spool.seek(0)
-    if size > SPOOL_BYTES:
-        return spool, size
-    with spool:
-        return io.BytesIO(spool.read()), size
 
 
 def attachment(filename: str, fallback: str) -> str:

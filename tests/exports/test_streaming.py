@@ -7,6 +7,7 @@ import http.cookiejar
 import http.client
 import io
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -84,9 +85,10 @@ def test_a_file_that_fails_while_streaming_is_logged_as_failed(live_server, scho
         return number
 
     monkeypatch.setattr(lists, "phone_for", failing)
-    with pytest.raises((http.client.IncompleteRead, ConnectionError)):
+    # A server streaming the body has sent the headers and cuts the download short; the test server buffers
+    # each response whole (tests/browser_support.py), so there the failure arrives as a 500.
+    with pytest.raises((http.client.IncompleteRead, ConnectionError, urllib.error.HTTPError)):
         with _signed_in(live_server, "admin").open(f"{live_server}/exports/students.csv") as response:
-            assert response.status == 200  # the headers left before the failure
             response.read()
     started, failed = _entries()
     assert started.changes["outcome"] == "started"
@@ -97,10 +99,10 @@ def test_a_workbook_that_cannot_be_built_is_logged_as_failed(client, login_as, s
     def failing(*args):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("eduflow.exports.views.xlsx_file", failing)
+    monkeypatch.setattr("eduflow.exports.xlsx.cell", failing)
     login_as("manager")
-    with pytest.raises(RuntimeError):  # the test app propagates what a server answers with a 500
-        client.get("/exports/students.xlsx")
+    with pytest.raises(RuntimeError):  # raised while streaming the first rows: the server answers a 500
+        client.get("/exports/students.xlsx").get_data()
     started, failed = export_audits()
     assert (started.changes["outcome"], failed.changes["outcome"]) == ("started", "failed")
 
