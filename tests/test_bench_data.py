@@ -8,8 +8,8 @@ from sqlalchemy import func, select, text
 
 from eduflow.benchdata import BENCH_PASSWORD, build, sample
 from eduflow.benchdata.context import sizes
-from eduflow.benchdata.sample import school_today
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.leads.queries import search_clause
 from eduflow.models import (
     Attendance, AttendanceStatus, Campus, ClassGroup, Enrollment, EnrollmentStatus, FollowUp, Lead, LeadStage,

@@ -11,7 +11,7 @@ from flask import current_app
 from sqlalchemy import Table, func, insert, select
 
 from eduflow.extensions import db
-from eduflow.models import utcnow
+from eduflow.models import Base, utcnow
 from eduflow.search import pinyin_of
 from eduflow.security.crypto import blind_index
 
@@ -53,7 +53,7 @@ class Ids:
 
 
 class Rows:
-    """Rows waiting for insert, per table, written in the order the tables were first used (parents first)."""
+    """Rows waiting for insert, per table, written parents first (the metadata's foreign-key order)."""
 
     def __init__(self) -> None:
         self._pending: dict[Table, list[dict]] = {}
@@ -65,12 +65,12 @@ class Rows:
     def extend(self, table: Table, rows: list[dict]) -> None:
         self._pending.setdefault(table, []).extend(rows)
 
-    def pending(self, table: Table) -> int:
-        return len(self._pending.get(table, ()))
-
     def flush(self) -> None:
-        """Insert everything pending, table by table in first-use order, in batches."""
-        for table, rows in self._pending.items():
+        """Insert everything pending, table by table in dependency order, in batches."""
+        for table in Base.metadata.sorted_tables:
+            rows = self._pending.get(table)
+            if not rows:
+                continue
             for start in range(0, len(rows), BATCH):
                 db.session.execute(insert(table), rows[start:start + BATCH])
             self.written[table.name] = self.written.get(table.name, 0) + len(rows)

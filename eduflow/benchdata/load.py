@@ -25,8 +25,8 @@ def load(campuses: int, scale: float, seed: int, *, now: dt.datetime | None = No
     marker = object()
     previous = session.info.get("audit_disabled", marker)
     session.info["audit_disabled"] = True  # synthetic rows are not user actions
+    synchronous = _fast_sqlite()
     try:
-        _fast_sqlite()
         hashed = password_hash()
         first_number = session.scalar(select(func.count()).select_from(Campus)
                                       .where(Campus.name.startswith(CAMPUS_PREFIX))) + 1
@@ -44,6 +44,7 @@ def load(campuses: int, scale: float, seed: int, *, now: dt.datetime | None = No
         session.rollback()
         raise
     finally:
+        _restore_sqlite(synchronous)
         if previous is marker:
             session.info.pop("audit_disabled", None)
         else:
@@ -68,15 +69,27 @@ def load_one(number: int, scale: float, seed: int, hashed: str, *, now: dt.datet
     build_enrollments(ctx)
     progress(f"campus {number}: leads")
     build_leads(ctx)
+    progress(f"campus {number} rows: " + ", ".join(f"{name} {n}" for name, n in ctx.rows.written.items()))
     return ctx
 
 
-def _fast_sqlite() -> None:
-    """A bulk load does not need every page synced on the way; the final commit still is."""
+def _fast_sqlite() -> int | None:
+    """A bulk load need not sync every page to disk on the way (the final commit still does); returns the
+    connection's setting to restore."""
     connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA synchronous=OFF")
-        connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB for the index pages
+    if connection.dialect.name != "sqlite":
+        return None
+    synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+    connection.exec_driver_sql("PRAGMA synchronous=OFF")
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")  # 256 MB for the index pages
+    return synchronous
+
+
+def _restore_sqlite(synchronous: int | None) -> None:
+    if synchronous is not None:
+        connection = db.session.connection()
+        connection.exec_driver_sql(f"PRAGMA synchronous={int(synchronous)}")
+        connection.exec_driver_sql("PRAGMA cache_size=-2000")  # SQLite's default
 
 
 def _fix_sequences() -> None:

@@ -1,14 +1,12 @@
 """What a benchmark needs from a loaded campus, read back from the database alone (so a saved one is reusable)."""
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import exists, func, select
 
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.models import (
     Attendance, Campus, ClassGroup, Enrollment, EnrollmentStatus, FollowUp, Lead, LeadStage, Lesson, Payment, Role,
     Student, User,
@@ -89,11 +87,6 @@ def _big_class(campus_id: int) -> int:
         select(ClassGroup.id).join(Enrollment, Enrollment.class_id == ClassGroup.id)
         .where(ClassGroup.campus_id == campus_id, Enrollment.status == EnrollmentStatus.ACTIVE)
         .group_by(ClassGroup.id).order_by(func.count().desc(), ClassGroup.id).limit(1)).scalar_one()
-
-
-def school_today() -> dt.date:
-    """The school's today (its configured time zone), without needing a request."""
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _sheet_lessons(teacher_id: int) -> list[int]:
