@@ -2,7 +2,11 @@
 
 
 def test_benchmark_command_times_every_screen(runner):
-    result = runner.invoke(args=["benchmark", "--leads", "200", "--repeat", "1", "--import-rows", "30"])
-    assert "filled 200 leads" in result.output and "imported 30 rows" in result.output, result.output
-    for screen in ("board", "list", "search pinyin", "search last4", "lead page", "import upload", "import commit step"):
-        assert screen in result.output
+    result = runner.invoke(args=["benchmark", "--scale", "0.002", "--repeat", "2", "--import-rows", "30"])
+    assert "bench data built" in result.output and "imported 30 rows" in result.output, result.output
+    for line in ("board (manager)", "card move", "lead list deep page", "search initials", "timeline older page",
+                 "dashboard (teacher)", "student ledger", "one tap", "全部出勤", "audit page",
+                 "report funnel (year)", "report balances", "export leads.xlsx", "import upload",
+                 "import commit step"):
+        assert line in result.output, (line, result.output)
+    assert "answered" not in result.output, result.output

@@ -1,0 +1,42 @@
+"""Every main screen sends as many SQL statements on ten times the data as on the small campus.
+
+The benchmark's own list of screens (eduflow/benchmark.py) is requested once each, as the user who
+opens it, on a bench-data campus at two sizes; a count that grows with the data is an N+1 or a
+per-row write, the kind of cost that makes a chain-sized campus slow. Timing is the benchmark
+command's job, not this test's.
+"""
+from __future__ import annotations
+
+from eduflow.benchdata import build
+from eduflow.benchmark import _signed_in, screens
+from eduflow.extensions import db
+from tests.conftest import _empty_all_tables
+from tests.statements import counted
+
+SMALL, LARGE = 0.002, 0.02  # 200 and 2,000 leads: every list and column has a second page
+
+
+def _statements(app, scale: float) -> dict[str, int]:
+    facts = build(1, scale=scale)
+    db.session.commit()
+    clients, found = {}, {}
+    for screen in screens(app, facts):
+        client = clients.get(screen.user) or clients.setdefault(screen.user, _signed_in(app, facts, screen.user))
+        call = screen.call(0)
+        with counted() as statements:
+            response = client.open(call.url, method=call.method, data=call.data, headers=call.headers)
+            response.get_data()
+        assert response.status_code == 200, (screen.name, call.url, response.status_code)
+        found[screen.name] = len(statements)
+    return found
+
+
+def test_each_screen_sends_the_same_statements_on_ten_times_the_data(app):
+    small = _statements(app, SMALL)
+    db.session.remove()
+    _empty_all_tables()
+    large = _statements(app, LARGE)
+    grown = {name: (small[name], large[name]) for name in small if large[name] != small[name]}
+    assert not grown, f"statements (small, 10x) that grew with the data: {grown}"
+    assert {"board (manager)", "one tap", "全部出勤 (40 students)", "student page", "report funnel (year)",
+            "dashboard (teacher)", "attendance sheet", "lead page (2,000 follow-ups)"} <= set(small)
