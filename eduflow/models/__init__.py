@@ -10,7 +10,9 @@ from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the mo
 from eduflow.models.imports import ImportBatch, ImportRow
 from eduflow.models.finance import Attendance, Enrollment, LessonLedgerEntry, Makeup, Payment
 from eduflow.models.org import Campus, Settings, User
-from eduflow.models.rollups import FollowUpDay, FollowUpReach, FunnelDay, SchoolDay, SheetDay  # noqa: F401
+from eduflow.models.rollups import (  # noqa: F401
+    FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, SchoolDay, SheetDay,
+)
 from eduflow.models.service import RenewalReminder, Review, StatusChange
 from eduflow.models.submissions import SubmissionToken
 

@@ -15,6 +15,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from eduflow.models.base import Base
 from eduflow.models.enums import FollowUpMethod, enum_column
 
+# On SQLite the rows are stored in their primary key's order (as InnoDB always does): a range of days reads its
+# counts straight from the key, without a second lookup per row.
+CLUSTERED = {"sqlite_with_rowid": False}
 NOBODY = 0  # the key value of "no one" / "none": everyone's figures, a blank source, a follow-up without author
 
 
@@ -23,6 +26,7 @@ class SchoolDay(Base):
     turning stored datetimes into school days in set-based SQL)."""
 
     __tablename__ = "report_school_days"
+    __table_args__ = (CLUSTERED,)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     starts_at: Mapped[dt.datetime] = mapped_column(DateTime, unique=True)
@@ -44,7 +48,8 @@ class FunnelDay(Base):
     trial: Mapped[int] = mapped_column(Integer, primary_key=True)
     leads: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index(None, "actor_id", "day"),)
+    # A salesperson's own figures: her days, the count read from the index (it holds the key columns too).
+    __table_args__ = (Index(None, "actor_id", "day", "leads"), CLUSTERED)
 
 
 class SheetDay(Base):
@@ -59,7 +64,7 @@ class SheetDay(Base):
     figure: Mapped[int] = mapped_column(Integer, primary_key=True)
     sheets: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index(None, "actor_id", "day"),)
+    __table_args__ = (Index(None, "actor_id", "day", "sheets"), CLUSTERED)
 
 
 class FollowUpDay(Base):
@@ -73,7 +78,7 @@ class FollowUpDay(Base):
     method: Mapped[FollowUpMethod] = mapped_column(enum_column(FollowUpMethod), primary_key=True)
     follow_ups: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index(None, "user_id", "day"),)
+    __table_args__ = (Index(None, "user_id", "day", "follow_ups"), CLUSTERED)
 
 
 class FollowUpReach(Base):
@@ -89,5 +94,50 @@ class FollowUpReach(Base):
     student_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     follow_ups: Mapped[int] = mapped_column(Integer, default=0)
 
-    __table_args__ = (Index(None, "user_id", "day"),)
+    __table_args__ = (Index(None, "user_id", "day", "follow_ups"), CLUSTERED)
 
+
+
+class FollowUpPair(Base):
+    """Each person and lead (or student) they followed up: the first and the last day they did. With FollowUpGap
+    this counts the leads a person reached over a long range without reading every day between."""
+
+    __tablename__ = "report_followup_pairs"
+
+    campus_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+
+    __table_args__ = (
+        Index(None, "campus_id", "last_day", "first_day", "user_id", "lead_id", "student_id"),
+        Index(None, "user_id", "last_day", "first_day", "lead_id", "student_id"),
+        CLUSTERED,
+    )
+
+
+GAP_DAYS = 47  # the shortest gap kept: ranges longer than DIRECT_DAYS (eduflow.reports.services) need no shorter
+
+
+class FollowUpGap(Base):
+    """A long silence between two follow-ups of one person on one lead (or student): `starts` and `ends` are
+    consecutive days they followed it up, `days` apart (only gaps of GAP_DAYS or more are kept). A pair seen
+    before a range and after it but not within it has exactly one gap spanning the range."""
+
+    __tablename__ = "report_followup_gaps"
+
+    campus_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lead_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    starts: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    ends: Mapped[dt.date] = mapped_column(Date)
+    days: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        Index(None, "campus_id", "days", "starts", "ends", "user_id", "lead_id", "student_id"),
+        Index(None, "user_id", "days", "starts", "ends", "lead_id", "student_id"),
+        CLUSTERED,
+    )

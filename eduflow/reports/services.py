@@ -16,7 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, distinct, func, select
 
 from eduflow.extensions import db
-from eduflow.models import FollowUpDay, FollowUpMethod, FollowUpReach, FunnelDay, LeadStage, SheetDay, SourceChannel, Student
+from eduflow.models import (
+    FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpPair, FollowUpReach, FunnelDay, LeadStage, SheetDay, SourceChannel,
+    Student,
+)
 from eduflow.models.rollups import NOBODY
 from eduflow.reports.acts import SHEET_FIGURES, STAGE_RANK
 from eduflow.reports.scope import ReportScope, rate, user_names
@@ -176,6 +179,36 @@ class Activity:
         return list(FollowUpMethod)
 
 
+DIRECT_DAYS = 45  # up to this many days, who reached whom is counted over the days; longer: pairs less gaps
+
+
+def _reach_counts(table, scope: ReportScope, *conditions) -> dict[int | None, tuple[int, int]]:
+    """(leads, students) per person over the rows of `table` (one row per person and lead or student)."""
+    where = [scope.worked_campuses(table.campus_id), scope.actor(table.user_id), *conditions]
+    if table is FollowUpReach:
+        figures = [func.count(distinct(case((table.lead_id != NOBODY, table.lead_id)))),
+                   func.count(distinct(case((table.student_id != NOBODY, table.student_id))))]
+    else:
+        figures = [func.sum(case((table.lead_id != NOBODY, 1), else_=0)),
+                   func.sum(case((table.student_id != NOBODY, 1), else_=0))]
+    return {user_id or None: (int(leads or 0), int(students or 0)) for user_id, leads, students
+            in db.session.execute(select(table.user_id, *figures).where(*where).group_by(table.user_id))}
+
+
+def _reached(scope: ReportScope) -> dict[int | None, tuple[int, int]]:
+    """How many leads and students each person followed up on the report's days. Over a long range: the pairs
+    (person, lead) seen by its end and since its start, less those with a gap spanning it (seen before and
+    after, not within: exactly one gap of theirs spans the range, and it is longer than the range)."""
+    if (scope.end - scope.start).days + 1 <= DIRECT_DAYS:
+        return _reach_counts(FollowUpReach, scope, scope.rollup_days(FollowUpReach.day), FollowUpReach.follow_ups > 0)
+    pair, gap = FollowUpPair, FollowUpGap
+    seen = _reach_counts(pair, scope, pair.first_day <= scope.end, pair.last_day >= scope.start)
+    silent = _reach_counts(gap, scope, gap.days >= (scope.end - scope.start).days + 2, gap.starts < scope.start,
+                           gap.ends > scope.end)
+    return {user_id: tuple(n - m for n, m in zip(figures, silent.get(user_id, (0, 0))))
+            for user_id, figures in seen.items()}
+
+
 def follow_up_activity(scope: ReportScope) -> Activity:
     """Per person: follow-ups in the period by method, and how many leads and students they reached (a
     salesperson's own only, on whoever's lead or student it is now)."""
@@ -188,13 +221,7 @@ def follow_up_activity(scope: ReportScope) -> Activity:
             .group_by(FollowUpDay.user_id, FollowUpDay.method)):
         if n:
             counts[user_id or None][method] = int(n)
-    reach = FollowUpReach
-    reached = {user_id or None: (int(leads), int(students)) for user_id, leads, students in db.session.execute(
-        select(reach.user_id, func.count(distinct(case((reach.lead_id != NOBODY, reach.lead_id)))),
-               func.count(distinct(case((reach.student_id != NOBODY, reach.student_id)))))
-        .where(*(clause(column) for clause, column in zip(where, (reach.day, reach.campus_id, reach.user_id))),
-               reach.follow_ups > 0)
-        .group_by(reach.user_id))}
+    reached = _reached(scope)
     names = user_names(counts)
     rows = [ActivityRow(names.get(user_id) or str(_l("未知")), {m: methods.get(m, 0) for m in FollowUpMethod},
                         *reached.get(user_id, (0, 0))) for user_id, methods in counts.items()]

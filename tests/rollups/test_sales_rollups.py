@@ -14,7 +14,7 @@ from eduflow.leads.followups import add_lead_follow_up
 from eduflow.leads.sixspeed import update_six_speed
 from eduflow.leads.stages import can_move, change_stage
 from eduflow.models import (
-    FollowUp, FollowUpDay, FollowUpMethod, FollowUpReach, FunnelDay, Lead, LeadStage, SheetDay, SixSpeed, Student,
+    FollowUp, FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpReach, FunnelDay, Lead, LeadStage, SheetDay, SixSpeed, Student,
     TrialLesson, TrialStatus, utcnow,
 )
 from eduflow.reports import services
@@ -51,11 +51,17 @@ REPORTS = [(services.funnel, raw.funnel, _funnel), (services.six_speed, raw.six_
            (services.referrals, raw.referrals, _referrals)]
 
 
-def assert_reports_equal_raw_rows(scope_for, start="2024-02-01", end="2024-04-30"):
-    for who, campus in SCOPES:
-        scope = scope_for(who, start, end, campus=campus)
-        for rolled_up, direct, shown in REPORTS:
-            assert shown(rolled_up(scope)) == shown(direct(scope)), (who, campus, rolled_up.__name__)
+# Short ranges count who reached whom over the days, long ones as pairs less the gaps spanning them.
+RANGES = [("2024-02-01", "2024-04-30"), ("2024-03-01", "2024-03-31"), ("2024-03-10", "2024-03-10"),
+          ("2024-02-20", "2024-04-05"), ("2024-02-19", "2024-04-05"), ("2024-01-01", "2024-12-31")]
+
+
+def assert_reports_equal_raw_rows(scope_for, *ranges):
+    for start, end in ranges or RANGES:
+        for who, campus in SCOPES:
+            scope = scope_for(who, start, end, campus=campus)
+            for rolled_up, direct, shown in REPORTS:
+                assert shown(rolled_up(scope)) == shown(direct(scope)), (start, end, who, campus, rolled_up.__name__)
 
 
 @pytest.fixture
@@ -70,8 +76,10 @@ def scope_for(users, campuses):
 
 
 def _around_midnight(rng: random.Random) -> dt.datetime:
-    """A school time in March 2024, often within minutes of a midnight (where UTC and school days differ)."""
-    day = dt.datetime(2024, 3, rng.randint(1, 31))
+    """A school time in early 2024 (mostly March), often within minutes of a midnight (where UTC and school days
+    differ)."""
+    day = dt.datetime(2024, 3, rng.randint(1, 31)) if rng.random() < 0.6 else \
+        dt.datetime(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 150))
     minutes = rng.choice([rng.randint(-20, 20), rng.randint(-600, 600)])
     return local(day.year, day.month, day.day) + dt.timedelta(minutes=minutes)
 
@@ -100,8 +108,14 @@ class Story:
                        referrer_student_id=referrer.id if referrer else None)
 
     def follow_up(self):
-        add_lead_follow_up(self.lead(), by=self.person(), method=self.rng.choice(list(FollowUpMethod)),
-                           content="跟进", followed_at=_around_midnight(self.rng))
+        """Half of them by one person on one lead on a few days far apart (long gaps between them)."""
+        rng = self.rng
+        if rng.random() < 0.5:
+            lead = db.session.scalar(select(Lead).order_by(Lead.id).limit(1))
+            by, when = self.users["sales"], local(2024, rng.choice([1, 3, 6]), 5, 10)
+        else:
+            lead, by, when = self.lead(), self.person(), _around_midnight(rng)
+        add_lead_follow_up(lead, by=by, method=rng.choice(list(FollowUpMethod)), content="跟进", followed_at=when)
 
     def student_follow_up(self):
         student = self.rng.choice(self.referrers)
@@ -212,14 +226,23 @@ def test_the_rollups_equal_the_raw_rows_after_random_changes(story, scope_for, s
     assert_reports_equal_raw_rows(scope_for)
 
 
+def _kept():
+    counted = {table: sorted(map(tuple, db.session.execute(select(table.__table__).where(
+        table.__table__.c[measure] != 0)))) for table, _key, measure in sales.ROLLUPS}
+    return counted | {table: sorted(map(tuple, db.session.execute(select(table.__table__))))
+                      for table, _key, _values in sales.PAIRS}
+
+
 def test_a_rebuild_gives_the_rollups_the_changes_kept(story, scope_for):
     story(7).run(120)
-    kept = {table: sorted(map(tuple, db.session.execute(select(table.__table__).where(
-        table.__table__.c[measure] != 0)))) for table, _key, measure in sales.ROLLUPS}
+    for lead in db.session.scalars(select(Lead).where(Lead.deleted_at.is_not(None))):
+        lead.deleted_at = None  # restored: their follow-ups (and gaps) count again
+    db.session.commit()
+    kept = _kept()
+    assert kept[FollowUpGap], "the story leaves long gaps between follow-ups"
     sales.rebuild()
     db.session.commit()
-    assert {table: sorted(map(tuple, db.session.execute(select(table.__table__))))
-            for table, _key, _measure in sales.ROLLUPS} == kept
+    assert _kept() == kept
     assert sales.differences() == []
     assert_reports_equal_raw_rows(scope_for)
 
@@ -243,7 +266,7 @@ def test_a_follow_up_counts_on_the_school_day_of_its_time(make_lead, users, scop
     assert days == {dt.date(2024, 2, 29): 1, dt.date(2024, 3, 1): 1, dt.date(2024, 3, 31): 1, dt.date(2024, 4, 1): 1}
     march = services.follow_up_activity(scope_for("sales", "2024-03-01", "2024-03-31"))
     assert [(row.label, row.total, row.leads) for row in march.rows] == [("Sales", 2, 1)]
-    assert_reports_equal_raw_rows(scope_for, "2024-03-01", "2024-03-31")
+    assert_reports_equal_raw_rows(scope_for, ("2024-03-01", "2024-03-31"))
 
 
 def test_a_deleted_lead_leaves_the_reports_and_a_restored_one_comes_back(make_lead, users, scope_for):
