@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from eduflow.enrollments.reminders import renewal_reminders
-from eduflow.extensions import db
+from eduflow.extensions import db, optimize_statistics
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.students.suspensions import suspension_dates
 from eduflow.models import (
@@ -115,6 +115,8 @@ def run_jobs(now: dt.datetime | None = None, dry_run: bool = False) -> list[str]
         if dry_run:
             db.session.rollback()
         else:
+            db.session.commit()
+            optimize_statistics(db.session.connection())  # SQLite's periodic statistics refresh
             db.session.commit()
         return changes
     return []

@@ -36,7 +36,7 @@ class ExportRun:
 
 def start(export: Export, fmt: str) -> ExportRun:
     """The "started" entry (filters, rows expected, format), committed on its own before any row is read."""
-    entry = audit.record("export", export.table, changes={"filters": export.filters, "rows": len(export.ids),
+    entry = audit.record("export", export.table, changes={"filters": export.filters, "rows": export.row_count,
                                                           "format": fmt, "outcome": STARTED})
     db.session.flush()
     run = ExportRun(entry_id=entry.id, table=export.table, fmt=fmt, actor_id=entry.actor_id, ip=entry.ip)
