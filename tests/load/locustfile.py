@@ -28,6 +28,7 @@ STAGE = re.compile(r'data-stage="(\w+)"')
 OPEN_STAGES = ("new", "contacted", "intent", "pending")
 HTMX = {"HX-Request": "true"}
 ACCEPTED = {"moves": 0, "taps": 0, "follow_ups": 0}
+ATTEMPTED = {"moves": 0, "taps": 0, "follow_ups": 0}  # a request cut off when the run stops may still be written
 _sales_accounts = itertools.cycle(SAMPLE["sales_accounts"])
 _movable = itertools.cycle(SAMPLE["movable_lead_ids_by_sales"].items())
 _sheets = itertools.cycle(SAMPLE["sheet_lessons"])
@@ -36,7 +37,7 @@ _sheets = itertools.cycle(SAMPLE["sheet_lessons"])
 @events.test_stop.add_listener
 def _write_log(**_kwargs):
     with open(os.environ["EDUFLOW_LOAD_LOG"], "w", encoding="utf-8") as log:
-        json.dump(ACCEPTED, log)
+        json.dump({"accepted": ACCEPTED, "attempted": ATTEMPTED}, log)
 
 
 class SignedIn(HttpUser):
@@ -77,6 +78,7 @@ class Salesperson(SignedIn):
         if not version or not stage or stage.group(1) not in OPEN_STAGES:
             return
         target = random.choice([s for s in OPEN_STAGES if s != stage.group(1)])
+        ATTEMPTED["moves"] += 1
         with self.client.post(f"/leads/{lead}/move", data={"stage": target, "version": version.group(1),
                                                            "from_stage": stage.group(1)},
                               headers=HTMX | {"X-CSRFToken": self.csrf}, name="/leads/[id]/move",
@@ -91,6 +93,7 @@ class Salesperson(SignedIn):
     def follow_up(self) -> None:
         lead = random.choice(self.leads)
         self.client.get(f"/leads/{lead}", name="/leads/[id]")
+        ATTEMPTED["follow_ups"] += 1
         response = self.post(f"/leads/{lead}/follow-ups", {"method": "phone", "content": "负载测试：电话回访"},
                              "/leads/[id]/follow-ups")
         if response.status_code == 200:
@@ -144,6 +147,7 @@ class Teacher(SignedIn):
         self.client.get(f"/lessons/{self.lesson}/attendance", name="/lessons/[id]/attendance")
         student = random.choice(self.students)
         status = random.choice(("present", "late", "absent", "leave"))
+        ATTEMPTED["taps"] += 1
         response = self.post(f"/lessons/{self.lesson}/attendance/{student}", {"status": status, "confirm": "y"},
                              "/lessons/[id]/attendance/[student]")
         if response.status_code == 200:

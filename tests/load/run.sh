@@ -42,7 +42,7 @@ stop() { kill "$GUNICORN"; wait "$GUNICORN" 2>/dev/null || true; }
 STARTED=$(date -u +%Y-%m-%dT%H:%M:%S)
 serve 4
 "$BIN/locust" -f tests/load/locustfile.py --headless --host "http://127.0.0.1:$PORT" -u "$USERS" -r 10 \
-  -t "${RUN_FOR}s" --csv "$OUT/mixed" --only-summary --exit-code-on-error 1 || { stop; exit 1; }
+  -t "${RUN_FOR}s" --stop-timeout 10 --csv "$OUT/mixed" --only-summary --exit-code-on-error 1 || { stop; exit 1; }
 stop
 "$BIN/python" tests/load/check.py "$EDUFLOW_LOAD_SAMPLE" "$EDUFLOW_LOAD_LOG" "$STARTED"
 
