@@ -12,18 +12,22 @@ from eduflow.models.base import Base, utcnow
 class AuditLog(Base):
     __tablename__ = "audit_log"
     __table_args__ = (
+        # Newest first by (created_at, id), each filter's column leading, the others trailing (migration 0010).
+        Index(None, "created_at", "id"),
+        Index(None, "actor_id", "created_at", "id", "action", "entity"),
+        Index(None, "action", "created_at", "id", "actor_id", "entity"),
+        Index(None, "entity", "created_at", "id", "actor_id", "action"),
         Index(None, "entity", "entity_id"),
-        Index(None, "actor_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(32), index=True)  # create, update, delete, login_ok, ...
+    action: Mapped[str] = mapped_column(String(32))  # create, update, delete, login_ok, ...
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(String(64))
     changes: Mapped[dict | None] = mapped_column(JSON)  # {"field": [old, new]}; masked for private data
     ip: Mapped[str] = mapped_column(String(45), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     actor = relationship("User")
 
