@@ -1,7 +1,8 @@
 """The lead board (线索看板) and the campus pool (公海) as queries and services, without HTTP.
 
 A board column is its stage's total count plus one page of cards; 100,000 leads cost the same
-as 100: one grouped count and one page per column, never a whole column.
+as 100: one grouped count read from an index, one statement for every column's first page (a keyset
+range per column, see eduflow/pagination.py) and one load of those cards, never a whole column.
 """
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow.access import scoped
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
-from eduflow.leads.queries import LeadFilters, board_order, filtered_leads, search_clause
+from eduflow.leads.queries import LeadFilters, filtered_leads, search_clause
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
 from eduflow.models import Campus, Lead, LeadStage, Role, SixSpeed, User, lead_courses, lead_tags, utcnow
+from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, load_in_order, unindexed
 
 PAGE_SIZE = 20
+# Overdue cards first, then by next follow-up, cards without one last: ascending next follow-up does both.
+BOARD_ORDER = Keyset.nulls_last(Lead.next_followup_at, Lead.id)
+POOL_ORDER = Keyset.by((Lead.created_at, True), (Lead.id, True))  # newest first, as pool_leads orders
 
 # What a board drop asks of the view besides "moved".
 MOVED, NEEDS_REASON, CONVERT = "moved", "needs_reason", "convert"
@@ -39,6 +44,7 @@ class Card:
 class CardPage:
     cards: list[Card]
     next_page: int | None
+    next_cursor: str | None = None  # where the next page starts (the last card's place in the column)
 
 
 @dataclass(frozen=True)
@@ -63,21 +69,42 @@ def card_for(lead: Lead, now: dt.datetime) -> Card:
 def stage_counts(user: User, filters: LeadFilters, now: dt.datetime | None = None) -> dict[LeadStage, int]:
     """Every column's total under the filters, in one grouped count (stages without leads count 0)."""
     query = filtered_leads(user, replace(filters, stage=None), now).order_by(None)
-    rows = db.session.execute(query.with_only_columns(Lead.stage, func.count(Lead.id)).group_by(Lead.stage))
+    grouped = unindexed(Lead.stage) if filters.q else Lead.stage  # a search counts from its own index
+    rows = db.session.execute(query.with_only_columns(Lead.stage, func.count(Lead.id)).group_by(grouped))
     counts = dict(rows.all())
     return {stage: counts.get(stage, 0) for stage in LeadStage}
 
 
+def _column_where(user: User, filters: LeadFilters, stage: LeadStage, now: dt.datetime):
+    return filtered_leads(user, replace(filters, stage=stage), now).whereclause
+
+
+def _card_pages(found: list[list[Position]], pages: list[int], per_page: int, now: dt.datetime) -> list[CardPage]:
+    """Each column's cards from one load of every lead shown; one position more than a page says more follow."""
+    shown = [positions[:per_page] for positions in found]
+    query = select(Lead).options(*_card_options())
+    leads = {lead.id: lead for lead in load_in_order(query, Lead, [p for positions in shown for p in positions])}
+    result = []
+    for positions, more, page in zip(shown, found, pages):
+        cards = [card_for(leads[p.values[-1]], now) for p in positions if p.values[-1] in leads]
+        following = len(more) > per_page
+        result.append(CardPage(cards, page + 1 if following else None, positions[-1].token() if following else None))
+    return result
+
+
 def column_page(user: User, filters: LeadFilters, stage: LeadStage, page: int = 1,
-                now: dt.datetime | None = None, per_page: int = PAGE_SIZE) -> CardPage:
-    """One page of a column's cards, overdue first then by next follow-up; one row more tells if more follow."""
+                now: dt.datetime | None = None, per_page: int = PAGE_SIZE, after: str | None = None) -> CardPage:
+    """One page of a column's cards after the `after` cursor the previous page gave; without one, page
+    `page` from the column's start while that is near (DEEP_WINDOW cards), else nothing more to append."""
     now = now or utcnow()
     page = max(page, 1)
-    query = (filtered_leads(user, replace(filters, stage=stage), now).order_by(None)
-             .order_by(*board_order(now)).options(*_card_options())
-             .offset((page - 1) * per_page).limit(per_page + 1))
-    leads = db.session.scalars(query).all()
-    return CardPage([card_for(lead, now) for lead in leads[:per_page]], page + 1 if len(leads) > per_page else None)
+    start = Position.parse(after, BOARD_ORDER)
+    skip = 0 if start is not None else (page - 1) * per_page
+    if skip > DEEP_WINDOW:
+        return CardPage([], None)
+    found = keyset_rows([(BOARD_ORDER, _column_where(user, filters, stage, now), start)], per_page + 1, skip=skip,
+                        narrow=bool(filters.q))
+    return _card_pages(found, [page], per_page, now)[0]
 
 
 def board_columns(user: User, filters: LeadFilters, stages=tuple(LeadStage),
@@ -85,7 +112,10 @@ def board_columns(user: User, filters: LeadFilters, stages=tuple(LeadStage),
     """The given columns (default: all, in stage order), each with its total and first page."""
     now = now or utcnow()
     counts = stage_counts(user, filters, now)
-    return [Column(stage, counts[stage], column_page(user, filters, stage, 1, now)) for stage in stages]
+    found = keyset_rows([(BOARD_ORDER, _column_where(user, filters, stage, now), None) for stage in stages],
+                        PAGE_SIZE + 1, narrow=bool(filters.q))
+    pages = _card_pages(found, [1] * len(stages), PAGE_SIZE, now)
+    return [Column(stage, counts[stage], page) for stage, page in zip(stages, pages)]
 
 
 def move_card(lead: Lead, to_stage: LeadStage, *, by: User, expected_version: int | None,

@@ -6,20 +6,28 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from eduflow.access import scoped
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.models import Lead, LeadStage, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.pagination import Keyset
 from eduflow.security.crypto import blind_index
 from eduflow.security.phones import normalise_phone, parse_phone
 
 SORTS = {
     "next": (Lead.next_followup_at.is_(None), Lead.next_followup_at, Lead.id),
     "newest": (Lead.created_at.desc(), Lead.id.desc()),
-    "last_followup": (Lead.last_followup_at.is_(None), Lead.last_followup_at.desc(), Lead.id),
+    "last_followup": (Lead.last_followup_at.is_(None), Lead.last_followup_at.desc(), Lead.id.desc()),
     "name": (Lead.name_pinyin, Lead.id),
+}
+# The same orders for paging by position; each is an index range per segment (see models/crm.py's indexes).
+KEYSETS = {
+    "next": Keyset.nulls_last(Lead.next_followup_at, Lead.id),
+    "newest": Keyset.by((Lead.created_at, True), (Lead.id, True)),
+    "last_followup": Keyset.nulls_last(Lead.last_followup_at, Lead.id, descending=True),
+    "name": Keyset.by((Lead.name_pinyin, False), (Lead.id, False)),
 }
 
 
@@ -47,9 +55,21 @@ def search_clause(q: str):
     if re.fullmatch(r"[\d\s+-]{7,}", q) and parse_phone(q) is not None:
         return Lead.phone_hash == blind_index(normalise_phone(q))
     if re.fullmatch(r"[A-Za-z\s]+", q):
-        letters = q.replace(" ", "").lower()
-        return or_(Lead.name_pinyin.startswith(letters), Lead.name_initials.startswith(letters))
+        letters = re.sub(r"\s", "", q).lower()
+        return or_(starts_with(Lead.name_pinyin, letters), starts_with(Lead.name_initials, letters))
     return Lead.name.contains(q, autoescape=True)
+
+
+def starts_with(column, letters: str):
+    """`column` begins with `letters` (a-z; pinyin columns hold nothing else), as an index range.
+
+    Not LIKE: SQLite's LIKE ignores case, so it cannot use a case-sensitive index, and PostgreSQL's LIKE
+    uses a B-tree only under the C collation. `>= 'wang' AND < 'wanh'` is the same set of a-z strings
+    under any collation, and every database answers it from the index."""
+    stem = letters.rstrip("z")
+    if not stem:
+        return column >= letters
+    return and_(column >= letters, column < stem[:-1] + chr(ord(stem[-1]) + 1))
 
 
 def overdue_clause(now: dt.datetime):

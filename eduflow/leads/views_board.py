@@ -41,7 +41,7 @@ def board():
 def board_column(stage: str):
     """The next page of one column's cards, appended where the column's end came into view."""
     filters = BoardFilterForm(request.args, user=_me())
-    page = column_page(_me(), filters.criteria(), LeadStage(stage), requested_page())
+    page = column_page(_me(), filters.criteria(), LeadStage(stage), requested_page(), after=request.args.get("after"))
     return _fragment("leads/_cards_page.html", stage=LeadStage(stage), page=page, filter_args=filters.url_args())
 
 

@@ -11,10 +11,10 @@ from eduflow.extensions import db
 from eduflow.htmx import hx_redirect, is_htmx
 from eduflow.leads import bp
 from eduflow.leads import pool as pool_rules
-from eduflow.leads.board import leads_in_scope, pool_campus, pool_leads
+from eduflow.leads.board import POOL_ORDER, leads_in_scope, pool_campus, pool_leads
 from eduflow.leads.forms_board import AssignForm, ClaimForm, PoolFilterForm, ReleaseForm
 from eduflow.models import Lead, Role, User
-from eduflow.pagination import paginate
+from eduflow.pagination import keyset_paginate
 
 
 def _me():
@@ -42,7 +42,8 @@ def pool():
     """公海: the campus's open leads without an owner, to claim or (managers) to assign."""
     filters = PoolFilterForm(request.args, user=_me())
     campus = pool_campus(_me(), filters.valid_data().get("campus"))
-    page = paginate(pool_leads(campus.id, filters.criteria())) if campus else None
+    criteria = filters.criteria()
+    page = keyset_paginate(pool_leads(campus.id, criteria), Lead, POOL_ORDER, narrow=bool(criteria.q)) if campus else None
     assign_form = AssignForm(user=_me(), campus_id=campus.id if campus else None) if _may(assign) else None
     return render_template("leads/pool.html", **_rows_context(
         filters=filters, campus=campus, page=page, leads=page.items if page else [], assign_form=assign_form))

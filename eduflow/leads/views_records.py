@@ -12,9 +12,9 @@ from eduflow.htmx import render
 from eduflow.leads import bp, records
 from eduflow.leads.forms_board import AssignForm
 from eduflow.leads.forms_records import ButtonForm, LeadFilterForm, LeadForm
-from eduflow.leads.queries import filtered_leads
+from eduflow.leads.queries import KEYSETS, filtered_leads
 from eduflow.models import Lead, utcnow
-from eduflow.pagination import paginate
+from eduflow.pagination import keyset_paginate, paginate
 
 MANAGING_ROLES = records.MANAGING_ROLES
 
@@ -28,7 +28,9 @@ def _me():
 def index():
     """线索列表: filters, search and sort; htmx asks for the results region alone as the user types."""
     filters = LeadFilterForm(request.args, user=_me())
-    page = paginate(records.with_list_details(filtered_leads(_me(), filters.criteria())))
+    criteria = filters.criteria()
+    page = keyset_paginate(records.with_list_details(filtered_leads(_me(), criteria)), Lead, KEYSETS[criteria.sort],
+                           narrow=bool(criteria.q))
     may_manage = records.may_manage_records(_me())
     return render("leads/list.html", "leads/_list_rows.html", title=_("线索列表"), page=page, filters=filters,
                   now=utcnow(), is_overdue=records.is_overdue, may_manage=may_manage,

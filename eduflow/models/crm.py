@@ -64,7 +64,19 @@ class Lead(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base):
         Index(None, "owner_id", "stage"),
         Index(None, "owner_id", "created_at"),
         Index(None, "campus_id", "stage", "next_followup_at"),
-        Index(None, "campus_id", "phone_hash"),
+        # The board, the lead list and the pool count and page through these without reading the table:
+        # each begins with what scope and soft delete fix (the campus or owner, deleted_at IS NULL) and ends
+        # with an order's keys, so a column or a page is one index range (eduflow/pagination.py, Keyset).
+        Index(None, "campus_id", "deleted_at", "stage", "next_followup_at", "id"),
+        Index(None, "owner_id", "deleted_at", "stage", "next_followup_at", "id"),
+        Index(None, "campus_id", "deleted_at", "next_followup_at", "id"),
+        Index(None, "campus_id", "deleted_at", "last_followup_at", "id"),
+        Index(None, "campus_id", "deleted_at", "created_at", "id"),
+        Index(None, "campus_id", "deleted_at", "name_pinyin", "id"),  # sort by name, and pinyin prefix search
+        Index(None, "campus_id", "deleted_at", "name_initials", "id"),  # initials prefix search
+        Index(None, "campus_id", "deleted_at", "phone_last4"),  # last four digits
+        Index(None, "campus_id", "deleted_at", "phone_hash"),  # the whole number, and the duplicate check
+        Index(None, "campus_id", "owner_id", "deleted_at", "created_at", "id"),  # the pool, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
