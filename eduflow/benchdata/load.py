@@ -35,6 +35,7 @@ def load(campuses: int, scale: float, seed: int, *, now: dt.datetime | None = No
             ctx = load_one(number, scale, seed, hashed, now=now, progress=progress)
             first_id = first_id or ctx.campus_id
         _fix_sequences()
+        _analyze()  # the rollups' rebuild joins the new rows: plan it with their statistics
         progress("rollups")
         from eduflow.rollups import rebuild_all
 
@@ -50,6 +51,7 @@ def load(campuses: int, scale: float, seed: int, *, now: dt.datetime | None = No
         else:
             session.info["audit_disabled"] = previous
     _analyze()
+    session.commit()
     return first_id
 
 
@@ -105,7 +107,6 @@ def _fix_sequences() -> None:
 
 
 def _analyze() -> None:
-    """Fresh planner statistics, so the first queries on the new data use the right indexes."""
-    connection = db.session.connection()
-    connection.exec_driver_sql("ANALYZE")
-    db.session.commit()
+    """Fresh planner statistics (of the rows this transaction sees), so queries on the new data use the right
+    indexes; SQLite never gathers them by itself, PostgreSQL only later and only for committed rows."""
+    db.session.connection().exec_driver_sql("ANALYZE")
