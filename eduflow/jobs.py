@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from eduflow.enrollments.reminders import renewal_reminders
 from eduflow.extensions import db, optimize_statistics
+from eduflow.locks import exclusive
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.students.suspensions import suspension_dates
 from eduflow.models import (
@@ -137,8 +138,12 @@ jobs_cli = AppGroup("jobs", help="Scheduled rules (run from cron every few minut
 @jobs_cli.command("run")
 @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
 def run_command(dry_run: bool) -> None:
-    """Apply the scheduled rules and print what changed."""
-    changes = run_jobs(dry_run=dry_run)
+    """Apply the scheduled rules and print what changed; a copy started while another runs does nothing."""
+    with exclusive("jobs") as held:
+        if not held:
+            click.echo("Another copy of the scheduled jobs is running; this one has nothing to do.")
+            return
+        changes = run_jobs(dry_run=dry_run)
     prefix = "would change" if dry_run else "changed"
     for line in changes:
         click.echo(f"{prefix}: {line}")

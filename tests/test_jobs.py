@@ -120,3 +120,17 @@ def test_a_dry_run_reports_a_suspension_starting_without_changing_the_student(ca
     assert any("starts 休学" in line for line in run_jobs(now=NOW))
     db.session.expire_all()
     assert student.status == StudentStatus.SUSPENDED
+
+
+def test_a_second_copy_started_while_one_runs_does_nothing(runner, campuses, users):
+    from eduflow.locks import exclusive
+
+    _lead(campuses, users, "沉默", 200)
+    shared = db.engine.dialect.name in ("postgresql", "mysql")
+    with exclusive("jobs"):  # another server holds the jobs lock
+        second = runner.invoke(args=["jobs", "run"])
+    assert second.exit_code == 0
+    # SQLite is one machine's file and always grants the lock; the rules' conditional writes make a second run harmless
+    assert ("nothing to do" in second.output) is shared and ("changed: " in second.output) is not shared
+    again = runner.invoke(args=["jobs", "run"])  # the lock is free again
+    assert ("changed: " in again.output) is shared
