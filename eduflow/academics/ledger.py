@@ -95,7 +95,7 @@ def _parts(enrollment: Enrollment, kind: LedgerKind, units: int, attendance_id: 
     if kind == LedgerKind.GIFT:
         return [(GIFT, units)]
     if attendance_id is not None:
-        return _give_back(_taken_by(attendance_id), units, tuple(reversed(order or consumption_order(enrollment))))
+        return give_back(_taken_by(attendance_id), units, tuple(reversed(order or consumption_order(enrollment))))
     return [(BOUGHT, units)]
 
 
@@ -126,7 +126,7 @@ def split_debit(held: Pools, units: int, order: tuple[LedgerPool, ...] = (BOUGHT
     return [(pool, -n) for pool, n in _fill(held, units, order).items() if n]
 
 
-def _give_back(taken: Pools, units: int, order: tuple[LedgerPool, ...]) -> Parts:
+def give_back(taken: Pools, units: int, order: tuple[LedgerPool, ...]) -> Parts:
     """Return `units` to the pools they were taken from, the last pool drawn on first (more than the mark
     took, which marks never do, is a plain bought credit)."""
     return [(pool, n) for pool, n in _fill(taken, units, order).items() if n]

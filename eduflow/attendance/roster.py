@@ -4,15 +4,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from flask import abort
+from sqlalchemy import Integer, and_, case, func, literal, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
-from eduflow.academics.ledger import balances
+from eduflow.academics.ledger import BOUGHT, GIFT, Pools
 from eduflow.access import scoped
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, ClassGroup, Enrollment, EnrollmentStatus, Lead, Lesson, Makeup, MakeupStatus, Role,
-    Student, TrialLesson, User,
+    Attendance, AttendanceStatus, ClassGroup, Enrollment, EnrollmentStatus, Lead, Lesson, LessonLedgerEntry, Makeup,
+    MakeupStatus, Role, Settings, Student, TrialLesson, User,
 )
 
 OPEN_MAKEUPS = (MakeupStatus.BOOKED, MakeupStatus.ATTENDED)
@@ -54,64 +55,143 @@ class DayLesson:
         return self.expected - self.marked
 
 
-def _enrolled(lesson: Lesson) -> dict[int, list[Enrollment]]:
-    """Active enrolments in the lesson's class, per student, students in name order."""
-    query = (select(Enrollment).join(Student, Student.id == Enrollment.student_id)
-             .where(Enrollment.class_id == lesson.class_id, Enrollment.status == EnrollmentStatus.ACTIVE,
-                    Student.deleted_at.is_(None))
-             .options(joinedload(Enrollment.student))
-             .order_by(Student.name_pinyin, Student.id, Enrollment.enrolled_on, Enrollment.id))
-    grouped: dict[int, list[Enrollment]] = {}
-    for enrollment in db.session.scalars(query):
-        grouped.setdefault(enrollment.student_id, []).append(enrollment)
-    return grouped
-
-
 def _pick(enrollments: list[Enrollment], remaining: dict[int, int]) -> int:
     """The enrolment a new mark draws on: the oldest that still has lessons, else the newest."""
-    return next((e.id for e in enrollments if remaining[e.id] > 0), enrollments[-1].id)
+    return next((e.id for e in enrollments if remaining.get(e.id, 0) > 0), enrollments[-1].id)
 
 
-def _makeups_into(lesson: Lesson) -> list[Makeup]:
-    return list(db.session.scalars(
-        select(Makeup).where(Makeup.lesson_id == lesson.id, Makeup.status.in_(OPEN_MAKEUPS))
-        .options(joinedload(Makeup.student), joinedload(Makeup.missed_attendance).joinedload(Attendance.lesson))
-        .order_by(Makeup.id)))
+@dataclass
+class Sheet:
+    """A lesson's sheet as read in one go: the rows, and the ledger figures a mark is settled against.
+
+    `pools`: each sheet student's enrolments' remainders; `taken`: for this lesson's marks and the marks of makeups
+    booked for them, (ledger rows, units taken per pool, positive); `made_up`: per makeup booked for one of this
+    lesson's missed marks, the mark of the makeup lesson (if already taken)."""
+
+    lesson: Lesson
+    rows: list[RosterRow]
+    pools: dict[int, Pools]
+    taken: dict[int, tuple[int, Pools]]
+    made_up: dict[int, Attendance]
+
+    def row_of(self, student_id: int) -> RosterRow | None:
+        return next((row for row in self.rows if row.student.id == student_id), None)
+
+    def balance(self, enrollment_id: int) -> int:
+        return self.pools.get(enrollment_id, Pools()).total
 
 
-def _makeups_for(attendance_ids: list[int]) -> dict[int, Makeup]:
-    """The open makeup booked for each missed mark."""
-    if not attendance_ids:
-        return {}
-    found = db.session.scalars(
-        select(Makeup).where(Makeup.missed_attendance_id.in_(attendance_ids), Makeup.status.in_(OPEN_MAKEUPS))
-        .options(joinedload(Makeup.lesson).joinedload(Lesson.class_group)))
-    return {makeup.missed_attendance_id: makeup for makeup in found}
+def _people(lesson: Lesson):
+    """Everyone on the sheet with their active enrolments in the class, their mark, the makeup they came to this
+    lesson for and the makeup booked for their missed mark (with its lesson's mark): one query."""
+    into, booked, made_up = aliased(Makeup), aliased(Makeup), aliased(Attendance)
+    in_class = and_(Enrollment.student_id == Student.id, Enrollment.class_id == lesson.class_id,
+                    Enrollment.status == EnrollmentStatus.ACTIVE)
+    on_sheet = or_(
+        Student.id.in_(select(Enrollment.student_id).where(Enrollment.class_id == lesson.class_id,
+                                                           Enrollment.status == EnrollmentStatus.ACTIVE)),
+        Student.id.in_(select(Attendance.student_id).where(Attendance.lesson_id == lesson.id)),
+        Student.id.in_(select(Makeup.student_id).where(Makeup.lesson_id == lesson.id,
+                                                       Makeup.status.in_(OPEN_MAKEUPS))))
+    query = (
+        select(Student, Enrollment, Attendance, into, booked, made_up)
+        .outerjoin(Enrollment, in_class)
+        .outerjoin(Attendance, and_(Attendance.lesson_id == lesson.id, Attendance.student_id == Student.id))
+        .outerjoin(into, and_(into.lesson_id == lesson.id, into.student_id == Student.id,
+                              into.status.in_(OPEN_MAKEUPS)))
+        .outerjoin(booked, and_(booked.missed_attendance_id == Attendance.id, booked.status.in_(OPEN_MAKEUPS)))
+        .outerjoin(made_up, and_(made_up.lesson_id == booked.lesson_id, made_up.student_id == Student.id))
+        .where(on_sheet)
+        .options(joinedload(into.missed_attendance).joinedload(Attendance.lesson).joinedload(Lesson.class_group),
+                 joinedload(booked.lesson).joinedload(Lesson.class_group))
+        .order_by(Student.name_pinyin, Student.id, Enrollment.enrolled_on, Enrollment.id, into.id)
+        .execution_options(populate_existing=True))
+    return db.session.execute(query).unique().all()
+
+
+def _ledger(student_ids: set[int], mark_ids: set[int]) -> tuple[dict[int, Pools], dict[int, tuple[int, Pools]]]:
+    """Remainders per enrolment of these students, and what each of these marks has taken: one query."""
+    if not student_ids:
+        return {}, {}
+    entry = LessonLedgerEntry
+    mark = case((entry.attendance_id.in_(sorted(mark_ids)), entry.attendance_id), else_=None) if mark_ids \
+        else literal(None, Integer)
+    rows = select(entry.enrollment_id, entry.pool, entry.units, entry.id, mark.label("mark")) \
+        .where(entry.student_id.in_(sorted(student_ids))).subquery()
+    found = db.session.execute(
+        select(rows.c.enrollment_id, rows.c.pool, rows.c.mark, func.sum(rows.c.units), func.count(rows.c.id))
+        .group_by(rows.c.enrollment_id, rows.c.pool, rows.c.mark))
+    pools: dict[int, dict] = {}
+    taken: dict[int, dict] = {}
+    for enrollment_id, pool, mark_id, units, count in found:
+        pools.setdefault(enrollment_id, {BOUGHT: 0, GIFT: 0})[pool] += int(units)
+        if mark_id is not None:
+            counted = taken.setdefault(mark_id, {"rows": 0, BOUGHT: 0, GIFT: 0})
+            counted["rows"] += count
+            counted[pool] -= int(units)
+    return ({e: Pools(bought=p[BOUGHT], gift=p[GIFT]) for e, p in pools.items()},
+            {m: (p["rows"], Pools(bought=p[BOUGHT], gift=p[GIFT])) for m, p in taken.items()})
+
+
+def load_sheet(lesson: Lesson) -> Sheet:
+    """The sheet in two queries: the class's actively enrolled students, then makeups booked into the lesson, then
+    former students' marks; a student suspended (休学) on the lesson's date stays on it, read-only."""
+    enrolled: dict[int, list[Enrollment]] = {}
+    students, marks, into, booked, made_up = {}, {}, {}, {}, {}
+    for student, enrollment, mark, makeup, booking, booked_mark in _people(lesson):
+        students[student.id] = student
+        if enrollment is not None and student.deleted_at is None:
+            group = enrolled.setdefault(student.id, [])
+            if enrollment not in group:
+                group.append(enrollment)
+        if mark is not None:
+            marks[student.id] = mark
+        if makeup is not None:
+            into.setdefault(student.id, makeup)
+        if booking is not None:
+            booked[mark.id] = booking
+            if booked_mark is not None:
+                made_up[booking.id] = booked_mark
+    mark_ids = {m.id for m in marks.values()} | {m.id for m in made_up.values()}
+    pools, taken = _ledger(set(students), mark_ids)
+    remaining = {e: p.total for e, p in pools.items()}
+    rows = []
+    for student_id, group in enrolled.items():
+        group.sort(key=lambda e: (e.enrolled_on, e.id))
+        mark = marks.pop(student_id, None)
+        chosen = mark.enrollment_id if mark and mark.enrollment_id else _pick(group, remaining)
+        rows.append(RosterRow(students[student_id], chosen, mark))
+    for student_id, makeup in sorted(into.items(), key=lambda item: item[1].id):
+        if student_id not in enrolled:
+            rows.append(RosterRow(students[student_id], makeup.enrollment_id, marks.pop(student_id, None), makeup))
+    rows += [RosterRow(students[s], mark.enrollment_id, mark, former=True) for s, mark in sorted(marks.items())]
+    for row in rows:
+        row.balance = remaining.get(row.enrollment_id, 0) if row.enrollment_id is not None else None
+        row.booked_makeup = booked.get(row.attendance.id) if row.attendance else None
+        row.suspended = row.student.suspended_on(lesson.lesson_date)
+    return Sheet(lesson, rows, pools, taken, made_up)
 
 
 def roster(lesson: Lesson) -> list[RosterRow]:
     """The class's actively enrolled students, then makeups booked into the lesson, then former students' marks;
     a student suspended (休学) on the lesson's date stays on it, read-only."""
-    marks = {mark.student_id: mark for mark in db.session.scalars(
-        select(Attendance).where(Attendance.lesson_id == lesson.id).options(joinedload(Attendance.student)))}
-    enrolled, makeups = _enrolled(lesson), _makeups_into(lesson)
-    ids = {e.id for group in enrolled.values() for e in group} | {m.enrollment_id for m in makeups}
-    remaining = balances(sorted(ids | {m.enrollment_id for m in marks.values() if m.enrollment_id}))
-    rows = []
-    for student_id, group in enrolled.items():
-        mark = marks.pop(student_id, None)
-        chosen = mark.enrollment_id if mark and mark.enrollment_id else _pick(group, remaining)
-        rows.append(RosterRow(group[0].student, chosen, mark))
-    for makeup in makeups:
-        if makeup.student_id not in enrolled:
-            rows.append(RosterRow(makeup.student, makeup.enrollment_id, marks.pop(makeup.student_id, None), makeup))
-    rows += [RosterRow(mark.student, mark.enrollment_id, mark, former=True) for mark in marks.values()]
-    booked = _makeups_for([row.attendance.id for row in rows if row.attendance])
-    for row in rows:
-        row.balance = remaining.get(row.enrollment_id)
-        row.booked_makeup = booked.get(row.attendance.id) if row.attendance else None
-        row.suspended = row.student.suspended_on(lesson.lesson_date)
-    return rows
+    return load_sheet(lesson).rows
+
+
+def lesson_and_settings(lesson_id: int, user: User) -> tuple[Lesson, Settings | None]:
+    """The lesson in the user's scope with what its sheet draws (class, course, teacher, room) and its campus's
+    settings (the campus's own, else the default row: settings_for's rule), in one query; 404 outside the scope."""
+    found = db.session.execute(
+        scoped(Lesson, user).where(Lesson.id == lesson_id).join(ClassGroup, ClassGroup.id == Lesson.class_id)
+        .outerjoin(Settings, or_(Settings.campus_id == ClassGroup.campus_id, Settings.campus_id.is_(None)))
+        .add_columns(Settings)
+        .options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), joinedload(Lesson.teacher),
+                 joinedload(Lesson.classroom))).all()
+    if not found:
+        abort(404)
+    candidates = [settings for _, settings in found if settings is not None]
+    chosen = min(candidates, key=lambda s: (s.campus_id is None, s.id), default=None)
+    return found[0][0], chosen
 
 
 def roster_row(lesson: Lesson, student_id: int) -> RosterRow | None:

@@ -16,19 +16,22 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import select, union, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow import audit
-from eduflow.academics.ledger import balance, pool_order, post_entry
-from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, roster, roster_row, trial_of
+from eduflow.academics.ledger import Pools, give_back, pool_order, split_debit
+from eduflow.attendance import writes
+from eduflow.attendance.writes import AuditRows
+from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, Sheet, load_sheet, trial_of
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.models import (
-    Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
-    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User,
+    Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
+    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User, utcnow,
 )
 from eduflow.settings import settings_for
 
@@ -79,8 +82,8 @@ class DebtNotConfirmed(DomainError):
 
     status_code = 200  # a question for the sheet to show, not an error
 
-    def __init__(self, owing: list[Owing]):
-        self.owing = owing
+    def __init__(self, owing: list[Owing], sheet: Sheet | None = None):
+        self.owing, self.sheet = owing, sheet  # the sheet as it was read, for the question's answer
         first = owing[0]
         super().__init__(_("%(name)s：%(what)s", name=first.student.name, what=first.describe()))
 
@@ -109,10 +112,12 @@ class SheetRules:
         return self.may_mark and (not self.future or status == AttendanceStatus.LEAVE)
 
 
-def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None) -> SheetRules:
-    """Teachers mark their own lessons, academic staff and managers their campus's; old sheets lock."""
+def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None,
+                settings: Settings | None = None) -> SheetRules:
+    """Teachers mark their own lessons, academic staff and managers their campus's; old sheets lock.
+    `settings`: the campus's, when the caller read them with the lesson."""
     today = today or school_today()
-    settings = settings_for(lesson.class_group.campus_id)
+    settings = settings or settings_for(lesson.class_group.campus_id)
     lock_days = settings.attendance_lock_days
     locked, future = (today - lesson.lesson_date).days > lock_days, lesson.lesson_date > today
     overrides = user.role in MAY_CORRECT_LOCKED
@@ -167,8 +172,8 @@ def implied_effect(attendance: Attendance, makeup: Makeup | None = None, setting
     return -missed.lesson.units
 
 
-def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None) -> str:
-    lesson = attendance.lesson
+def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None, lesson: Lesson | None = None) -> str:
+    lesson = lesson or attendance.lesson
     where = f"{lesson.lesson_date.isoformat()} {lesson.class_group.name}"
     if makeup is not None:
         where = _("补课 %(where)s", where=where)
@@ -177,88 +182,152 @@ def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None) -> 
     return _("考勤：%(where)s %(status)s", where=where, status=attendance.status.label)
 
 
-def _settle(attendance: Attendance, by: User, makeup: Makeup | None, settings: Settings) -> int:
-    """Post the difference between what the mark implies and what its ledger rows already took; returns it.
-    The campus settings decide both what deducts and which pool goes first (the sheet's campus is the student's:
-    enrolments and makeups stay on it)."""
-    count, taken = db.session.execute(
-        select(func.count(LessonLedgerEntry.id), func.coalesce(func.sum(LessonLedgerEntry.units), 0))
-        .where(LessonLedgerEntry.attendance_id == attendance.id)).one()
-    change = implied_effect(attendance, makeup, settings) - int(taken)
-    if change:
+def lock_students(students) -> None:
+    """Hold the row locks of these students' enrolments (ids, or a subquery of ids) until commit, in one order, so
+    marks drawing on them take turns; on SQLite, its database write lock, taken before anything is read."""
+    table = Enrollment.__table__
+    which = table.c.student_id.in_(students)
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(update(table).where(which).values(updated_at=table.c.updated_at))
+    else:
+        db.session.execute(select(table.c.id).where(which).order_by(table.c.id).with_for_update())
+
+
+class _Settlement:
+    """Marks written against one loaded sheet: their ledger rows are computed here and written in one flush.
+
+    The figures (remainders per enrolment, what each mark has taken) come from the sheet, read after the lock,
+    and are kept up to date as rows are planned, so several marks of one request see each other's effect. New
+    marks have no id yet: their rows get it once the marks are flushed (`link`)."""
+
+    def __init__(self, sheet: Sheet, rules: SheetRules, by: User):
+        self.sheet, self.rules, self.by = sheet, rules, by
+        self.order = pool_order(rules.settings)
+        self.entries: list[tuple[dict, Attendance]] = []
+        self.undo: list[tuple[object, str, object]] = []  # (object, attribute, old value) to put back when asking
+        self.makeups: list[tuple[Makeup, MakeupStatus]] = []  # (makeup, status before)
+
+    def set(self, target, attribute: str, value) -> None:
+        """Plan a value (no ORM history: the writes are explicit statements, see writes.py)."""
+        self.undo.append((target, attribute, getattr(target, attribute)))
+        set_committed_value(target, attribute, value)
+
+    def implied(self, attendance: Attendance, makeup: Makeup | None, missed: Attendance | None = None) -> int:
+        """What the mark should have taken (≤ 0); a makeup pair is paid for exactly once."""
+        deducting = self.rules.settings.deducting
+        if makeup is None:
+            return -self.sheet.lesson.units if attendance.status in deducting else 0
+        missed = missed or makeup.missed_attendance
+        if attendance.status not in ATTENDED or missed.status in deducting:
+            return 0
+        return -missed.lesson.units
+
+    def settle(self, attendance: Attendance, implied: int, makeup: Makeup | None, lesson: Lesson) -> int:
+        """Plan the row(s) bringing the mark's ledger in line with what it implies; returns the units moved."""
+        count, taken = self.sheet.taken.get(attendance.id, (0, Pools())) if attendance.id else (0, Pools())
+        change = implied + taken.total
+        if not change:
+            return 0
         kind = LedgerKind.CORRECTION if count else LedgerKind.ATTENDANCE
-        post_entry(attendance.enrollment, kind, change, by=by, reason=_reason(attendance, kind, makeup),
-                   lesson_id=attendance.lesson_id, attendance_id=attendance.id, attendance_status=attendance.status,
-                   order=pool_order(settings))
-    return change
+        held = self.sheet.pools.get(attendance.enrollment_id, Pools())
+        parts = (split_debit(held, -change, self.order) if change < 0
+                 else give_back(taken, change, tuple(reversed(self.order))))
+        reason = _reason(attendance, kind, makeup, lesson)
+        for pool, units in parts:
+            self.entries.append(({
+                "enrollment_id": attendance.enrollment_id, "student_id": attendance.student_id, "kind": kind,
+                "pool": pool, "units": units, "lesson_id": attendance.lesson_id,
+                "attendance_status": attendance.status, "reason": reason, "created_by_id": self.by.id,
+                "created_at": utcnow()}, attendance))
+        self.sheet.pools[attendance.enrollment_id] = held.after(parts)
+        return change
 
-
-def _settle_with_makeups(attendance: Attendance, by: User, settings: Settings) -> int:
-    """Settle the mark, and the makeup attendance whose price depends on it (same enrolment, already locked);
-    returns the units posted."""
-    makeup = makeup_into(attendance)
-    if makeup is not None:
-        makeup.status = MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED
-    change = _settle(attendance, by, makeup, settings)
-    later = fresh(select(Makeup).where(Makeup.missed_attendance_id == attendance.id, Makeup.status.in_(OPEN_MAKEUPS)))
-    if later is not None:
-        made_up = fresh(select(Attendance).where(Attendance.lesson_id == later.lesson_id,
-                                                 Attendance.student_id == later.student_id))
+    def settle_row(self, row: RosterRow, attendance: Attendance) -> int:
+        """Settle the mark, and the makeup attendance whose price depends on it (same student, already locked)."""
+        makeup = row.makeup
+        if makeup is not None:
+            self.makeups.append((makeup, makeup.status))
+            self.set(makeup, "status", MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED)
+        change = self.settle(attendance, self.implied(attendance, makeup), makeup, self.sheet.lesson)
+        later = row.booked_makeup
+        made_up = self.sheet.made_up.get(later.id) if later is not None else None
         if made_up is not None:
-            change += _settle(made_up, by, later, settings)
-    return change
+            change += self.settle(made_up, self.implied(made_up, later, missed=attendance), later, later.lesson)
+        return change
+
+    def put_back(self) -> None:
+        for target, attribute, value in reversed(self.undo):
+            set_committed_value(target, attribute, value)
 
 
-def _remind_if_owing(enrollment_id: int, remaining: int) -> None:
-    """A negative balance raises (or escalates) the enrolment's one pending low-hours reminder, marked urgent."""
-    if remaining >= 0:
+def _remind_owing(rows: list[tuple[Student, int, int]]) -> None:
+    """A negative balance raises (or escalates) the enrolment's one pending low-hours reminder, marked urgent;
+    `rows` are (student, enrolment, balance) after the marks."""
+    owing = {enrollment_id: (student, remaining) for student, enrollment_id, remaining in rows if remaining < 0}
+    if not owing:
         return
-    pending = db.session.scalar(select(RenewalReminder).where(
-        RenewalReminder.enrollment_id == enrollment_id, RenewalReminder.kind == ReminderKind.LOW_HOURS,
-        RenewalReminder.status == ReminderStatus.PENDING).order_by(RenewalReminder.id).limit(1))
-    if pending is None:
-        enrollment = db.session.get(Enrollment, enrollment_id)
-        db.session.add(RenewalReminder(
-            student_id=enrollment.student_id, enrollment_id=enrollment_id, kind=ReminderKind.LOW_HOURS,
-            trigger_value=str(remaining), due_date=school_today(), assigned_to_id=enrollment.student.owner_id,
-            is_urgent=True))
-    elif not pending.is_urgent or pending.trigger_value != str(remaining):
-        pending.is_urgent, pending.trigger_value = True, str(remaining)
+    pending = {}
+    for reminder in db.session.scalars(select(RenewalReminder).where(
+            RenewalReminder.enrollment_id.in_(sorted(owing)), RenewalReminder.kind == ReminderKind.LOW_HOURS,
+            RenewalReminder.status == ReminderStatus.PENDING).order_by(RenewalReminder.id)):
+        pending.setdefault(reminder.enrollment_id, reminder)
+    for enrollment_id, (student, remaining) in owing.items():
+        reminder = pending.get(enrollment_id)
+        if reminder is None:
+            db.session.add(RenewalReminder(
+                student_id=student.id, enrollment_id=enrollment_id, kind=ReminderKind.LOW_HOURS,
+                trigger_value=str(remaining), due_date=school_today(), assigned_to_id=student.owner_id,
+                is_urgent=True))
+        elif not reminder.is_urgent or reminder.trigger_value != str(remaining):
+            reminder.is_urgent, reminder.trigger_value = True, str(remaining)
 
 
-def _mark_one(lesson: Lesson, row: RosterRow, status: AttendanceStatus, by: User, rules: SheetRules,
-              owing: list[Owing] | None, only_if_unmarked: bool = False) -> Attendance | None:
-    """Lock, re-read, write the mark and settle its ledger effect; None when there was nothing to do.
-    With `owing` (not confirmed), a mark that takes the balance below zero is listed there."""
-    lock_enrollment(row.enrollment_id)
-    attendance = fresh(select(Attendance).where(Attendance.lesson_id == lesson.id,
-                                                Attendance.student_id == row.student.id))
-    if attendance is not None and (only_if_unmarked or attendance.status == status):
-        return None
-    old = attendance.status if attendance else None
-    if attendance is None:
-        attendance = Attendance(lesson_id=lesson.id, student_id=row.student.id, enrollment_id=row.enrollment_id)
-        db.session.add(attendance)
-    elif attendance.enrollment_id != row.enrollment_id:
-        lock_enrollment(attendance.enrollment_id)
-    attendance.status, attendance.recorded_by_id = status, by.id
-    db.session.flush()
-    if rules.late_entry:
-        audit.record("attendance_correction", "attendance", attendance.id,
-                     {"status": [old.value if old else None, status.value], "late_entry": True})
-    moved = _settle_with_makeups(attendance, by, rules.settings)
-    after = balance(attendance.enrollment_id)
-    if owing is not None and after < 0 and moved < 0:
-        owing.append(Owing(row.student, status, after - moved, -moved))
-    _remind_if_owing(attendance.enrollment_id, after)
-    return attendance
+def _mark_rows(sheet: Sheet, rows: list[RosterRow], status: AttendanceStatus, by: User, rules: SheetRules,
+               confirmed: bool, only_if_unmarked: bool = False) -> list[RosterRow]:
+    """Write the marks of these rows and settle their ledger effect in a few multi-row statements, whatever their
+    number; returns the rows changed. Unconfirmed marks into 欠课时 write nothing and raise DebtNotConfirmed."""
+    changing = [row for row in rows if row.attendance is None
+                or not (only_if_unmarked or row.attendance.status == status)]
+    if not changing:
+        return []
+    settlement, owing, after, marks = _Settlement(sheet, rules, by), [], [], []
+    for row in changing:
+        attendance = row.attendance or Attendance(lesson_id=sheet.lesson.id, student_id=row.student.id,
+                                                  enrollment_id=row.enrollment_id)
+        marks.append((row, attendance, row.attendance.status if row.attendance else None,
+                      row.attendance.recorded_by_id if row.attendance else None))
+        settlement.set(attendance, "status", status)
+        settlement.set(attendance, "recorded_by_id", by.id)
+        moved = settlement.settle_row(row, attendance)
+        remaining = sheet.balance(attendance.enrollment_id)
+        if remaining < 0 and moved < 0:
+            owing.append(Owing(row.student, status, remaining - moved, -moved))
+        after.append((row.student, attendance.enrollment_id, remaining))
+    if owing and not confirmed:
+        settlement.put_back()
+        raise DebtNotConfirmed(owing, sheet)
+    _write(sheet, settlement, marks, status, by, rules)
+    _remind_owing(after)
+    return changing
 
 
-def _unless_owing(owing: list[Owing]) -> None:
-    """Unconfirmed marks into 欠课时: undo everything and ask."""
-    if owing:
-        db.session.rollback()
-        raise DebtNotConfirmed(owing)
+def _write(sheet: Sheet, settlement: _Settlement, marks: list, status: AttendanceStatus, by: User,
+           rules: SheetRules) -> None:
+    """The planned marks, makeup statuses and ledger rows, and their audit entries: a statement per kind."""
+    audited = AuditRows()
+    writes.insert_marks([attendance for row, attendance, _, _ in marks if row.attendance is None], audited)
+    for row, attendance, old, old_by in marks:
+        if row.attendance is not None:
+            writes.update_mark(attendance, old, old_by, audited)
+        if rules.late_entry:
+            audited.event("attendance_correction", "attendance", attendance.id,
+                          {"status": [old.value if old else None, status.value], "late_entry": True})
+        row.attendance = attendance
+        row.balance = sheet.balance(row.enrollment_id)
+    for makeup, old in settlement.makeups:
+        writes.update_makeup(makeup, old, audited)
+    writes.insert_entries(settlement.entries, audited)
+    audited.send()
 
 
 def _retrying(work: Callable):
@@ -281,22 +350,57 @@ def _check_not_suspended(row: RosterRow) -> None:
                                  date=row.student.suspended_from.isoformat()))
 
 
+def tap(lesson: Lesson, student_id: int, status: AttendanceStatus, *, by: User, rules: SheetRules,
+        confirmed: bool = False) -> tuple[Sheet, Attendance | None]:
+    """One tap on the sheet: lock the student's enrolments, read the sheet, save the mark and bring the balance in
+    line (the caller commits); returns the sheet as it now is and the mark (None: nothing to do). A mark into 欠课时 needs `confirmed`: unconfirmed,
+    nothing is written and DebtNotConfirmed (with `.sheet`) asks."""
+    _check(rules, status)
+
+    def work():
+        lock_students([student_id])
+        sheet = load_sheet(lesson)
+        row = sheet.row_of(student_id)
+        if row is None or row.former or row.enrollment_id is None:
+            raise NotOnRoster(_("该学员不在本节课的名单中。"))
+        _check_not_suspended(row)
+        changed = _mark_rows(sheet, [row], status, by, rules, confirmed)
+        return sheet, (row.attendance if changed else None)
+
+    return _retrying(work)
+
+
 def mark_attendance(lesson: Lesson, student_id: int, status: AttendanceStatus, *, by: User,
                     today: dt.date | None = None, confirmed: bool = False) -> Attendance | None:
     """One tap on the sheet: save the student's mark and bring the balance in line (the caller commits);
     a mark into 欠课时 needs `confirmed`."""
     rules = sheet_rules(lesson, by, today)
-    _check(rules, status)
+    try:
+        return tap(lesson, student_id, status, by=by, rules=rules, confirmed=confirmed)[1]
+    except DebtNotConfirmed:
+        db.session.rollback()
+        raise
+
+
+def _sheet_students(lesson: Lesson):
+    """The students 全部出勤 may mark: actively enrolled in the class, or booked into the lesson for a makeup."""
+    return union(select(Enrollment.student_id).where(Enrollment.class_id == lesson.class_id,
+                                                     Enrollment.status == EnrollmentStatus.ACTIVE),
+                 select(Makeup.student_id).where(Makeup.lesson_id == lesson.id, Makeup.status.in_(OPEN_MAKEUPS)))
+
+
+def mark_everyone(lesson: Lesson, *, by: User, rules: SheetRules, confirmed: bool = False) -> tuple[Sheet, list[int]]:
+    """全部出勤: mark present everyone on the roster still unmarked (not the suspended), in a few statements whatever
+    the roster's size; returns the sheet as it now is and the students marked. If any of them would go into
+    欠课时, nothing is marked until confirmed (DebtNotConfirmed, with `.sheet`)."""
+    _check(rules, AttendanceStatus.PRESENT)
 
     def work():
-        row = roster_row(lesson, student_id)
-        if row is None or row.former or row.enrollment_id is None:
-            raise NotOnRoster(_("该学员不在本节课的名单中。"))
-        _check_not_suspended(row)
-        owing = None if confirmed else []
-        attendance = _mark_one(lesson, row, status, by, rules, owing)
-        _unless_owing(owing or [])
-        return attendance
+        lock_students(_sheet_students(lesson))
+        sheet = load_sheet(lesson)
+        unmarked = [row for row in sheet.rows if row.attendance is None and row.markable]
+        done = _mark_rows(sheet, unmarked, AttendanceStatus.PRESENT, by, rules, confirmed, only_if_unmarked=True)
+        return sheet, [row.student.id for row in done]
 
     return _retrying(work)
 
@@ -304,24 +408,17 @@ def mark_attendance(lesson: Lesson, student_id: int, status: AttendanceStatus, *
 def mark_all_present(lesson: Lesson, *, by: User, today: dt.date | None = None, confirmed: bool = False) -> list[int]:
     """全部出勤: mark present everyone on the roster still unmarked (not the suspended); returns their student ids.
     If any of them would go into 欠课时, nothing is marked until confirmed."""
-    rules = sheet_rules(lesson, by, today)
-    _check(rules, AttendanceStatus.PRESENT)
-
-    def work():
-        unmarked = [row for row in roster(lesson) if row.attendance is None and row.markable]
-        done, owing = [], None if confirmed else []
-        for row in sorted(unmarked, key=lambda r: r.enrollment_id):  # one lock order: no deadlocks
-            if _mark_one(lesson, row, AttendanceStatus.PRESENT, by, rules, owing, only_if_unmarked=True):
-                done.append(row.student.id)
-        _unless_owing(owing or [])
-        return done
-
-    return _retrying(work)
+    try:
+        return mark_everyone(lesson, by=by, rules=sheet_rules(lesson, by, today), confirmed=confirmed)[1]
+    except DebtNotConfirmed:
+        db.session.rollback()
+        raise
 
 
-def mark_trial(lesson: Lesson, trial_id: int, status: TrialStatus, *, by: User, today: dt.date | None = None):
+def mark_trial(lesson: Lesson, trial_id: int, status: TrialStatus, *, by: User, today: dt.date | None = None,
+               rules: SheetRules | None = None):
     """A trial lead came (已到课) or did not (未到); trials never touch a ledger."""
-    rules = sheet_rules(lesson, by, today)
+    rules = rules or sheet_rules(lesson, by, today)
     _check(rules, AttendanceStatus.PRESENT)
     trial = trial_of(lesson, trial_id)
     if trial is None:
