@@ -109,4 +109,8 @@ def _fix_sequences() -> None:
 def _analyze() -> None:
     """Fresh planner statistics (of the rows this transaction sees), so queries on the new data use the right
     indexes; SQLite never gathers them by itself, PostgreSQL only later and only for committed rows."""
-    db.session.connection().exec_driver_sql("ANALYZE")
+    connection = db.session.connection()
+    if connection.dialect.name == "mysql":
+        connection.exec_driver_sql("ANALYZE TABLE " + ", ".join(t.name for t in Base.metadata.sorted_tables))
+    else:
+        connection.exec_driver_sql("ANALYZE")

@@ -62,10 +62,10 @@ def sample(campus_id: int | None = None) -> Sample:
         class_id=_big_class(campus_id), sheet_lesson_ids=sheets)
 
 
-def _staff(campus_id: int, role: Role) -> User:
-    """The campus's first benchmark account of a role (sales01, teacher01 …)."""
-    return db.session.scalars(select(User).where(User.campus_id == campus_id, User.role == role,
-                                                 User.username.startswith("bench-"))
+def _staff(campus_id: int, role: Role):
+    """The campus's first benchmark account of a role (sales01, teacher01 …): its id and username."""
+    return db.session.execute(select(User.id, User.username).where(User.campus_id == campus_id, User.role == role,
+                                                                   User.username.startswith("bench-"))
                               .order_by(User.username).limit(1)).one()
 
 
