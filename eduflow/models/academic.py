@@ -94,6 +94,7 @@ class Lesson(TimestampMixin, Base):
         Index(None, "class_id", "lesson_date"),
         Index(None, "teacher_id", "lesson_date"),
         Index(None, "classroom_id", "lesson_date"),
+        Index(None, "lesson_date", "start_time"),  # a day's or a year's lessons, whatever the class
         CheckConstraint("end_time > start_time", name="ends_after_start"),
         CheckConstraint("units > 0", name="units_positive"),
     )

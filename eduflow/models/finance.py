@@ -78,6 +78,7 @@ class Attendance(TimestampMixin, Base):
         UniqueConstraint("lesson_id", "student_id"),
         Index(None, "enrollment_id", "created_at"),
         Index(None, "student_id", "created_at"),
+        Index(None, "lesson_id", "status"),  # the attendance report: marks per lesson, covering
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -125,6 +126,8 @@ class LessonLedgerEntry(Base):
         Index(None, "enrollment_id", "created_at"),
         Index(None, "student_id", "created_at"),
         Index(None, "attendance_id"),
+        Index(None, "lesson_id", "attendance_id", "student_id", "units"),  # consumption per lesson day, covering
+        Index(None, "enrollment_id", "pool", "units"),  # balances and pools, covering
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -35,13 +35,16 @@ class MonthRow:
 
 
 def _consumed(scope: ReportScope, months: list[Month]) -> dict[int, int]:
-    """Units taken by attendance rows of the ledger (debits and their corrections), per month index."""
-    rows = (select(month_index(Lesson.lesson_date, months).label("month"), LessonLedgerEntry.units)
+    """Units taken by attendance rows of the ledger (debits and their corrections), per month index. Summed per
+    lesson day first (the covering index on the ledger's lesson), so the month is worked out once a day."""
+    days = (select(Lesson.lesson_date.label("day"), func.sum(LessonLedgerEntry.units).label("units"))
             .select_from(LessonLedgerEntry).join(Lesson, Lesson.id == LessonLedgerEntry.lesson_id)
             .join(Student, Student.id == LessonLedgerEntry.student_id)
             .where(LessonLedgerEntry.attendance_id.is_not(None), scope.students(),
-                   Lesson.lesson_date.between(scope.start, scope.end))).subquery()
-    query = select(rows.c.month, func.sum(rows.c.units)).group_by(rows.c.month)
+                   Lesson.lesson_date.between(scope.start, scope.end))
+            .group_by(Lesson.lesson_date)).subquery()
+    month = month_index(days.c.day, months)
+    query = select(month.label("month"), func.sum(days.c.units)).group_by(month)
     return {int(month): -int(units) for month, units in db.session.execute(query)}
 
 
@@ -193,17 +196,16 @@ def low_balances(scope: ReportScope) -> list[BalanceRow]:
     """Active contracts of students in scope whose lessons remaining are at or below their campus's threshold
     (negative: lessons owed). Today's balances: the report's dates do not apply."""
     thresholds = _thresholds(scope)
-    ledger = (select(LessonLedgerEntry.enrollment_id.label("enrollment_id"),
-                     func.sum(LessonLedgerEntry.units).label("remaining"))
-              .group_by(LessonLedgerEntry.enrollment_id).subquery())
-    remaining = func.coalesce(ledger.c.remaining, 0)
+    # One enrolment's sum at a time, on the covering (enrollment_id, pool, units) index: never the whole ledger.
+    remaining = func.coalesce(select(func.sum(LessonLedgerEntry.units))
+                              .where(LessonLedgerEntry.enrollment_id == Enrollment.id)
+                              .correlate(Enrollment).scalar_subquery(), 0)
     low = or_(false(), *[and_(Student.campus_id == cid, remaining <= limit) for cid, limit in thresholds.items()])
     rows = db.session.execute(
         select(Enrollment.id, Student.id, Student.name, Course.name, ClassGroup.name, Student.owner_id,
                Student.campus_id, remaining)
         .join(Student, Student.id == Enrollment.student_id).join(Course, Course.id == Enrollment.course_id)
         .outerjoin(ClassGroup, ClassGroup.id == Enrollment.class_id)
-        .outerjoin(ledger, ledger.c.enrollment_id == Enrollment.id)
         .where(scope.students(), Enrollment.status == EnrollmentStatus.ACTIVE,
                Enrollment.contract_status != ContractStatus.VOID, low)
         .order_by(remaining, Student.name, Enrollment.id)).all()
