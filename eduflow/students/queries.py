@@ -191,9 +191,11 @@ def ledger_lines(enrollment_id: int) -> list[LedgerLine]:
 
 
 def attendance_history(student_id: int, user: User) -> Select:
-    """The student's attendance marks the user may see, latest lesson first."""
+    """The student's attendance marks the user may see, latest lesson first. The scope is the joined lesson's
+    (what scope_clause(Attendance) means), so the plan starts from the student's few marks, not the campus's
+    lessons."""
     return (select(Attendance).join(Lesson, Lesson.id == Attendance.lesson_id)
-            .where(Attendance.student_id == student_id, scope_clause(Attendance, user))
+            .where(Attendance.student_id == student_id, scope_clause(Lesson, user))
             .options(joinedload(Attendance.lesson).joinedload(Lesson.class_group),
                      joinedload(Attendance.lesson).joinedload(Lesson.teacher), joinedload(Attendance.recorded_by))
             .order_by(Lesson.lesson_date.desc(), Lesson.start_time.desc(), Attendance.id.desc()))

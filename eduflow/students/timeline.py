@@ -30,8 +30,9 @@ def _sources(student_id: int, user: User):
          .options(joinedload(Enrollment.course), joinedload(Enrollment.class_group))),
         ("payment", Payment.paid_at, select(Payment).join(Enrollment).where(Enrollment.student_id == student_id)
          .options(joinedload(Payment.enrollment), joinedload(Payment.recorded_by))),
-        ("attendance", Attendance.created_at, select(Attendance)
-         .where(Attendance.student_id == student_id, scope_clause(Attendance, user))
+        # scoped through the joined lesson (what scope_clause(Attendance) means): the plan walks the student's marks
+        ("attendance", Attendance.created_at, select(Attendance).join(Lesson, Lesson.id == Attendance.lesson_id)
+         .where(Attendance.student_id == student_id, scope_clause(Lesson, user))
          .options(joinedload(Attendance.lesson).joinedload(Lesson.class_group), joinedload(Attendance.recorded_by))),
         ("status", StatusChange.requested_at, select(StatusChange).where(StatusChange.student_id == student_id)
          .options(joinedload(StatusChange.requested_by))),
