@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from eduflow.access import LEAD_ROLES, scope_clause, scoped
@@ -17,9 +17,11 @@ from eduflow.leads.queries import overdue_clause
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.students.status_changes import pending_count
 from eduflow.models import (
-    Lead, LeadStage, Lesson, Role, SixSpeed, Student, StudentStatus, TrialLesson, TrialStatus, User,
+    Campus, Lead, LeadStageCount, LeadStage, Lesson, Role, SixSpeed, Student, StudentStatus, TrialLesson, TrialStatus, User,
 )
 
+# Roles whose lead scope is whole campuses (eduflow.access: live leads of the campus, or of every campus).
+WHOLE_CAMPUS_LEADS = (Role.ADMIN, Role.MANAGER)
 LIMIT = 20  # items per worklist; the rest is one click away in the lead list
 
 
@@ -58,9 +60,16 @@ def school_day(now: dt.datetime, tz: dt.tzinfo) -> SchoolDay:
 
 
 def _worklist(query: Select, limit: int) -> Worklist:
+    """Two statements whatever the data (the count, then the first items), so the page's cost never varies."""
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = db.session.scalars(query.limit(limit)).all() if total else []
+    items = db.session.scalars(query.limit(limit)).unique().all()
     return Worklist(items=list(items), total=total)
+
+
+def _lead_in_scope(column, user: User):
+    """The row's lead is in the user's scope, asked per row (EXISTS): the query starts from its own dated index
+    (today's visits, today's lessons), never from all of the campus's leads."""
+    return exists().where(Lead.id == column, scope_clause(Lead, user))
 
 
 def _open_leads(user: User) -> Select:
@@ -81,7 +90,7 @@ def overdue_followups(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklis
 
 def todays_visits(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
     """Six-speed sheets with a promised visit (承诺到访) today, of leads in scope."""
-    query = (select(SixSpeed).join(SixSpeed.lead).where(scope_clause(Lead, user))
+    query = (select(SixSpeed).where(_lead_in_scope(SixSpeed.lead_id, user))
              .where(SixSpeed.promised_visit_at >= day.start, SixSpeed.promised_visit_at < day.end)
              .options(joinedload(SixSpeed.lead).joinedload(Lead.owner)))
     return _worklist(query.order_by(SixSpeed.promised_visit_at, SixSpeed.id), limit)
@@ -89,8 +98,8 @@ def todays_visits(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
 
 def todays_trials(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
     """Booked trial lessons (试听) on lessons held today, of leads in scope."""
-    query = (select(TrialLesson).join(TrialLesson.lead).join(TrialLesson.lesson)
-             .where(scope_clause(Lead, user), Lesson.lesson_date == day.date,
+    query = (select(TrialLesson).join(TrialLesson.lesson)
+             .where(_lead_in_scope(TrialLesson.lead_id, user), Lesson.lesson_date == day.date,
                     TrialLesson.status == TrialStatus.BOOKED)
              .options(joinedload(TrialLesson.lead).joinedload(Lead.owner),
                       joinedload(TrialLesson.lesson).joinedload(Lesson.class_group)))
@@ -98,11 +107,16 @@ def todays_trials(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
 
 
 def leads_per_stage(user: User) -> list[tuple[LeadStage, int]]:
-    """Every stage with the number of the user's leads in it (zero included)."""
-    rows = db.session.execute(
-        select(Lead.stage, func.count()).where(scope_clause(Lead, user)).group_by(Lead.stage)
-    ).all()
-    per_stage = dict(rows)
+    """Every stage with the number of the user's leads in it (zero included): a campus's from its kept counts
+    (a few rows, however many leads), a salesperson's own counted on the (owner, stage) index."""
+    if user.role in WHOLE_CAMPUS_LEADS:
+        counted = LeadStageCount
+        query = (select(counted.stage, func.sum(counted.leads))
+                 .where(counted.campus_id.in_(select(Campus.id).where(scope_clause(Campus, user))))
+                 .group_by(counted.stage))
+    else:
+        query = select(Lead.stage, func.count()).where(scope_clause(Lead, user)).group_by(Lead.stage)
+    per_stage = {stage: int(n or 0) for stage, n in db.session.execute(query)}
     return [(stage, per_stage.get(stage, 0)) for stage in LeadStage]
 
 

@@ -11,7 +11,7 @@ from eduflow.models.imports import ImportBatch, ImportRow
 from eduflow.models.finance import Attendance, Enrollment, LessonLedgerEntry, Makeup, Payment
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.rollups import (  # noqa: F401
-    FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, SchoolDay, SheetDay,
+    FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, LeadStageCount, SchoolDay, SheetDay,
 )
 from eduflow.models.service import RenewalReminder, Review, StatusChange
 from eduflow.models.submissions import SubmissionToken

@@ -13,7 +13,7 @@ from sqlalchemy import Date, DateTime, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eduflow.models.base import Base
-from eduflow.models.enums import FollowUpMethod, enum_column
+from eduflow.models.enums import FollowUpMethod, LeadStage, enum_column
 
 # On SQLite the rows are stored in their primary key's order (as InnoDB always does): a range of days reads its
 # counts straight from the key, without a second lookup per row.
@@ -141,3 +141,15 @@ class FollowUpGap(Base):
         Index(None, "user_id", "days", "starts", "ends", "lead_id", "student_id"),
         CLUSTERED,
     )
+
+
+class LeadStageCount(Base):
+    """How many live leads each campus has in each stage now (the dashboard's and a manager's counts, read
+    without counting 100,000 index entries); kept with every lead's insert, move, campus change and deletion."""
+
+    __tablename__ = "report_lead_stages"
+    __table_args__ = (CLUSTERED,)
+
+    campus_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stage: Mapped[LeadStage] = mapped_column(enum_column(LeadStage), primary_key=True)
+    leads: Mapped[int] = mapped_column(Integer, default=0)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, attributes
 from eduflow.extensions import db
 from eduflow.models import (
     FollowUp, FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, Lead, LeadStage, LeadStageChange,
-    SchoolDay, SheetDay, SixSpeed, SixSpeedChange, Student, TrialLesson, TrialStatus,
+    LeadStageCount, SchoolDay, SheetDay, SixSpeed, SixSpeedChange, Student, TrialLesson, TrialStatus,
 )
 from eduflow.models.rollups import GAP_DAYS, NOBODY
 from eduflow.reports.acts import NOTHING, SHEET_FIGURES, STAGE_RANK, rank_of, sheet_figure_acts
@@ -38,6 +38,7 @@ DAYS_KEY = ("day", "campus_id", "user_id", "method")
 REACH_KEY = ("campus_id", "day", "user_id", "lead_id", "student_id")
 ROLLUPS = ((FunnelDay, FUNNEL_KEY, "leads"), (SheetDay, SHEET_KEY, "sheets"), (FollowUpDay, DAYS_KEY, "follow_ups"),
            (FollowUpReach, REACH_KEY, "follow_ups"))
+STAGES = (LeadStageCount, ("campus_id", "stage"), "leads")  # not a share of a lead's acts: kept from the lead itself
 FUNNEL_ATTRS = ("consult_date", "created_at", "campus_id", "source_id", "referrer_student_id", "stage", "deleted_at")
 PLACE_ATTRS = ("campus_id", "deleted_at")  # what moves a lead's or student's follow-ups between report rows
 FOLLOW_UP_ATTRS = ("lead_id", "student_id", "followed_at", "method", "user_id")
@@ -288,6 +289,7 @@ class _Touched:
         self.follow_ups: set[int] = set()
         self.places: tuple[set, set] = (set(), set())
         self.sheets: set[int] = set()
+        self.stages: Counter = Counter()  # (campus, stage) → change in live leads
 
     def __bool__(self):
         return bool(self.leads or self.follow_ups or self.places[0] or self.places[1] or self.sheets)
@@ -301,6 +303,8 @@ def _touched(session: Session, after: bool) -> _Touched:
         if not fresh and not gone and not session.is_modified(obj, include_collections=False):
             continue
         if isinstance(obj, Lead):
+            if after:
+                _count_stage(touched.stages, obj, fresh, gone)
             if fresh or gone or _changed(obj, FUNNEL_ATTRS):
                 touched.leads.add(obj.id)
             if not fresh and (gone or _changed(obj, PLACE_ATTRS)):
@@ -322,6 +326,14 @@ def _touched(session: Session, after: bool) -> _Touched:
     for ids in (touched.leads, touched.follow_ups):
         ids.discard(None)  # not inserted yet: read once it is
     return touched
+
+
+def _count_stage(stages: Counter, lead: Lead, fresh: bool, gone: bool) -> None:
+    """The lead's move between (campus, stage) counts of live leads, from its values before and after the flush."""
+    if not fresh and _old(lead, "deleted_at") is None:
+        stages[(_old(lead, "campus_id"), _old(lead, "stage"))] -= 1
+    if not gone and lead.deleted_at is None:
+        stages[(lead.campus_id, lead.stage)] += 1
 
 
 def _resolve(conn, touched: _Touched) -> set[int]:
@@ -364,6 +376,7 @@ def _after_flush(session: Session, _context) -> None:
         before = _shares(conn, set(), set(), (set(), set()))
     after = _shares(conn, leads, follow_ups, places)
     _apply(conn, before, after)
+    _upsert(conn, *STAGES, touched.stages)
 
 
 def forget(lead_ids=(), student_ids=()) -> None:
@@ -373,6 +386,12 @@ def forget(lead_ids=(), student_ids=()) -> None:
     leads, students = set(lead_ids), set(student_ids)
     gone = (Counter(), Counter(), Counter(), Counter())
     _apply(conn, _shares(conn, leads, set(), (leads, students)), gone)
+    stages = Counter()
+    for chunk in _chunks(sorted(leads), 500):
+        for campus_id, stage, n in conn.execute(select(Lead.campus_id, Lead.stage, func.count()).where(
+                Lead.id.in_(chunk), Lead.deleted_at.is_(None)).group_by(Lead.campus_id, Lead.stage)):
+            stages[(campus_id, stage)] -= n
+    _upsert(conn, *STAGES, stages)
 
 
 # --- Rebuild and verify ------------------------------------------------------------------------------------------
@@ -471,7 +490,12 @@ def _reach_rows():
     return select(*keys, func.count()).group_by(*keys)
 
 
-RAW = {FunnelDay: _funnel_rows, SheetDay: _sheet_rows, FollowUpDay: _day_rows, FollowUpReach: _reach_rows}
+def _stage_rows():
+    return (select(Lead.campus_id, Lead.stage, func.count()).where(Lead.deleted_at.is_(None))
+            .group_by(Lead.campus_id, Lead.stage))
+
+
+RAW = {LeadStageCount: _stage_rows, FunnelDay: _funnel_rows, SheetDay: _sheet_rows, FollowUpDay: _day_rows, FollowUpReach: _reach_rows}
 
 
 def _pairs_and_gaps() -> tuple[dict, dict]:
@@ -496,7 +520,7 @@ def rebuild() -> None:
     """Recompute every sales rollup from the raw rows, one INSERT … SELECT each (the pairs and gaps in one ordered
     pass over the follow-up days); the caller commits."""
     _fill_calendar()
-    for table, key, measure in ROLLUPS:
+    for table, key, measure in (*ROLLUPS, STAGES):
         db.session.execute(delete(table))
         db.session.execute(insert(table).from_select([*key, measure], RAW[table]()))
     for (table, key, values), rows in zip(PAIRS, _pairs_and_gaps()):
@@ -509,7 +533,7 @@ def differences() -> list[str]:
     """Every rollup figure that disagrees with the raw rows (empty: the rollups are right)."""
     _fill_calendar()
     found = []
-    for table, key, measure in ROLLUPS:
+    for table, key, measure in (*ROLLUPS, STAGES):
         raw = {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(RAW[table]())}
         kept = {tuple(row[:-1]): int(row[-1]) for row in db.session.execute(
             select(*[table.__table__.c[name] for name in key], table.__table__.c[measure])

@@ -11,6 +11,8 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+STAGES = sa.Enum("new", "contacted", "intent", "pending", "converted", "lost", name="leadstage", native_enum=False,
+                 length=20)
 METHODS = sa.Enum("phone", "wechat", "meeting", "sms", "visit", "email", name="followupmethod", native_enum=False, length=20)
 
 
@@ -84,6 +86,16 @@ def upgrade():
     )
     _index("report_followup_gaps", "campus_id", "days", "starts", "ends", "user_id", "lead_id", "student_id")
     _index("report_followup_gaps", "user_id", "days", "starts", "ends", "lead_id", "student_id")
+    op.create_table(
+        "report_lead_stages",
+        sa.Column("campus_id", sa.Integer(), nullable=False),
+        sa.Column("stage", STAGES, nullable=False),
+        sa.Column("leads", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("campus_id", "stage", name=op.f("pk_report_lead_stages")),
+        sqlite_with_rowid=False,
+    )
+    op.execute("INSERT INTO report_lead_stages (campus_id, stage, leads) SELECT campus_id, stage, count(*) "
+               "FROM leads WHERE deleted_at IS NULL GROUP BY campus_id, stage")
 
 
 def _index(table: str, *columns: str) -> None:
@@ -91,6 +103,6 @@ def _index(table: str, *columns: str) -> None:
 
 
 def downgrade():
-    for table in ("report_followup_gaps", "report_followup_pairs", "report_followup_reach", "report_followup_days", "report_sheet_days", "report_funnel_days"):
+    for table in ("report_lead_stages", "report_followup_gaps", "report_followup_pairs", "report_followup_reach", "report_followup_days", "report_sheet_days", "report_funnel_days"):
         op.drop_table(table)
     op.drop_table("report_school_days")

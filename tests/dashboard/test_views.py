@@ -82,3 +82,21 @@ def test_manager_dashboard_lists_renewal_reminders_and_pending_approvals(client,
     page = client.get("/").get_data(as_text=True)
     assert 'data-testid="renewal-reminders"' in page and "续费学员" in page
     assert 'data-testid="pending-approvals"' in page
+
+
+def test_the_page_sends_as_many_statements_with_nothing_to_do_as_with_a_full_day(client, login_as, users, campuses):
+    """Every worklist asks for its count and its items whatever they hold: the cost of the page never varies."""
+    from tests.statements import counted
+
+    def statements(who: str) -> int:
+        login_as(who)
+        client.get("/")  # the session's user and settings are loaded once
+        with counted() as sent:
+            assert client.get("/").status_code == 200
+        client.post("/logout")
+        return len(sent)
+
+    empty = {who: statements(who) for who in ("manager", "sales", "teacher")}
+    for i in range(30):
+        _overdue(campuses, users, f"客户{i}", "sales" if i % 2 else "sales2")
+    assert {who: statements(who) for who in ("manager", "sales", "teacher")} == empty
