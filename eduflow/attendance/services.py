@@ -21,7 +21,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from eduflow import audit
 from eduflow.academics.ledger import Pools, give_back, pool_order, split_debit
 from eduflow.attendance import writes
 from eduflow.attendance.writes import AuditRows
@@ -30,7 +29,7 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.models import (
-    Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, LessonLedgerEntry, Makeup,
+    Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, Makeup,
     MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User, utcnow,
 )
 from eduflow.settings import settings_for
