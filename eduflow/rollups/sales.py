@@ -19,7 +19,7 @@ from collections import Counter, defaultdict
 
 from flask_babel import get_timezone
 from sqlalchemy import (
-    Integer, and_, case, delete, distinct, event, func, insert, literal, or_, select, tuple_, union_all,
+    Integer, and_, case, delete, distinct, event, func, insert, literal, or_, select, union_all,
 )
 from sqlalchemy.orm import Session, attributes
 
@@ -224,24 +224,30 @@ def _chunks(items: list, size: int = 200):
         yield items[start:start + size]
 
 
+def _pairs_in(table, pairs: list[tuple]):
+    """Rows of these pairs: an OR of key equalities, which every planner answers from the primary key (a row-value
+    IN list is a scan on SQLite)."""
+    columns = [table.__table__.c[name] for name in PAIR_KEY]
+    return or_(*[and_(*[column == value for column, value in zip(columns, pair)]) for pair in pairs])
+
+
 def _refresh_pairs(conn, pairs: set[tuple]) -> None:
     """Set the pairs' first and last days and long gaps from their FollowUpReach days (read again whole: a pair's
     days are few, even on a lead with 2,000 follow-ups)."""
     reach, pair, gap = FollowUpReach, FollowUpPair, FollowUpGap
     days, kept = defaultdict(list), set()
-    for chunk in _chunks(sorted(pairs)):
+    for chunk in _chunks(sorted(pairs), 50):
         for *key, day in conn.execute(select(*[reach.__table__.c[n] for n in PAIR_KEY], reach.day)
-                                      .where(tuple_(*[reach.__table__.c[n] for n in PAIR_KEY]).in_(chunk),
-                                             reach.follow_ups > 0).order_by(reach.day)):
+                                      .where(_pairs_in(reach, chunk), reach.follow_ups > 0).order_by(reach.day)):
             days[tuple(key)].append(day)
         kept.update(tuple(row) for row in conn.execute(
             select(*[gap.__table__.c[n] for n in PAIR_KEY], gap.starts, gap.ends)
-            .where(tuple_(*[gap.__table__.c[n] for n in PAIR_KEY]).in_(chunk))))
+            .where(_pairs_in(gap, chunk))))
     wanted = {(*key, starts, ends): n for key in pairs for starts, ends, n in _gaps_of(days.get(key, []))}
     gone = sorted(kept - wanted.keys())
     for chunk in _chunks(gone):
-        conn.execute(delete(gap).where(tuple_(*[gap.__table__.c[n] for n in (*PAIR_KEY, "starts")])
-                                       .in_([row[:5] for row in chunk])))
+        starts = gap.__table__.c.starts
+        conn.execute(delete(gap).where(or_(*[and_(_pairs_in(gap, [row[:4]]), starts == row[4]) for row in chunk])))
     new = [dict(zip((*PAIR_KEY, "starts", "ends", "days"), (*row, n)))
            for row, n in sorted(wanted.items()) if row not in kept]
     for chunk in _chunks(new):
@@ -252,7 +258,7 @@ def _refresh_pairs(conn, pairs: set[tuple]) -> None:
         _put(conn, pair, PAIR_KEY, chunk, lambda t, v: {"first_day": v.first_day, "last_day": v.last_day})
     empty = sorted(key for key in pairs if not days.get(key))
     for chunk in _chunks(empty):
-        conn.execute(delete(pair).where(tuple_(*[pair.__table__.c[n] for n in PAIR_KEY]).in_(chunk)))
+        conn.execute(delete(pair).where(_pairs_in(pair, chunk)))
 
 
 def _shares(conn, leads: set, follow_ups: set, places: tuple[set, set]) -> tuple[Counter, ...]:
