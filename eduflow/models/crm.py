@@ -76,7 +76,7 @@ class Lead(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base):
         Index(None, "campus_id", "deleted_at", "name_initials", "id"),  # initials prefix search
         Index(None, "campus_id", "deleted_at", "phone_last4"),  # last four digits
         Index(None, "campus_id", "deleted_at", "phone_hash"),  # the whole number, and the duplicate check
-        Index(None, "campus_id", "owner_id", "deleted_at", "created_at", "id"),  # the pool, newest first
+        Index(None, "campus_id", "owner_id", "deleted_at", "created_at", "stage", "id"),  # the pool, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

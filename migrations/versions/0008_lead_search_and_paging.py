@@ -24,7 +24,7 @@ INDEXES = [
     ("campus_id", "deleted_at", "name_initials", "id"),
     ("campus_id", "deleted_at", "phone_last4"),
     ("campus_id", "deleted_at", "phone_hash"),  # replaces (campus_id, phone_hash): every lookup skips deleted leads
-    ("campus_id", "owner_id", "deleted_at", "created_at", "id"),
+    ("campus_id", "owner_id", "deleted_at", "created_at", "stage", "id"),  # the pool: open stages, newest first
 ]
 
 
