@@ -16,9 +16,9 @@ from typing import Callable, Iterator
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import get_timezone
 from sqlalchemy import Select
 
 from eduflow.access import may_see_full_phone
@@ -131,14 +131,10 @@ def _loggable(raw: str) -> str:
     return mask_phone(normalise_phone(raw)) if parse_phone(raw) is not None else raw
 
 
-def local(value: dt.datetime | None) -> dt.datetime | None:
-    """A stored naive-UTC time on the school's clock, to the second, naive again (Excel has no time zones)."""
-    return local_clock()(value)
-
-
 def local_clock() -> Callable[[dt.datetime | None], dt.datetime | None]:
-    """`local` with the request's time zone looked up once: an export converts hundreds of thousands of times
-    (through zoneinfo's C implementation when it knows the zone: pytz's is ten times slower)."""
+    """Stored naive-UTC times on the school's clock, to the second, naive again (Excel has no time zones); the
+    request's time zone is looked up once, as an export converts hundreds of thousands of times (through
+    zoneinfo's C implementation when it knows the zone: pytz's is ten times slower)."""
     zone = get_timezone()
     try:
         zone = ZoneInfo(str(zone))
@@ -174,14 +170,7 @@ def phone_for(record, number: str | None, viewer: Viewer) -> str:
     return number if may_see_full_phone(record, viewer) else mask_phone(number)
 
 
-def yes_no(value: bool) -> str:
-    return str(YES if value else NO)
-
-
 def yes_no_labels() -> dict[bool, str]:
     """是 / 否 translated once, for an export's many rows."""
     return {True: str(YES), False: str(NO)}
 
-
-def name_of(user) -> str:
-    return user.display_name if user is not None else ""
