@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _, lazy_gettext as _l
 from sqlalchemy import case, distinct, func, select
 
 from eduflow.extensions import db
@@ -244,6 +244,21 @@ class ReferralRow:
 class Referrals:
     students: list[ReferralRow]
     people: list[ReferralRow]
+
+    SHOWN = 100  # a chain's campus has thousands of referring students: the page lists the leading ones
+
+    @property
+    def leading_students(self) -> list[ReferralRow]:
+        return self.students[:self.SHOWN]
+
+    @property
+    def other_students(self) -> ReferralRow | None:
+        """The students beyond the leading ones, summed into one row (None when every student is listed)."""
+        rest = self.students[self.SHOWN:]
+        if not rest:
+            return None
+        return ReferralRow(_("其余 %(n)s 名介绍人", n=len(rest)), sum(row.referred for row in rest),
+                           sum(row.converted for row in rest))
 
 
 def referrals(scope: ReportScope) -> Referrals:
