@@ -3,9 +3,12 @@
 The ORM would insert new marks and ledger rows one by one (it needs each id back in order, which SQLite's
 multi-row RETURNING does not promise); here each kind of row is one INSERT … RETURNING, matched back by a key
 unique within the statement (a mark by its student, a ledger row by its mark and pool). The audit trail's
-entries for them are written in one INSERT, in the words the flush listener uses (eduflow/audit.py).
+entries for them are written in one INSERT, in the words the flush listener uses (eduflow/audit.py), and the
+school reports' rollup moves by their increments in one upsert (eduflow/rollups/school.py).
 """
 from __future__ import annotations
+
+from collections import Counter
 
 from sqlalchemy import insert, update
 from sqlalchemy.orm import make_transient_to_detached
@@ -15,13 +18,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow import audit
 from eduflow.extensions import db
 from eduflow.models import Attendance, AuditLog, LessonLedgerEntry, Makeup, utcnow
+from eduflow.rollups import school as school_rollups
 
 
 class AuditRows:
-    """Audit entries gathered while writing, sent as one INSERT."""
+    """Audit entries gathered while writing, sent as one INSERT; with them the rollup's increments, one upsert."""
 
     def __init__(self):
         self.rows: list[dict] = []
+        self.lesson_days: Counter = Counter()
 
     def created(self, table, values: dict) -> None:
         changes = {column.key: [None, audit._plain(values.get(column.key))] for column in table.columns
@@ -37,6 +42,7 @@ class AuditRows:
         self.rows.append({"action": action, "entity": entity, "entity_id": str(entity_id), "changes": changes})
 
     def send(self) -> None:
+        school_rollups.send(self.lesson_days)
         if self.rows and not db.session.info.get("audit_disabled"):
             actor, ip = audit._actor()
             now = utcnow()
@@ -57,6 +63,7 @@ def insert_marks(marks: list[Attendance], audited: AuditRows) -> None:
         make_transient_to_detached(mark)
         db.session.add(mark)
         audited.created(table, dict(row, id=mark.id))
+        school_rollups.count_mark(audited.lesson_days, mark.lesson_id, mark.status)
 
 
 def update_mark(mark: Attendance, old_status, old_by: int | None, audited: AuditRows) -> None:
@@ -74,6 +81,9 @@ def update_mark(mark: Attendance, old_status, old_by: int | None, audited: Audit
     if done.rowcount != 1:
         raise StaleDataError("attendance changed since it was read")
     set_committed_value(mark, "version", mark.version + 1)
+    if mark.status != old_status:
+        school_rollups.count_mark(audited.lesson_days, mark.lesson_id, old_status, -1)
+        school_rollups.count_mark(audited.lesson_days, mark.lesson_id, mark.status)
     audited.updated("attendance", mark.id, changes)
 
 
@@ -96,3 +106,4 @@ def insert_entries(entries: list[tuple[dict, Attendance]], audited: AuditRows) -
         insert(table).returning(table.c.id, table.c.attendance_id, table.c.pool), values)}
     for row in values:
         audited.created(table, dict(row, id=ids[(row["attendance_id"], row["pool"])]))
+        school_rollups.count_units(audited.lesson_days, row["lesson_id"], row["student_id"], row["units"])

@@ -16,6 +16,7 @@ from eduflow.models import (
     LedgerKind, Lesson, LessonLedgerEntry, Payment, RenewalReminder, Student,
 )
 from eduflow.models.base import Money
+from eduflow.models.rollups_school import STATUS_FIGURES, UNITS, LessonDay
 from eduflow.reports.scope import Month, ReportScope, count_if, month_index, rate, user_names
 from eduflow.settings import settings_for
 
@@ -35,14 +36,12 @@ class MonthRow:
 
 
 def _consumed(scope: ReportScope, months: list[Month]) -> dict[int, int]:
-    """Units taken by attendance rows of the ledger (debits and their corrections), per month index. Summed per
-    lesson day first (the covering index on the ledger's lesson), so the month is worked out once a day."""
-    days = (select(Lesson.lesson_date.label("day"), func.sum(LessonLedgerEntry.units).label("units"))
-            .select_from(LessonLedgerEntry).join(Lesson, Lesson.id == LessonLedgerEntry.lesson_id)
-            .join(Student, Student.id == LessonLedgerEntry.student_id)
-            .where(LessonLedgerEntry.attendance_id.is_not(None), scope.students(),
-                   Lesson.lesson_date.between(scope.start, scope.end))
-            .group_by(Lesson.lesson_date)).subquery()
+    """Units taken by attendance rows of the ledger (debits and their corrections) of live students in scope, per
+    month index: from the daily rollup (kept with every mark and ledger row), the month worked out once a day."""
+    days = (select(LessonDay.day.label("day"), func.sum(LessonDay.total).label("units"))
+            .where(LessonDay.figure == UNITS, scope.worked_campuses(LessonDay.campus_id),
+                   LessonDay.day.between(scope.start, scope.end))
+            .group_by(LessonDay.day)).subquery()
     month = month_index(days.c.day, months)
     query = select(month.label("month"), func.sum(days.c.units)).group_by(month)
     return {int(month): -int(units) for month, units in db.session.execute(query)}
@@ -86,37 +85,53 @@ class AttendanceRow:
         return rate(self.present + self.late, self.marks)
 
 
-def _attendance_counts(scope: ReportScope, *keys):
-    """Marks per `keys`, then one count per AttendanceStatus, over lessons held in the period in scope."""
-    figures = [func.count(Attendance.id)] + [count_if(Attendance.status == s) for s in AttendanceStatus]
-    return db.session.execute(
-        select(*keys, *figures).select_from(Attendance)
-        .join(Lesson, Lesson.id == Attendance.lesson_id).join(ClassGroup, ClassGroup.id == Lesson.class_id)
-        .join(Course, Course.id == ClassGroup.course_id)
-        .where(scope.classes(), Lesson.lesson_date.between(scope.start, scope.end))
-        .group_by(*keys)).all()
+def _attendance_counts(scope: ReportScope) -> list[tuple[int, int, dict[int, int]]]:
+    """(class id, teacher id or None, marks per status figure) over lessons held in the period in scope, from the
+    daily rollup (kept with every mark): a year is a few thousand rows, not a year of marks."""
+    rows = db.session.execute(
+        select(LessonDay.class_id, LessonDay.teacher_id, LessonDay.figure, func.sum(LessonDay.total))
+        .join(ClassGroup, ClassGroup.id == LessonDay.class_id)
+        .where(LessonDay.figure != UNITS, scope.classes(), LessonDay.day.between(scope.start, scope.end))
+        .group_by(LessonDay.class_id, LessonDay.teacher_id, LessonDay.figure))
+    found: dict[tuple[int, int], dict[int, int]] = {}
+    for class_id, teacher_id, figure, n in rows:
+        found.setdefault((class_id, teacher_id), {})[figure] = int(n)
+    return [(class_id, teacher_id or None, figures) for (class_id, teacher_id), figures in found.items()]
 
 
-def _status_counts(row) -> list[int]:
-    """marks, present, late, leave, absent, in AttendanceRow's order, from the tail of a result row."""
-    figures = dict(zip(("marks", *AttendanceStatus), (int(n) for n in row[-5:])))
-    return [figures["marks"], figures[AttendanceStatus.PRESENT], figures[AttendanceStatus.LATE],
-            figures[AttendanceStatus.LEAVE], figures[AttendanceStatus.ABSENT]]
+def _status_counts(figures: dict[int, int]) -> list[int]:
+    """marks, present, late, leave, absent, in AttendanceRow's order."""
+    counts = [figures.get(STATUS_FIGURES[s], 0) for s in (AttendanceStatus.PRESENT, AttendanceStatus.LATE,
+                                                           AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)]
+    return [sum(counts), *counts]
 
 
-def attendance_by_class(scope: ReportScope) -> list[AttendanceRow]:
+def _summed(counts, key) -> dict:
+    """The figures of `counts` added up per `key(class id, teacher id)`, groups with no marks left out."""
+    summed: dict = {}
+    for class_id, teacher_id, figures in counts:
+        into = summed.setdefault(key(class_id, teacher_id), {})
+        for figure, n in figures.items():
+            into[figure] = into.get(figure, 0) + n
+    return {k: figures for k, figures in summed.items() if any(figures.values())}
+
+
+def attendance_by_class(scope: ReportScope, counts=None) -> list[AttendanceRow]:
     """Per class: marks on its lessons held in the period and the share present or late."""
-    rows = _attendance_counts(scope, ClassGroup.id, ClassGroup.name, Course.name)
-    return sorted((AttendanceRow(row[1], row[2], *_status_counts(row)) for row in rows),
-                  key=lambda r: (r.label, r.detail))
+    per_class = _summed(counts if counts is not None else _attendance_counts(scope), lambda c, _t: c)
+    names = {cid: (name, course) for cid, name, course in db.session.execute(
+        select(ClassGroup.id, ClassGroup.name, Course.name).join(Course, Course.id == ClassGroup.course_id)
+        .where(ClassGroup.id.in_(sorted(per_class))))} if per_class else {}
+    return sorted((AttendanceRow(*names[cid], *_status_counts(figures)) for cid, figures in per_class.items()
+                   if cid in names), key=lambda r: (r.label, r.detail))
 
 
-def attendance_by_teacher(scope: ReportScope) -> list[AttendanceRow]:
+def attendance_by_teacher(scope: ReportScope, counts=None) -> list[AttendanceRow]:
     """Per teacher of the lesson: the same figures."""
-    rows = _attendance_counts(scope, Lesson.teacher_id)
-    names = user_names(row[0] for row in rows)
-    return sorted((AttendanceRow(names.get(row[0]) or str(_l("未指定教师")), "", *_status_counts(row))
-                   for row in rows), key=lambda r: r.label)
+    per_teacher = _summed(counts if counts is not None else _attendance_counts(scope), lambda _c, t: t)
+    names = user_names(per_teacher)
+    return sorted((AttendanceRow(names.get(teacher) or str(_l("未指定教师")), "", *_status_counts(figures))
+                   for teacher, figures in per_teacher.items()), key=lambda r: r.label)
 
 
 @dataclass(frozen=True)
@@ -224,4 +239,5 @@ class AttendanceReport:
 
 def attendance(scope: ReportScope) -> AttendanceReport:
     """出勤率 per class and per teacher, over the lessons held in the period."""
-    return AttendanceReport(classes=attendance_by_class(scope), teachers=attendance_by_teacher(scope))
+    counts = _attendance_counts(scope)
+    return AttendanceReport(classes=attendance_by_class(scope, counts), teachers=attendance_by_teacher(scope, counts))

@@ -1,0 +1,189 @@
+"""The school reports' daily rollup (eduflow.models.rollups_school.LessonDay), kept in the same transaction as
+every mark and ledger row it counts.
+
+Two ways in, both adding increments with one upsert (two requests counting into one row both count):
+
+- the attendance sheet writes its marks and ledger rows as Core statements (eduflow/attendance/writes.py): it
+  gathers their increments with `count_mark` / `count_units` and sends them with `send`, one statement;
+- any write through the ORM (a mark or ledger row, a lesson moved to another day, class or teacher, a student
+  moved to another campus or deleted) is seen by the session: before the flush, the affected lessons' and
+  students' share of the rollup is read from the raw rows (their rows locked first, outside SQLite), after it the
+  share is read again, and the rollup moves by the difference. A flush touching none of them sends nothing.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import Integer, case, delete, event, func, insert, literal, or_, select, union_all
+from sqlalchemy.orm import Session, attributes
+
+from eduflow.extensions import db
+from eduflow.models import Attendance, Lesson, LessonDay, LessonLedgerEntry, Student
+from eduflow.models.rollups import NOBODY
+from eduflow.models.rollups_school import STATUS_FIGURES, UNITS
+from eduflow.rollups.sales import _chunks, _put
+
+KEY = ("day", "class_id", "teacher_id", "campus_id", "figure")
+INFO_KEY = "school_rollups"
+LESSON_ATTRS = ("lesson_date", "class_id", "teacher_id")
+STUDENT_ATTRS = ("campus_id", "deleted_at")
+MARK_ATTRS = ("lesson_id", "status")
+ENTRY_ATTRS = ("lesson_id", "student_id", "units", "attendance_id")
+
+
+# --- Increments of the Core writes -------------------------------------------------------------------------------
+
+def _lesson_key(lesson: Lesson) -> tuple:
+    return lesson.lesson_date, lesson.class_id, lesson.teacher_id or NOBODY
+
+
+def _campus_of(student: Student) -> int:
+    return student.campus_id if student.deleted_at is None else NOBODY
+
+
+def count_mark(delta: Counter, lesson_id: int, status, n: int = 1) -> None:
+    """A mark of this status added (n=1) or taken away (n=-1); the lesson is the session's (already loaded)."""
+    delta[(*_lesson_key(db.session.get(Lesson, lesson_id)), NOBODY, STATUS_FIGURES[status])] += n
+
+
+def count_units(delta: Counter, lesson_id: int | None, student_id: int, units: int) -> None:
+    """Units an attendance row of the ledger moved (the lesson and the student are the session's)."""
+    if lesson_id is None:
+        return
+    campus = _campus_of(db.session.get(Student, student_id))
+    delta[(*_lesson_key(db.session.get(Lesson, lesson_id)), campus, UNITS)] += units
+
+
+def send(delta: Counter) -> None:
+    """The increments in one upsert (nothing when they cancel out)."""
+    _upsert(db.session.connection(), delta)
+
+
+def _upsert(conn, delta: Counter) -> None:
+    rows = [dict(zip(KEY, key), total=n) for key, n in sorted(delta.items(), key=lambda item: repr(item[0])) if n]
+    for chunk in _chunks(rows, 500):
+        _put(conn, LessonDay, KEY, chunk, lambda target, new: {"total": target.c.total + new.total})
+
+
+# --- Shares of lessons and students, from the raw rows -----------------------------------------------------------
+
+def _figure(status_column):
+    return case(*[(status_column == status, n) for status, n in STATUS_FIGURES.items()], else_=-1)
+
+
+def _raw_rows(lessons=None, students=None):
+    """LessonDay's figures from the raw rows: of every lesson, or of these lessons' marks and units and of these
+    students' units."""
+    day, class_id, teacher = Lesson.lesson_date, Lesson.class_id, func.coalesce(Lesson.teacher_id, NOBODY)
+    marks = (select(day.label("day"), class_id.label("class_id"), teacher.label("teacher_id"),
+                    literal(NOBODY, Integer).label("campus_id"), _figure(Attendance.status).label("figure"),
+                    literal(1, Integer).label("n"))
+             .select_from(Attendance).join(Lesson, Lesson.id == Attendance.lesson_id))
+    campus = case((Student.deleted_at.is_(None), Student.campus_id), else_=NOBODY)
+    units = (select(day, class_id, teacher, campus, literal(UNITS, Integer), LessonLedgerEntry.units)
+             .select_from(LessonLedgerEntry).join(Lesson, Lesson.id == LessonLedgerEntry.lesson_id)
+             .join(Student, Student.id == LessonLedgerEntry.student_id)
+             .where(LessonLedgerEntry.attendance_id.is_not(None)))
+    if lessons is not None or students is not None:
+        marks = marks.where(Attendance.lesson_id.in_(sorted(lessons or ())))
+        units = units.where(or_(LessonLedgerEntry.lesson_id.in_(sorted(lessons or ())),
+                                LessonLedgerEntry.student_id.in_(sorted(students or ()))))
+    rows = union_all(marks, units).subquery()
+    keys = [rows.c[name] for name in KEY]
+    return select(*keys, func.sum(rows.c.n)).group_by(*keys)
+
+
+def _share(conn, lessons: set, students: set) -> Counter:
+    share: Counter = Counter()
+    if not lessons and not students:
+        return share
+    for row in conn.execute(_raw_rows(lessons, students)):
+        share[tuple(row[:5])] += int(row[5])
+    return share
+
+
+# --- The session's flushes ---------------------------------------------------------------------------------------
+
+def _old(obj, name):
+    history = attributes.get_history(obj, name)
+    return history.deleted[0] if history.deleted else getattr(obj, name)
+
+
+def _changed(obj, names) -> bool:
+    return any(attributes.get_history(obj, name).has_changes() for name in names)
+
+
+def _lesson_of(obj):
+    if obj.lesson_id is not None:
+        return obj.lesson_id
+    return getattr(obj.__dict__.get("lesson"), "id", None)  # set through the relationship (never loaded here)
+
+
+def _touched(session: Session) -> tuple[set, set]:
+    lessons, students = set(), set()
+    new, deleted = set(session.new), set(session.deleted)
+    for obj in [*session.new, *session.dirty, *session.deleted]:
+        fresh, gone = obj in new, obj in deleted
+        if isinstance(obj, (Attendance, LessonLedgerEntry)):
+            if fresh or gone or _changed(obj, MARK_ATTRS if isinstance(obj, Attendance) else ENTRY_ATTRS):
+                lessons.update((_lesson_of(obj), _old(obj, "lesson_id")))
+                if isinstance(obj, LessonLedgerEntry) and not fresh:
+                    students.add(_old(obj, "student_id"))
+        elif isinstance(obj, Lesson) and not fresh and (gone or _changed(obj, LESSON_ATTRS)):
+            lessons.add(obj.id)
+        elif isinstance(obj, Student) and not fresh and (gone or _changed(obj, STUDENT_ATTRS)):
+            students.add(obj.id)
+    lessons.discard(None)
+    students.discard(None)
+    return lessons, students
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context, _instances) -> None:
+    session.info.pop(INFO_KEY, None)
+    if not session.info.get("keep_rollups", True):
+        return
+    lessons, students = _touched(session)
+    if not lessons and not students:
+        session.info[INFO_KEY] = (lessons, students, Counter())
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":  # SQLite writers already take turns
+        for model, ids in ((Lesson, lessons), (Student, students)):
+            if ids:
+                conn.execute(select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update())
+    session.info[INFO_KEY] = (lessons, students, _share(conn, lessons, students))
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    if INFO_KEY not in session.info:
+        return
+    lessons, students, before = session.info.pop(INFO_KEY)
+    more_lessons, more_students = _touched(session)
+    lessons, students = lessons | more_lessons, students | more_students
+    if not lessons and not students:
+        return
+    conn = session.connection()
+    after = _share(conn, lessons, students)
+    after.subtract(before)
+    _upsert(conn, after)
+
+
+# --- Rebuild and verify ------------------------------------------------------------------------------------------
+
+def rebuild() -> None:
+    """Recompute the rollup from the raw rows in one INSERT … SELECT; the caller commits."""
+    db.session.execute(delete(LessonDay))
+    db.session.execute(insert(LessonDay).from_select([*KEY, "total"], _raw_rows()))
+
+
+def differences() -> list[str]:
+    """Every rollup figure that disagrees with the raw rows (empty: the rollup is right)."""
+    raw = {tuple(row[:5]): int(row[5]) for row in db.session.execute(_raw_rows())}
+    table = LessonDay.__table__
+    kept = {tuple(row[:5]): int(row[5]) for row in db.session.execute(
+        select(*[table.c[name] for name in KEY], table.c.total).where(table.c.total != 0))}
+    raw = {key: n for key, n in raw.items() if n}
+    return [f"{LessonDay.__tablename__} {dict(zip(KEY, key))}: rollup {kept.get(key, 0)}, raw rows {raw.get(key, 0)}"
+            for key in sorted(raw.keys() | kept.keys(), key=repr) if raw.get(key, 0) != kept.get(key, 0)]
