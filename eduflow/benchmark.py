@@ -130,21 +130,26 @@ def benchmark_command(campuses: int, scale: float, database_url: str | None, reu
 def screens(app, facts) -> list[Screen]:
     """Every main screen and action, in the order a school's day meets them."""
     today = _today(app)
-    month = f"start={today.replace(day=1).isoformat()}&end={today.isoformat()}"
+    month = f"start={(today - dt.timedelta(days=29)).isoformat()}&end={today.isoformat()}"
     year = f"start={(today - dt.timedelta(days=364)).isoformat()}&end={today.isoformat()}"
     lead, student = facts.busy_lead_id, facts.student_id
     older = _older_timeline_page(app, facts)
     terms = _search_terms(app, facts)
+    manager = _signed_in(app, facts, "manager")
+    column = lambda steps: _follow(manager, "/leads/board", COLUMN_MORE, steps)  # noqa: E731
+    listed = lambda steps: _follow(manager, "/leads", LIST_NEXT, steps)  # noqa: E731
+    last_page = _follow(manager, "/leads", LIST_LAST, 1)
     whole_sheets = facts.sheet_lesson_ids[:-1] or facts.sheet_lesson_ids  # the last one is for single taps
     get = lambda url, headers=None: (lambda n: Call("GET", url, headers=headers))  # noqa: E731
     found = [
         Screen("board (manager)", "manager", get("/leads/board")),
         Screen("board (sales)", "sales", get("/leads/board")),
-        Screen("board column page 2", "manager", get("/leads/board/column/new?page=2", HTMX)),
-        Screen("board column page 50", "manager", get("/leads/board/column/new?page=50", HTMX)),
+        Screen("board column page 2", "manager", get(column(1), HTMX)),
+        Screen("board column page 50", "manager", get(column(49), HTMX)),
         Screen("card move", "sales", _card_move(app, facts), max_bytes=FRAGMENT_BYTES),
         Screen("lead list page 1", "manager", get("/leads")),
-        Screen("lead list deep page", "manager", get("/leads?page=1990")),
+        Screen("lead list page 50 (by 下一页)", "manager", get(listed(49))),
+        Screen("lead list last page", "manager", get(last_page)),
         Screen("search pinyin", "manager", get(f"/leads?q={terms.pinyin}")),
         Screen("search initials", "manager", get(f"/leads?q={terms.initials}")),
         Screen("search last4", "manager", get(f"/leads?q={terms.last4}")),
@@ -190,6 +195,25 @@ def _today(app) -> dt.date:
         from eduflow.i18n import school_today
 
         return school_today()
+
+
+COLUMN_MORE = re.compile(r'hx-get="(/leads/board/column/new\?[^"]*after=[^"]*)"')
+LIST_NEXT = re.compile(r'href="(/leads\?[^"]*after=[^"]*)"')
+LIST_LAST = re.compile(r'href="(/leads\?page=\d+)"')
+
+
+def _follow(client, url: str, link: re.Pattern, steps: int) -> str:
+    """The URL reached from `url` by following its `link` (the "load more" or 下一页 a user taps) `steps` times,
+    or as far as a small campus's list goes (at least once)."""
+    for step in range(steps):
+        html = client.get(url, headers=HTMX if "/column/" in url else None).get_data(as_text=True)
+        found = link.findall(html)
+        if not found:
+            if step == 0:
+                raise click.ClickException(f"no further page after {url}")
+            break
+        url = found[-1].replace("&amp;", "&")
+    return url
 
 
 @dataclass(frozen=True)
