@@ -13,7 +13,7 @@ from eduflow.models.org import Campus, Settings, User
 from eduflow.models.rollups import (  # noqa: F401
     FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, LeadStageCount, SchoolDay, SheetDay,
 )
-from eduflow.models.rollups_school import LessonDay  # noqa: F401
+from eduflow.models.rollups_school import LessonDay, PaymentDay  # noqa: F401
 from eduflow.models.service import RenewalReminder, Review, StatusChange
 from eduflow.models.submissions import SubmissionToken
 

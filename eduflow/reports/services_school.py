@@ -12,11 +12,11 @@ from sqlalchemy.orm import aliased
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, Campus, ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus,
-    LedgerKind, Lesson, LessonLedgerEntry, Payment, RenewalReminder, Student,
+    AttendanceStatus, Campus, ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus, LedgerKind,
+    LessonLedgerEntry, RenewalReminder, Student,
 )
 from eduflow.models.base import Money
-from eduflow.models.rollups_school import STATUS_FIGURES, UNITS, LessonDay
+from eduflow.models.rollups_school import STATUS_FIGURES, UNITS, LessonDay, PaymentDay
 from eduflow.reports.scope import Month, ReportScope, count_if, month_index, rate, user_names
 from eduflow.settings import settings_for
 
@@ -48,17 +48,17 @@ def _consumed(scope: ReportScope, months: list[Month]) -> dict[int, int]:
 
 
 def _money(scope: ReportScope, months: list[Month]) -> dict[int, tuple[Decimal, Decimal]]:
-    """(received, refunded) per month index; the month is the school's month of the payment's time."""
-    rows = (select(month_index(Payment.paid_at, months, utc=True).label("month"), Payment.amount, Payment.is_refund)
-            .select_from(Payment).join(Enrollment, Enrollment.id == Payment.enrollment_id)
-            .join(Student, Student.id == Enrollment.student_id)
-            .where(scope.students(), scope.during(Payment.paid_at))).subquery()
+    """(received, refunded) per month index; the month is the school's month of the payment's time (the daily
+    rollup holds each school day's payments and refunds of a campus's live students)."""
+    month = month_index(PaymentDay.day, months)
 
-    def total(refund: bool):  # the sum keeps the Money type, so it comes back in yuan
-        paid_in = rows.c.is_refund if refund else ~rows.c.is_refund
-        return type_coerce(func.coalesce(func.sum(case((paid_in, rows.c.amount), else_=0)), 0), Money)
+    def total(refund: int):  # the sum keeps the Money type, so it comes back in yuan
+        return type_coerce(func.coalesce(func.sum(case((PaymentDay.refund == refund, PaymentDay.amount), else_=0)), 0),
+                           Money)
 
-    query = select(rows.c.month, total(False), total(True)).group_by(rows.c.month)
+    query = (select(month.label("month"), total(0), total(1))
+             .where(scope.worked_campuses(PaymentDay.campus_id), PaymentDay.day.between(scope.start, scope.end))
+             .group_by(month))
     return {int(month): (received, refunded) for month, received, refunded in db.session.execute(query)}
 
 

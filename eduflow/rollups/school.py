@@ -1,14 +1,18 @@
-"""The school reports' daily rollup (eduflow.models.rollups_school.LessonDay), kept in the same transaction as
-every mark and ledger row it counts.
+"""The school reports' daily rollups (eduflow.models.rollups_school), kept in the same transaction as every mark,
+ledger row and payment they count.
 
 Two ways in, both adding increments with one upsert (two requests counting into one row both count):
 
 - the attendance sheet writes its marks and ledger rows as Core statements (eduflow/attendance/writes.py): it
   gathers their increments with `count_mark` / `count_units` and sends them with `send`, one statement;
 - any write through the ORM (a mark or ledger row, a lesson moved to another day, class or teacher, a student
-  moved to another campus or deleted) is seen by the session: before the flush, the affected lessons' and
+  moved to another campus or deleted, a payment or refund, an enrolment moved to another student) is seen by the
+  session: before the flush, the affected lessons' and
   students' share of the rollup is read from the raw rows (their rows locked first, outside SQLite), after it the
-  share is read again, and the rollup moves by the difference. A flush touching none of them sends nothing.
+  share is read again, and the rollups move by the difference. A flush touching none of them sends nothing.
+
+A payment's school day is worked out here (school_day_of: the boundary ReportScope.during uses), so the money
+report reads whole days.
 """
 from __future__ import annotations
 
@@ -18,17 +22,19 @@ from sqlalchemy import Integer, case, delete, event, func, insert, literal, or_,
 from sqlalchemy.orm import Session, attributes
 
 from eduflow.extensions import db
-from eduflow.models import Attendance, Lesson, LessonDay, LessonLedgerEntry, Student
+from eduflow.models import Attendance, Enrollment, Lesson, LessonDay, LessonLedgerEntry, Payment, PaymentDay, Student
 from eduflow.models.rollups import NOBODY
 from eduflow.models.rollups_school import STATUS_FIGURES, UNITS
-from eduflow.rollups.sales import _chunks, _put
+from eduflow.rollups.sales import _chunks, _put, school_day_of
 
 KEY = ("day", "class_id", "teacher_id", "campus_id", "figure")
+PAYMENT_KEY = ("day", "campus_id", "refund")
 INFO_KEY = "school_rollups"
 LESSON_ATTRS = ("lesson_date", "class_id", "teacher_id")
 STUDENT_ATTRS = ("campus_id", "deleted_at")
 MARK_ATTRS = ("lesson_id", "status")
 ENTRY_ATTRS = ("lesson_id", "student_id", "units", "attendance_id")
+PAYMENT_ATTRS = ("enrollment_id", "amount", "paid_at", "is_refund")
 
 
 # --- Increments of the Core writes -------------------------------------------------------------------------------
@@ -63,6 +69,12 @@ def _upsert(conn, delta: Counter) -> None:
     rows = [dict(zip(KEY, key), total=n) for key, n in sorted(delta.items(), key=lambda item: repr(item[0])) if n]
     for chunk in _chunks(rows, 500):
         _put(conn, LessonDay, KEY, chunk, lambda target, new: {"total": target.c.total + new.total})
+
+
+def _upsert_money(conn, delta: Counter) -> None:
+    rows = [dict(zip(PAYMENT_KEY, key), amount=n) for key, n in sorted(delta.items()) if n]
+    for chunk in _chunks(rows, 500):
+        _put(conn, PaymentDay, PAYMENT_KEY, chunk, lambda target, new: {"amount": target.c.amount + new.amount})
 
 
 # --- Shares of lessons and students, from the raw rows -----------------------------------------------------------
@@ -102,6 +114,28 @@ def _share(conn, lessons: set, students: set) -> Counter:
     return share
 
 
+def _payment_rows(payments=None, enrollments=None, students=None):
+    """(paid_at, campus, refund, amount) of every payment, or of these payments and those of these enrolments
+    and students."""
+    campus = case((Student.deleted_at.is_(None), Student.campus_id), else_=NOBODY)
+    query = (select(Payment.paid_at, campus, Payment.is_refund, Payment.amount)
+             .join(Enrollment, Enrollment.id == Payment.enrollment_id).join(Student, Student.id == Enrollment.student_id))
+    if payments is not None:
+        query = query.where(or_(Payment.id.in_(sorted(payments)), Payment.enrollment_id.in_(sorted(enrollments)),
+                                Enrollment.student_id.in_(sorted(students))))
+    return query
+
+
+def _money_share(conn, payments=None, enrollments=None, students=None) -> Counter:
+    """PaymentDay's amounts (in yuan) of these payments (None: of every payment)."""
+    share: Counter = Counter()
+    if payments is not None and not (payments or enrollments or students):
+        return share
+    for paid_at, campus, refund, amount in conn.execute(_payment_rows(payments, enrollments, students)):
+        share[(school_day_of(paid_at), campus, int(bool(refund)))] += amount
+    return share
+
+
 # --- The session's flushes ---------------------------------------------------------------------------------------
 
 def _old(obj, name):
@@ -119,8 +153,8 @@ def _lesson_of(obj):
     return getattr(obj.__dict__.get("lesson"), "id", None)  # set through the relationship (never loaded here)
 
 
-def _touched(session: Session) -> tuple[set, set]:
-    lessons, students = set(), set()
+def _touched(session: Session) -> tuple[set, set, set, set]:
+    lessons, students, payments, enrollments = set(), set(), set(), set()
     new, deleted = set(session.new), set(session.deleted)
     for obj in [*session.new, *session.dirty, *session.deleted]:
         fresh, gone = obj in new, obj in deleted
@@ -133,9 +167,14 @@ def _touched(session: Session) -> tuple[set, set]:
             lessons.add(obj.id)
         elif isinstance(obj, Student) and not fresh and (gone or _changed(obj, STUDENT_ATTRS)):
             students.add(obj.id)
-    lessons.discard(None)
-    students.discard(None)
-    return lessons, students
+        elif isinstance(obj, Payment) and (fresh or gone or _changed(obj, PAYMENT_ATTRS)):
+            payments.add(obj.id)
+            enrollments.add(_old(obj, "enrollment_id"))
+        elif isinstance(obj, Enrollment) and not fresh and (gone or _changed(obj, ("student_id",))):
+            enrollments.add(obj.id)
+    for ids in (lessons, students, payments, enrollments):
+        ids.discard(None)
+    return lessons, students, payments, enrollments
 
 
 @event.listens_for(Session, "before_flush")
@@ -143,47 +182,62 @@ def _before_flush(session: Session, _context, _instances) -> None:
     session.info.pop(INFO_KEY, None)
     if not session.info.get("keep_rollups", True):
         return
-    lessons, students = _touched(session)
-    if not lessons and not students:
-        session.info[INFO_KEY] = (lessons, students, Counter())
+    touched = _touched(session)
+    if not any(touched):
+        session.info[INFO_KEY] = (touched, Counter(), Counter())
         return
+    lessons, students, payments, enrollments = touched
     conn = session.connection()
     if conn.dialect.name != "sqlite":  # SQLite writers already take turns
-        for model, ids in ((Lesson, lessons), (Student, students)):
+        for model, ids in ((Lesson, lessons), (Student, students), (Enrollment, enrollments)):
             if ids:
                 conn.execute(select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update())
-    session.info[INFO_KEY] = (lessons, students, _share(conn, lessons, students))
+    session.info[INFO_KEY] = (touched, _share(conn, lessons, students),
+                              _money_share(conn, payments, enrollments, students))
 
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     if INFO_KEY not in session.info:
         return
-    lessons, students, before = session.info.pop(INFO_KEY)
-    more_lessons, more_students = _touched(session)
-    lessons, students = lessons | more_lessons, students | more_students
-    if not lessons and not students:
+    touched, before, money_before = session.info.pop(INFO_KEY)
+    lessons, students, payments, enrollments = (a | b for a, b in zip(touched, _touched(session)))
+    if not (lessons or students or payments or enrollments):
         return
     conn = session.connection()
     after = _share(conn, lessons, students)
     after.subtract(before)
     _upsert(conn, after)
+    money = _money_share(conn, payments, enrollments, students)
+    money.subtract(money_before)
+    _upsert_money(conn, money)
 
 
 # --- Rebuild and verify ------------------------------------------------------------------------------------------
 
 def rebuild() -> None:
-    """Recompute the rollup from the raw rows in one INSERT … SELECT; the caller commits."""
+    """Recompute the rollups from the raw rows (the lesson days in one INSERT … SELECT, the payments' school days
+    in one pass over them); the caller commits."""
     db.session.execute(delete(LessonDay))
     db.session.execute(insert(LessonDay).from_select([*KEY, "total"], _raw_rows()))
+    db.session.execute(delete(PaymentDay))
+    _upsert_money(db.session.connection(), _money_share(db.session.connection()))
 
 
 def differences() -> list[str]:
-    """Every rollup figure that disagrees with the raw rows (empty: the rollup is right)."""
+    """Every rollup figure that disagrees with the raw rows (empty: the rollups are right)."""
     raw = {tuple(row[:5]): int(row[5]) for row in db.session.execute(_raw_rows())}
     table = LessonDay.__table__
     kept = {tuple(row[:5]): int(row[5]) for row in db.session.execute(
         select(*[table.c[name] for name in KEY], table.c.total).where(table.c.total != 0))}
-    raw = {key: n for key, n in raw.items() if n}
-    return [f"{LessonDay.__tablename__} {dict(zip(KEY, key))}: rollup {kept.get(key, 0)}, raw rows {raw.get(key, 0)}"
-            for key in sorted(raw.keys() | kept.keys(), key=repr) if raw.get(key, 0) != kept.get(key, 0)]
+    found = _compare(LessonDay, KEY, raw, kept)
+    money = PaymentDay.__table__
+    kept = {tuple(row[:3]): row[3] for row in db.session.execute(
+        select(*[money.c[name] for name in PAYMENT_KEY], money.c.amount).where(money.c.amount != 0))}
+    return found + _compare(PaymentDay, PAYMENT_KEY, _money_share(db.session.connection()), kept)
+
+
+def _compare(model, key, raw: dict, kept: dict) -> list[str]:
+    raw = {k: n for k, n in raw.items() if n}
+    return [f"{model.__tablename__} {dict(zip(key, k))}: rollup {kept.get(k, 0)}, raw rows {raw.get(k, 0)}"
+            for k in sorted(raw.keys() | kept.keys(), key=repr) if raw.get(k, 0) != kept.get(k, 0)]

@@ -18,15 +18,16 @@ from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus, Lesson,
-    LessonDay, LessonLedgerEntry, PaymentMethod, Student, utcnow,
+    LessonDay, LessonLedgerEntry, Payment, PaymentDay, PaymentMethod, Student, utcnow,
 )
 from eduflow.reports import services_school
 from eduflow.reports.scope import ReportScope, count_if, month_index
 from eduflow.rollups import school
+from tests.reports.conftest import SCHOOL_OFFSET
 
 DAYS = [dt.date(2026, 1, 30), dt.date(2026, 1, 31), dt.date(2026, 2, 1), dt.date(2026, 2, 2), dt.date(2026, 3, 1)]
 SCOPES = [("manager", None), ("manager_b", None), ("admin", None), ("admin", 0), ("admin", 1)]
-RANGES = [("2026-01-01", "2026-03-31"), ("2026-01-31", "2026-02-01"), ("2026-02-01", "2026-02-28"),
+RANGES = [("2025-12-01", "2026-12-31"), ("2026-01-01", "2026-03-31"), ("2026-01-31", "2026-02-01"), ("2026-02-01", "2026-02-28"),
           ("2025-04-01", "2026-03-31")]
 
 
@@ -41,6 +42,18 @@ def raw_consumed(scope: ReportScope) -> list[int]:
         .where(LessonLedgerEntry.attendance_id.is_not(None), scope.students(),
                Lesson.lesson_date.between(scope.start, scope.end)).group_by(month)).all())
     return [-int(found.get(i, 0)) for i in range(len(months))]
+
+
+def raw_money(scope: ReportScope) -> list[tuple]:
+    months = scope.months()
+    month = month_index(Payment.paid_at, months, utc=True)
+    found = {}
+    for i, amount, refund in db.session.execute(
+            select(month, Payment.amount, Payment.is_refund).join(Enrollment, Enrollment.id == Payment.enrollment_id)
+            .join(Student, Student.id == Enrollment.student_id).where(scope.students(), scope.during(Payment.paid_at))):
+        received, refunded = found.get(int(i), (Decimal("0.00"), Decimal("0.00")))
+        found[int(i)] = (received, refunded + amount) if refund else (received + amount, refunded)
+    return [found.get(i, (Decimal("0.00"), Decimal("0.00"))) for i in range(len(months))]
 
 
 def raw_attendance(scope: ReportScope, *keys) -> list[tuple]:
@@ -61,8 +74,9 @@ def assert_reports_equal_raw_rows(scope_for):
     for start, end in RANGES:
         for who, campus in SCOPES:
             scope = scope_for(who, start, end, campus)
-            assert [row.consumed for row in services_school.money_by_month(scope)] == raw_consumed(scope), \
-                (who, campus, start, end)
+            money = services_school.money_by_month(scope)
+            assert [row.consumed for row in money] == raw_consumed(scope), (who, campus, start, end)
+            assert [(row.received, row.refunded) for row in money] == raw_money(scope), (who, campus, start, end)
             report = services_school.attendance(scope)
             by_class = raw_attendance(scope, ClassGroup.name, Course.name)
             assert sorted(shown_attendance(report.classes)) == sorted(
@@ -131,9 +145,19 @@ class School:
         enrollment = self.enrollment()
         try:
             record_payment(enrollment, amount=Decimal(self.rng.choice(["100", "250.50"])), method=PaymentMethod.CASH,
-                           by=self.users["manager"], paid_at=utcnow() - dt.timedelta(days=self.rng.randint(0, 60)))
+                           by=self.users["manager"], paid_at=self.around_midnight())
         except DomainError:
             db.session.rollback()
+
+    def around_midnight(self) -> dt.datetime:
+        """A time in early 2026, often within minutes of a school midnight (where UTC and school days differ)."""
+        day = dt.datetime(2026, 1, 1) + dt.timedelta(days=self.rng.randint(0, 70))
+        return day - SCHOOL_OFFSET + dt.timedelta(minutes=self.rng.choice([self.rng.randint(-20, 20), 600]))
+
+    def move_payment(self):
+        payment = db.session.scalar(select(Payment).order_by(Payment.id.desc()).limit(1))
+        if payment is not None:
+            payment.paid_at = self.around_midnight()
 
     def refund(self):
         enrollment = self.enrollment()
@@ -165,7 +189,7 @@ class School:
 
     def act(self):
         acts = [self.tap] * 6 + [self.mark_all] * 2 + [self.pay, self.refund, self.void, self.move_lesson,
-                                                       self.move_student]
+                                                       self.move_student, self.move_payment]
         try:
             self.rng.choice(acts)()
         except DomainError:  # not on the roster any more, a debt not to be, …: nothing written
@@ -185,6 +209,7 @@ def test_the_school_rollup_equals_its_raw_rows_after_random_changes(users, campu
         if step % 20 == 19:
             assert_reports_equal_raw_rows(scope_for)
     assert db.session.scalar(select(func.count()).select_from(LessonDay)) > 0
+    assert db.session.scalar(select(func.count()).select_from(PaymentDay)) > 0
     assert_reports_equal_raw_rows(scope_for)
 
 
@@ -192,8 +217,10 @@ def test_a_rebuild_gives_the_rollup_the_rows_kept_with_each_change(users, campus
     story = School(random.Random(7), users, campuses)
     for _ in range(30):
         story.act()
-    kept = sorted(tuple(row) for row in db.session.execute(select(LessonDay.__table__).where(LessonDay.total != 0)))
+    kept = [sorted(tuple(row) for row in db.session.execute(select(table).where(table.c[measure] != 0)))
+            for table, measure in ((LessonDay.__table__, "total"), (PaymentDay.__table__, "amount"))]
     school.rebuild()
-    rebuilt = sorted(tuple(row) for row in db.session.execute(select(LessonDay.__table__)))
-    assert kept == [row for row in rebuilt if row[-1] != 0]
+    rebuilt = [sorted(tuple(row) for row in db.session.execute(select(table)))
+               for table in (LessonDay.__table__, PaymentDay.__table__)]
+    assert kept == [[row for row in rows if row[-1] != 0] for rows in rebuilt]
     assert_reports_equal_raw_rows(scope_for)
