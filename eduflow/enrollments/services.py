@@ -20,6 +20,7 @@ from eduflow.models import (
     ReminderKind, Student, User, utcnow,
 )
 from eduflow.models.enums import LabelledEnum
+from eduflow.rollups import school as _school_rollups  # noqa: F401 - keeps the school report rollups with every flush
 
 ZERO = Decimal("0.00")
 CLOSED = (EnrollmentStatus.REFUNDED,)  # no more money in or lessons added

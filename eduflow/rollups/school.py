@@ -147,10 +147,13 @@ def _changed(obj, names) -> bool:
     return any(attributes.get_history(obj, name).has_changes() for name in names)
 
 
-def _lesson_of(obj):
-    if obj.lesson_id is not None:
-        return obj.lesson_id
-    return getattr(obj.__dict__.get("lesson"), "id", None)  # set through the relationship (never loaded here)
+def _id_of(obj, column: str, relation: str):
+    """The id a row refers to, also when it was set through the relationship only (never loaded here): known
+    before the flush, so the parent's share read before it is the whole of it."""
+    value = getattr(obj, column)
+    if value is None:
+        value = getattr(obj.__dict__.get(relation), "id", None)
+    return value
 
 
 def _touched(session: Session) -> tuple[set, set, set, set]:
@@ -160,7 +163,7 @@ def _touched(session: Session) -> tuple[set, set, set, set]:
         fresh, gone = obj in new, obj in deleted
         if isinstance(obj, (Attendance, LessonLedgerEntry)):
             if fresh or gone or _changed(obj, MARK_ATTRS if isinstance(obj, Attendance) else ENTRY_ATTRS):
-                lessons.update((_lesson_of(obj), _old(obj, "lesson_id")))
+                lessons.update((_id_of(obj, "lesson_id", "lesson"), _old(obj, "lesson_id")))
                 if isinstance(obj, LessonLedgerEntry) and not fresh:
                     students.add(_old(obj, "student_id"))
         elif isinstance(obj, Lesson) and not fresh and (gone or _changed(obj, LESSON_ATTRS)):
@@ -169,7 +172,7 @@ def _touched(session: Session) -> tuple[set, set, set, set]:
             students.add(obj.id)
         elif isinstance(obj, Payment) and (fresh or gone or _changed(obj, PAYMENT_ATTRS)):
             payments.add(obj.id)
-            enrollments.add(_old(obj, "enrollment_id"))
+            enrollments.update((_id_of(obj, "enrollment_id", "enrollment"), _old(obj, "enrollment_id")))
         elif isinstance(obj, Enrollment) and not fresh and (gone or _changed(obj, ("student_id",))):
             enrollments.add(obj.id)
     for ids in (lessons, students, payments, enrollments):

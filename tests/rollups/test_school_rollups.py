@@ -154,6 +154,11 @@ class School:
         day = dt.datetime(2026, 1, 1) + dt.timedelta(days=self.rng.randint(0, 70))
         return day - SCHOOL_OFFSET + dt.timedelta(minutes=self.rng.choice([self.rng.randint(-20, 20), 600]))
 
+    def pay_through_the_relationship(self):
+        self.enrollment().payments.append(Payment(amount=Decimal("80"), method=PaymentMethod.WECHAT,
+                                                  paid_at=self.around_midnight()))
+        db.session.flush()
+
     def move_payment(self):
         payment = db.session.scalar(select(Payment).order_by(Payment.id.desc()).limit(1))
         if payment is not None:
@@ -189,7 +194,8 @@ class School:
 
     def act(self):
         acts = [self.tap] * 6 + [self.mark_all] * 2 + [self.pay, self.refund, self.void, self.move_lesson,
-                                                       self.move_student, self.move_payment]
+                                                       self.move_student, self.move_payment,
+                                                       self.pay_through_the_relationship]
         try:
             self.rng.choice(acts)()
         except DomainError:  # not on the roster any more, a debt not to be, …: nothing written
