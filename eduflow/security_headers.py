@@ -1,8 +1,7 @@
 """HTTP hardening: a strict Content-Security-Policy (no inline script or style) and friends."""
 from __future__ import annotations
 
-from flask import request
-from flask_login import current_user
+from flask import request, session
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -19,10 +18,14 @@ CSP = "; ".join([
 
 
 def _shows_personal_data() -> bool:
-    """Every answer to a signed-in user (pages and htmx fragments alike), and the login page; not static files."""
+    """Every answer to a signed-in user (pages and htmx fragments alike), and the login page; not static files.
+
+    Signed in is read from the session (Flask-Login keeps the user's id there, a remember cookie puts it
+    back), not from `current_user`: after a view has committed, the user row is expired, and asking it
+    would cost every POST a reload of the user only to set a header."""
     if request.endpoint == "static":
         return False
-    return request.endpoint == "auth.login" or current_user.is_authenticated
+    return request.endpoint == "auth.login" or "_user_id" in session
 
 
 def init_app(app) -> None:
