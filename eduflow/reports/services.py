@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import case, distinct, func, select
 
 from eduflow.extensions import db
@@ -257,7 +257,7 @@ class Referrals:
         rest = self.students[self.SHOWN:]
         if not rest:
             return None
-        return ReferralRow(_("其余 %(n)s 名介绍人", n=len(rest)), sum(row.referred for row in rest),
+        return ReferralRow(ngettext("其余 %(num)s 名介绍人", "其余 %(num)s 名介绍人", len(rest)), sum(row.referred for row in rest),
                            sum(row.converted for row in rest))
 
 
