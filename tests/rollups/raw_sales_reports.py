@@ -3,8 +3,6 @@ rollup-backed reports (eduflow.reports.services) are held to."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, distinct, func, or_, select
@@ -12,46 +10,11 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from eduflow.extensions import db
 from eduflow.models import FollowUp, FollowUpMethod, Lead, LeadStage, SourceChannel, Student
 from eduflow.reports.acts import OPENED, SHEET_FIGURES, STAGE_RANK, reached, sheet_acts
-from eduflow.reports.scope import ReportScope, count_if, rate, user_names
-
-FUNNEL_STEPS = (("consulted", _l("咨询")), ("contacted", _l("首次沟通")), ("intent", _l("意向")),
-                ("trial", _l("试听")), ("enrolled", _l("报名")))
-NO_SOURCE = _l("未填写来源")
-
-
-@dataclass(frozen=True)
-class FunnelRow:
-    label: str
-    consulted: int
-    contacted: int
-    intent: int
-    trial: int
-    enrolled: int
-
-    @property
-    def counts(self) -> list[int]:
-        return [getattr(self, key) for key, _label in FUNNEL_STEPS]
-
-    @property
-    def steps(self) -> list[tuple[str, str, int, Decimal | None]]:
-        """(key, label, leads, share of those consulted) for each step."""
-        return [(key, str(label), getattr(self, key), rate(getattr(self, key), self.consulted))
-                for key, label in FUNNEL_STEPS]
-
-    @property
-    def conversion(self) -> Decimal | None:
-        return rate(self.enrolled, self.consulted)
-
-
-@dataclass(frozen=True)
-class Funnel:
-    overall: FunnelRow
-    by_source: list[FunnelRow]
-    by_person: list[FunnelRow]
-
-    @property
-    def labels(self) -> list[str]:
-        return [str(label) for _key, label in FUNNEL_STEPS]
+from eduflow.reports.services import (
+    FUNNEL_STEPS, NO_SOURCE, Activity, ActivityRow, Funnel, FunnelRow, Referrals, ReferralRow, SixSpeedReport,
+    SixSpeedRow,
+)  # the same result types: only how the figures are reached differs
+from eduflow.reports.scope import ReportScope, count_if, user_names
 
 
 def consulted_in(scope: ReportScope):
@@ -99,38 +62,6 @@ def funnel(scope: ReportScope) -> Funnel:
     )
 
 
-@dataclass(frozen=True)
-class SixSpeedRow:
-    """六速 figures of one salesperson's sheets opened in the period."""
-
-    label: str
-    sheets: int
-    wechat: int
-    promised: int
-    visited: int
-    second_visits: int
-    closed: int
-    enrolled: int
-
-    @property
-    def visit_rate(self) -> Decimal | None:
-        return rate(self.visited, self.sheets)
-
-    @property
-    def close_rate(self) -> Decimal | None:
-        return rate(self.closed, self.sheets)
-
-    @property
-    def enrol_rate(self) -> Decimal | None:
-        return rate(self.enrolled, self.sheets)
-
-
-@dataclass(frozen=True)
-class SixSpeedReport:
-    rows: list[SixSpeedRow]
-    total: SixSpeedRow
-
-
 def six_speed(scope: ReportScope) -> SixSpeedReport:
     """Per person: the sheets opened in the period that they worked (opened, or did one of its figures), and the
     figures they did: WeChat added, visits promised and made, second visits, closes, enrolments."""
@@ -143,27 +74,6 @@ def six_speed(scope: ReportScope) -> SixSpeedReport:
     total = db.session.execute(select(*figures).where(scope.actor(acts.c.actor_id))).one()
     return SixSpeedReport(rows=_people([(row[0], *(int(n) for n in row[1:])) for row in rows], SixSpeedRow),
                           total=SixSpeedRow(str(_l("合计")), *(int(n) for n in total)))
-
-
-@dataclass(frozen=True)
-class ActivityRow:
-    label: str
-    by_method: dict[FollowUpMethod, int]
-    leads: int
-    students: int
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_method.values())
-
-
-@dataclass(frozen=True)
-class Activity:
-    rows: list[ActivityRow]
-
-    @property
-    def methods(self) -> list[FollowUpMethod]:
-        return list(FollowUpMethod)
 
 
 def _followups_in(scope: ReportScope):
@@ -188,24 +98,6 @@ def follow_up_activity(scope: ReportScope) -> Activity:
     rows = [ActivityRow(names.get(user_id) or str(_l("未知")), {m: methods.get(m, 0) for m in FollowUpMethod},
                         *reached.get(user_id, (0, 0))) for user_id, methods in counts.items()]
     return Activity(sorted(rows, key=lambda row: (-row.total, row.label)))
-
-
-@dataclass(frozen=True)
-class ReferralRow:
-    label: str
-    referred: int
-    converted: int
-    student_id: int | None = None  # the referring student (None on a person's row)
-
-    @property
-    def conversion(self) -> Decimal | None:
-        return rate(self.converted, self.referred)
-
-
-@dataclass(frozen=True)
-class Referrals:
-    students: list[ReferralRow]
-    people: list[ReferralRow]
 
 
 def _referral_counts(scope: ReportScope, cohort, key=None, per_person: bool = False) -> list[tuple]:
