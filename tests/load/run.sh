@@ -2,7 +2,7 @@
 # The load test (`make loadtest`): 50 users of mixed roles for 60 s against gunicorn with 4 workers on
 # PostgreSQL, then a consistency check; then the manager's board alone against 2 workers, for its
 # requests per second. Binds to 127.0.0.1 only. Needs `pip install -e '.[load]'` (the Makefile does it).
-#   SCALE=1.0 (bench-data size)  USERS=50  SECONDS_=60  PGURL=postgresql+psycopg://postgres@127.0.0.1:5432
+#   REUSE=1 (keep the last run's database)  SCALE=1.0 (bench-data size)  USERS=50  SECONDS_=60  PGURL=postgresql+psycopg://postgres@127.0.0.1:5432
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=${BIN:-.venv/bin}
@@ -17,6 +17,7 @@ mkdir -p "$OUT"
 export EDUFLOW_DATABASE_URL="$PGURL/$DB"
 export EDUFLOW_LOAD_SAMPLE="$OUT/sample.json" EDUFLOW_LOAD_LOG="$OUT/accepted.json"
 
+if [ -z "${REUSE:-}" ]; then  # REUSE=1: the database of the last run (bench-data takes minutes)
 "$BIN/python" - "$PGURL" "$DB" <<'PY'
 import sys
 from sqlalchemy import create_engine, text
@@ -27,6 +28,7 @@ with engine.connect() as conn:
 PY
 "$BIN/flask" --app eduflow db upgrade
 time "$BIN/flask" --app eduflow bench-data --campuses 1 --scale "$SCALE"
+fi
 "$BIN/python" tests/load/sample.py "$EDUFLOW_LOAD_SAMPLE"
 
 serve() {  # the README's production command, with the given number of workers
