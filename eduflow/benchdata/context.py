@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import Table, func, insert, select
 
+from eduflow.demo.context import SchoolClock
 from eduflow.extensions import db
 from eduflow.models import Base, utcnow
 from eduflow.search import pinyin_of
@@ -77,7 +78,7 @@ class Rows:
             rows.clear()
 
 
-class BenchContext:
+class BenchContext(SchoolClock):
     """Everything the builders of one campus share; builders add what they create."""
 
     def __init__(self, campus_number: int, scale: float, seed: int, now: dt.datetime | None = None) -> None:
@@ -104,27 +105,8 @@ class BenchContext:
         self.students: list[dict] = []  # {id, name, phone, owner_id, since}
         self.sheet_lesson_ids: list[int] = []
 
-    # -- randomness -------------------------------------------------------------------------------
-    def chance(self, p: float) -> bool:
-        return self.rng.random() < p
-
-    def pick(self, items: Sequence[T]) -> T:
+    def pick(self, items: Sequence[T]) -> T:  # one random draw per pick, the demo's rng.choice may take more
         return items[int(self.rng.random() * len(items))]
-
-    def weighted(self, weights: dict[T, float]) -> T:
-        return self.rng.choices(list(weights), weights=list(weights.values()))[0]
-
-    # -- time -------------------------------------------------------------------------------------
-    def local(self, naive_utc: dt.datetime) -> dt.datetime:
-        return naive_utc.replace(tzinfo=dt.UTC).astimezone(self.tz)
-
-    def utc(self, day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-        """A wall-clock moment at the school, as naive UTC."""
-        moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
-        return moment.astimezone(dt.UTC).replace(tzinfo=None)
-
-    def days_ago(self, days: int) -> dt.date:
-        return self.today - dt.timedelta(days=days)
 
     def office_time(self, day: dt.date) -> dt.datetime:
         """A moment during office hours (09:00-21:00) on a day, never later than now."""

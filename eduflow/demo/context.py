@@ -20,27 +20,14 @@ MOBILE_PREFIXES = ("130", "131", "132", "133", "135", "136", "137", "138", "139"
                    "186", "187", "188", "189", "198", "199")
 
 
-class DemoContext:
-    """Everything the builders share; they add what they create (campuses, users, classes …) to it."""
+class SchoolClock:
+    """Randomness and the school's clock for a generated school (the demo, bench-data): `rng`, `tz`, `now`
+    (naive UTC) and `today` (the school's) are set by the subclass."""
 
-    def __init__(self, seed: int, now: dt.datetime | None = None) -> None:
-        self.rng = random.Random(seed)
-        self.fake = Faker("zh_CN")
-        self.fake.seed_instance(seed)
-        self.tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
-        self.now = (now or utcnow()).replace(microsecond=0)  # naive UTC, like every stored timestamp
-        self.today = self.local(self.now).date()  # the school's today
-        self._phones: set[str] = set()
-        self.campuses: list = []
-        self.classrooms: dict[int, list] = {}  # campus index -> classrooms
-        self.users: dict = {}  # username -> User
-        self.courses: dict = {}  # name -> Course
-        self.tags: dict = {}  # name -> Tag
-        self.sources: dict = {}  # name -> SourceChannel
-        self.classes: list = []  # ClassPlan, each with its ClassGroup in .group
-        self.lessons: dict[int, list] = {}  # class id -> lessons in date order
-        self.students: dict[int, list] = {}  # campus index -> students
-        self.student_meta: dict[int, dict] = {}  # id(student) -> since, campus, courses, converted …
+    rng: random.Random
+    tz: ZoneInfo
+    now: dt.datetime
+    today: dt.date
 
     # -- randomness -------------------------------------------------------------------------------
     def chance(self, p: float) -> bool:
@@ -63,6 +50,29 @@ class DemoContext:
 
     def days_ago(self, days: int) -> dt.date:
         return self.today - dt.timedelta(days=days)
+
+
+class DemoContext(SchoolClock):
+    """Everything the builders share; they add what they create (campuses, users, classes …) to it."""
+
+    def __init__(self, seed: int, now: dt.datetime | None = None) -> None:
+        self.rng = random.Random(seed)
+        self.fake = Faker("zh_CN")
+        self.fake.seed_instance(seed)
+        self.tz = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "Asia/Shanghai")
+        self.now = (now or utcnow()).replace(microsecond=0)  # naive UTC, like every stored timestamp
+        self.today = self.local(self.now).date()  # the school's today
+        self._phones: set[str] = set()
+        self.campuses: list = []
+        self.classrooms: dict[int, list] = {}  # campus index -> classrooms
+        self.users: dict = {}  # username -> User
+        self.courses: dict = {}  # name -> Course
+        self.tags: dict = {}  # name -> Tag
+        self.sources: dict = {}  # name -> SourceChannel
+        self.classes: list = []  # ClassPlan, each with its ClassGroup in .group
+        self.lessons: dict[int, list] = {}  # class id -> lessons in date order
+        self.students: dict[int, list] = {}  # campus index -> students
+        self.student_meta: dict[int, dict] = {}  # id(student) -> since, campus, courses, converted …
 
     def office_time(self, day: dt.date) -> dt.datetime:
         """A random moment during office hours on a day, never later than now."""
