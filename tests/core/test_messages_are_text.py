@@ -24,6 +24,19 @@ def test_a_lazy_message_with_user_input_is_escaped_where_it_is_printed(app):
     assert html == "名称“&lt;b&gt;x&lt;/b&gt;”已存在。"
 
 
+@pytest.mark.parametrize("locale, expected", [("zh_CN", "%s 天未跟进"), ("en", "No follow-up for %s days")])
+def test_a_template_message_is_translated_and_its_variables_escaped(app, locale, expected):
+    """`_()` in a template (bound once per render, eduflow.templating.template_gettext): the catalogue of the
+    render's language, the message itself markup, its variables escaped, `%%` printed as `%`."""
+    with app.test_request_context():
+        from flask_babel import force_locale
+
+        with force_locale(locale):
+            html = render_template_string("{% for n in ['<b>', 3] %}{% set x = n %}{{ _('%(n)s 天未跟进', n=x) }}|"
+                                          "{% endfor %}{{ _('100%%') }}")
+    assert html == (expected % "&lt;b&gt;") + "|" + (expected % "3") + "|100%"
+
+
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("path, model, form", [
     ("/admin/tags/new", Tag, {"category": "need"}),
