@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow.access import scoped
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
-from eduflow.leads.queries import LeadFilters, filtered_leads, search_clause
+from eduflow.leads.queries import WHOLE_CAMPUS_LEADS, LeadFilters, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
 from eduflow.models import Campus, Lead, LeadStage, Role, SixSpeed, User, lead_courses, lead_tags, utcnow
 from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, load_in_order, unindexed
@@ -67,7 +67,10 @@ def card_for(lead: Lead, now: dt.datetime) -> Card:
 
 
 def stage_counts(user: User, filters: LeadFilters, now: dt.datetime | None = None) -> dict[LeadStage, int]:
-    """Every column's total under the filters, in one grouped count (stages without leads count 0)."""
+    """Every column's total under the filters (stages without leads count 0): a whole campus unfiltered from its
+    kept counts, otherwise one grouped count on the scope's index."""
+    if not filters.narrows and user.role in WHOLE_CAMPUS_LEADS:
+        return stage_totals(user)
     query = filtered_leads(user, replace(filters, stage=None), now).order_by(None)
     grouped = unindexed(Lead.stage) if filters.q else Lead.stage  # a search counts from its own index
     rows = db.session.execute(query.with_only_columns(Lead.stage, func.count(Lead.id)).group_by(grouped))

@@ -6,12 +6,12 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
-from eduflow.access import scoped
+from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
-from eduflow.models import Lead, LeadStage, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.models import Campus, Lead, LeadStage, LeadStageCount, Role, Tag, User, lead_courses, lead_tags, utcnow
 from eduflow.pagination import Keyset
 from eduflow.security.crypto import blind_index
 from eduflow.security.phones import normalise_phone, parse_phone
@@ -43,6 +43,29 @@ class LeadFilters:
     dormant: bool = False
     q: str = ""
     sort: str = "next"
+
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter but stage and order narrows the leads in scope."""
+        return LeadFilters(stage=self.stage, sort=self.sort) != self
+
+
+# Roles whose lead scope is whole campuses (eduflow.access: live leads of the campus, or of every campus).
+WHOLE_CAMPUS_LEADS = (Role.ADMIN, Role.MANAGER)
+
+
+def stage_totals(user: User) -> dict[LeadStage, int]:
+    """Every stage's number of leads in the user's scope (zero included): a campus's from its kept counts
+    (report_lead_stages, a few rows however many leads), a salesperson's own counted on the (owner, stage) index."""
+    if user.role in WHOLE_CAMPUS_LEADS:
+        kept = LeadStageCount
+        query = (select(kept.stage, func.sum(kept.leads))
+                 .where(kept.campus_id.in_(select(Campus.id).where(scope_clause(Campus, user))))
+                 .group_by(kept.stage))
+    else:
+        query = select(Lead.stage, func.count()).where(scope_clause(Lead, user)).group_by(Lead.stage)
+    found = {stage: int(n or 0) for stage, n in db.session.execute(query)}
+    return {stage: found.get(stage, 0) for stage in LeadStage}
 
 
 def search_clause(q: str):
