@@ -17,15 +17,15 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow.access import scoped
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
-from eduflow.leads.queries import WHOLE_CAMPUS_LEADS, LeadFilters, filtered_leads, search_clause, stage_totals
+from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
 from eduflow.models import Campus, Lead, LeadStage, Role, SixSpeed, User, lead_courses, lead_tags, utcnow
 from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, load_in_order, unindexed
 
 PAGE_SIZE = 20
 # Overdue cards first, then by next follow-up, cards without one last: ascending next follow-up does both.
-BOARD_ORDER = Keyset.nulls_last(Lead.next_followup_at, Lead.id)
-POOL_ORDER = Keyset.by((Lead.created_at, True), (Lead.id, True))  # newest first, as pool_leads orders
+BOARD_ORDER = Keyset.nulls_last(Lead.next_followup_at, Lead.id, pinned=LIVE)
+POOL_ORDER = Keyset.by((Lead.created_at, True), (Lead.id, True), pinned=(Lead.owner_id, *LIVE))  # newest first, as pool_leads orders
 
 # What a board drop asks of the view besides "moved".
 MOVED, NEEDS_REASON, CONVERT = "moved", "needs_reason", "convert"
@@ -69,7 +69,7 @@ def card_for(lead: Lead, now: dt.datetime) -> Card:
 def stage_counts(user: User, filters: LeadFilters, now: dt.datetime | None = None) -> dict[LeadStage, int]:
     """Every column's total under the filters (stages without leads count 0): a whole campus unfiltered from its
     kept counts, otherwise one grouped count on the scope's index."""
-    if not filters.narrows and user.role in WHOLE_CAMPUS_LEADS:
+    if counts_are_kept(user, filters):
         return stage_totals(user)
     query = filtered_leads(user, replace(filters, stage=None), now).order_by(None)
     grouped = unindexed(Lead.stage) if filters.q else Lead.stage  # a search counts from its own index

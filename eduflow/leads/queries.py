@@ -22,12 +22,14 @@ SORTS = {
     "last_followup": (Lead.last_followup_at.is_(None), Lead.last_followup_at.desc(), Lead.id.desc()),
     "name": (Lead.name_pinyin, Lead.id),
 }
+# Every lead list holds deleted_at at NULL (live leads), and the indexes place it right after campus/owner.
+LIVE = (Lead.deleted_at,)
 # The same orders for paging by position; each is an index range per segment (see models/crm.py's indexes).
 KEYSETS = {
-    "next": Keyset.nulls_last(Lead.next_followup_at, Lead.id),
-    "newest": Keyset.by((Lead.created_at, True), (Lead.id, True)),
-    "last_followup": Keyset.nulls_last(Lead.last_followup_at, Lead.id, descending=True),
-    "name": Keyset.by((Lead.name_pinyin, False), (Lead.id, False)),
+    "next": Keyset.nulls_last(Lead.next_followup_at, Lead.id, pinned=LIVE),
+    "newest": Keyset.by((Lead.created_at, True), (Lead.id, True), pinned=LIVE),
+    "last_followup": Keyset.nulls_last(Lead.last_followup_at, Lead.id, descending=True, pinned=LIVE),
+    "name": Keyset.by((Lead.name_pinyin, False), (Lead.id, False), pinned=LIVE),
 }
 
 
@@ -66,6 +68,19 @@ def stage_totals(user: User) -> dict[LeadStage, int]:
         query = select(Lead.stage, func.count()).where(scope_clause(Lead, user)).group_by(Lead.stage)
     found = {stage: int(n or 0) for stage, n in db.session.execute(query)}
     return {stage: found.get(stage, 0) for stage in LeadStage}
+
+
+def counts_are_kept(user: User, filters: LeadFilters) -> bool:
+    """Whether the kept counts hold the filters' totals: whole campuses, narrowed by stage at most."""
+    return user.role in WHOLE_CAMPUS_LEADS and not filters.narrows
+
+
+def kept_total(user: User, filters: LeadFilters) -> int | None:
+    """How many leads the filters select, read from the kept counts where they hold it; None: count them."""
+    if not counts_are_kept(user, filters):
+        return None
+    totals = stage_totals(user)
+    return totals[filters.stage] if filters.stage is not None else sum(totals.values())
 
 
 def search_clause(q: str):

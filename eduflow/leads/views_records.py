@@ -12,7 +12,7 @@ from eduflow.htmx import render
 from eduflow.leads import bp, records
 from eduflow.leads.forms_board import AssignForm
 from eduflow.leads.forms_records import ButtonForm, LeadFilterForm, LeadForm
-from eduflow.leads.queries import KEYSETS, filtered_leads
+from eduflow.leads.queries import KEYSETS, filtered_leads, kept_total
 from eduflow.models import Lead, utcnow
 from eduflow.pagination import keyset_paginate, paginate
 
@@ -30,7 +30,7 @@ def index():
     filters = LeadFilterForm(request.args, user=_me())
     criteria = filters.criteria()
     page = keyset_paginate(records.with_list_details(filtered_leads(_me(), criteria)), Lead, KEYSETS[criteria.sort],
-                           narrow=bool(criteria.q))
+                           narrow=bool(criteria.q), total=kept_total(_me(), criteria))
     may_manage = records.may_manage_records(_me())
     return render("leads/list.html", "leads/_list_rows.html", title=_("线索列表"), page=page, filters=filters,
                   now=utcnow(), is_overdue=records.is_overdue, may_manage=may_manage,
