@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l, ngettext
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import Integer, case, distinct, func, literal, select, union_all
 
 from eduflow.extensions import db
 from eduflow.models import (
@@ -64,21 +64,29 @@ class Funnel:
         return [str(label) for _key, label in FUNNEL_STEPS]
 
 
-def _funnel_counts(scope: ReportScope, key, referred: bool = False) -> tuple[list[tuple], list[tuple]]:
+def _funnel_where(scope: ReportScope) -> list:
+    """FunnelDay rows of the report's days, campuses and (for a salesperson) her own acts."""
+    day = FunnelDay
+    return [scope.rollup_days(day.day), scope.worked_campuses(day.campus_id), scope.actor(day.actor_id)]
+
+
+def _leads_actor(scope: ReportScope) -> int:
+    """The FunnelDay actor whose rows count each lead once: everyone's (NOBODY), or a salesperson's own."""
+    return scope.user.id if scope.own_only else NOBODY
+
+
+def _funnel_counts(scope: ReportScope, key) -> tuple[list[tuple], list[tuple]]:
     """From the daily rollups: [(key, consulted, contacted, intent, trial, enrolled)] over the leads the report
     counts (everyone's acts, or a salesperson's own), and the same per person who worked them, keyed by user."""
     day = FunnelDay
     steps = [func.sum(day.leads)] + [func.sum(case((condition, day.leads), else_=0)) for condition in (
         day.rank >= STAGE_RANK[LeadStage.CONTACTED], day.rank >= STAGE_RANK[LeadStage.INTENT], day.trial == 1,
         day.rank >= STAGE_RANK[LeadStage.CONVERTED])]
-    where = [scope.rollup_days(day.day), scope.worked_campuses(day.campus_id), scope.actor(day.actor_id)]
-    if referred:
-        where.append(day.referrer_id != NOBODY)
-    leads_actor = scope.user.id if scope.own_only else NOBODY
+    leads_actor = _leads_actor(scope)
     by_key: dict = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
     by_person: dict = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
     for actor_id, value, *counts in db.session.execute(
-            select(day.actor_id, key, *steps).where(*where).group_by(day.actor_id, key)):
+            select(day.actor_id, key, *steps).where(*_funnel_where(scope)).group_by(day.actor_id, key)):
         for totals, wanted in ((by_key[value], actor_id == leads_actor), (by_person[actor_id], actor_id != NOBODY)):
             if wanted:
                 for index, n in enumerate(counts):
@@ -242,35 +250,55 @@ class ReferralRow:
 
 @dataclass(frozen=True)
 class Referrals:
-    students: list[ReferralRow]
+    students: list[ReferralRow]  # the leading referring students, named (SHOWN at most)
     people: list[ReferralRow]
+    others: ReferralRow | None = None  # the students beyond the leading ones, summed into one row
 
     SHOWN = 100  # a chain's campus has thousands of referring students: the page lists the leading ones
 
-    @property
-    def leading_students(self) -> list[ReferralRow]:
-        return self.students[:self.SHOWN]
 
-    @property
-    def other_students(self) -> ReferralRow | None:
-        """The students beyond the leading ones, summed into one row (None when every student is listed)."""
-        rest = self.students[self.SHOWN:]
-        if not rest:
-            return None
-        return ReferralRow(ngettext("其余 %(num)s 名介绍人", "其余 %(num)s 名介绍人", len(rest)), sum(row.referred for row in rest),
-                           sum(row.converted for row in rest))
+def leading_students(per_student: list[tuple]) -> tuple[list[ReferralRow], ReferralRow | None]:
+    """The leading referring students of [(student id, referred, converted)] — most referred, then most converted,
+    then by name — and the rest summed in one row (None when every student is listed). Only the names that can
+    be listed are read (the students ranked within the leading ones, ties at the cut included)."""
+    ranked = sorted(per_student, key=lambda row: (-row[1], -row[2]))
+    cut = len(ranked)
+    if cut > Referrals.SHOWN:
+        last = ranked[Referrals.SHOWN - 1][1:]
+        cut = next((i for i in range(Referrals.SHOWN, len(ranked)) if ranked[i][1:] != last), len(ranked))
+    candidates = ranked[:cut]
+    names = dict(db.session.execute(select(Student.id, Student.name).where(
+        Student.id.in_(sorted(row[0] for row in candidates)))).all()) if candidates else {}
+    named = sorted((ReferralRow(names.get(sid, ""), referred, converted, sid) for sid, referred, converted in candidates),
+                   key=lambda row: (-row.referred, -row.converted, row.label, row.student_id))
+    rest = [(row.referred, row.converted) for row in named[Referrals.SHOWN:]] + [row[1:] for row in ranked[cut:]]
+    if not rest:
+        return named, None
+    label = ngettext("其余 %(num)s 名介绍人", "其余 %(num)s 名介绍人", len(rest))
+    return named[:Referrals.SHOWN], ReferralRow(label, sum(n for n, _m in rest), sum(m for _n, m in rest))
+
+
+def _referral_counts(scope: ReportScope) -> tuple[list[tuple], list[tuple]]:
+    """[(student id, referred, converted)] and [(user id, referred, converted)] from the daily rollups, in one
+    statement whose halves are grouped by their own key (a chain's campus has thousands of referring students:
+    never a row per student and person)."""
+    day = FunnelDay
+    figures = [func.sum(day.leads), func.sum(case((day.rank >= STAGE_RANK[LeadStage.CONVERTED], day.leads), else_=0))]
+    where = [*_funnel_where(scope), day.referrer_id != NOBODY]
+    per_student = (select(literal(0, Integer).label("part"), day.referrer_id.label("key"), *figures)
+                   .where(*where, day.actor_id == _leads_actor(scope)).group_by(day.referrer_id))
+    per_person = (select(literal(1, Integer), day.actor_id, *figures)
+                  .where(*where, day.actor_id != NOBODY).group_by(day.actor_id))
+    found: tuple[list, list] = ([], [])
+    for part, key, referred, converted in db.session.execute(union_all(per_student, per_person)):
+        if referred:  # a rollup row emptied by later changes counts for no one
+            found[part].append((key, int(referred), int(converted or 0)))
+    return found
 
 
 def referrals(scope: ReportScope) -> Referrals:
     """转介绍: leads consulted in the period naming a referring student, per student and per person who worked
     them; converted: by the person who converted them."""
-    per_student, per_person = _funnel_counts(scope, FunnelDay.referrer_id, referred=True)
-    names = dict(db.session.execute(select(Student.id, Student.name)
-                                    .where(Student.id.in_([row[0] for row in per_student]))).all())
-    students = [ReferralRow(names.get(sid, ""), referred, converted, sid)
-                for sid, referred, *_middle, converted in per_student]
-    return Referrals(
-        students=sorted(students, key=lambda row: (-row.referred, -row.converted, row.label)),
-        people=_people([(user_id, referred, converted) for user_id, referred, *_middle, converted in per_person],
-                       ReferralRow),
-    )
+    per_student, per_person = _referral_counts(scope)
+    students, others = leading_students(per_student)
+    return Referrals(students=students, others=others, people=_people(per_person, ReferralRow))

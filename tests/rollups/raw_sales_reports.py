@@ -12,7 +12,7 @@ from eduflow.models import FollowUp, FollowUpMethod, Lead, LeadStage, SourceChan
 from eduflow.reports.acts import OPENED, SHEET_FIGURES, STAGE_RANK, reached, sheet_acts
 from eduflow.reports.services import (
     FUNNEL_STEPS, NO_SOURCE, Activity, ActivityRow, Funnel, FunnelRow, Referrals, ReferralRow, SixSpeedReport,
-    SixSpeedRow,
+    SixSpeedRow, leading_students,
 )  # the same result types: only how the figures are reached differs
 from eduflow.reports.scope import ReportScope, count_if, user_names
 
@@ -110,11 +110,6 @@ def referrals(scope: ReportScope) -> Referrals:
     """转介绍: leads consulted in the period naming a referring student, per student and per person who worked
     them; converted: by the person who converted them."""
     cohort = select(Lead.id).where(scope.worked_leads(), consulted_in(scope), Lead.referrer_student_id.is_not(None))
-    per_student = _referral_counts(scope, cohort, Lead.referrer_student_id)
-    names = dict(db.session.execute(select(Student.id, Student.name)
-                                    .where(Student.id.in_([row[0] for row in per_student]))).all())
-    students = [ReferralRow(names.get(sid, ""), referred, converted, sid) for sid, referred, converted in per_student]
-    return Referrals(
-        students=sorted(students, key=lambda row: (-row.referred, -row.converted, row.label)),
-        people=_people(_referral_counts(scope, cohort, per_person=True), ReferralRow),
-    )
+    students, others = leading_students(_referral_counts(scope, cohort, Lead.referrer_student_id))
+    return Referrals(students=students, others=others,
+                     people=_people(_referral_counts(scope, cohort, per_person=True), ReferralRow))
