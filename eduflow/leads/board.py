@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow.access import scoped
@@ -19,7 +19,7 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
-from eduflow.models import Campus, Lead, LeadStage, Role, SixSpeed, User, lead_courses, lead_tags, utcnow
+from eduflow.models import Campus, Course, Lead, LeadStage, Role, SixSpeed, Tag, User, lead_courses, lead_tags, utcnow
 from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, load_in_order, unindexed
 
 PAGE_SIZE = 20
@@ -54,8 +54,15 @@ class Column:
     page: CardPage
 
 
+# What a card shows (templates/leads/_card.html) and card_for reads; the rest of a lead (notes, contact, email …)
+# is not loaded, nor decrypted, for the 120 cards of a board.
+CARD_COLUMNS = (Lead.id, Lead.version, Lead.stage, Lead.name, Lead.phone_encrypted, Lead.owner_id,
+                Lead.next_followup_at, Lead.last_followup_at)
+
+
 def _card_options():
-    return (selectinload(Lead.courses), selectinload(Lead.tags), selectinload(Lead.owner),
+    return (load_only(*CARD_COLUMNS), selectinload(Lead.courses).load_only(Course.name),
+            selectinload(Lead.tags).load_only(Tag.name), selectinload(Lead.owner).load_only(User.display_name),
             selectinload(Lead.six_speed).load_only(SixSpeed.stickiness))
 
 

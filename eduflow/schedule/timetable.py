@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db
@@ -144,9 +144,13 @@ def week_lessons(user: User, view: str, subject, monday: dt.date) -> list[Lesson
     """The week's lessons of the subject that the user may see, in time order."""
     if subject is None:
         return []
+    # A campus week holds hundreds of lessons: load what a tile shows (not the teachers' encrypted contacts).
     query = (select(Lesson)
-             .options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), joinedload(Lesson.teacher),
-                      joinedload(Lesson.classroom))
+             .options(load_only(Lesson.id, Lesson.class_id, Lesson.lesson_date, Lesson.start_time, Lesson.end_time,
+                                Lesson.teacher_id, Lesson.classroom_id),
+                      joinedload(Lesson.class_group).load_only(ClassGroup.name, ClassGroup.course_id),
+                      joinedload(Lesson.teacher).load_only(User.display_name),
+                      joinedload(Lesson.classroom).load_only(Classroom.name))
              .where(scope_clause(Lesson, user), _subject_clause(view, subject),
                     Lesson.lesson_date.between(monday, monday + dt.timedelta(days=6)))
              .order_by(Lesson.lesson_date, Lesson.start_time, Lesson.id))
