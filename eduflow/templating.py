@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
@@ -86,6 +86,22 @@ def template_gettext():
     return gettext
 
 
+# An id no row has (the id converters accept it), marking where a row's own id goes in a URL pattern.
+_ID_MARK = 1_987_654_321
+
+
+def url_pattern(endpoint: str, key: str, **values):
+    """`url_for` once for a list of rows whose links differ only in the id `key`: a function from an id to the URL.
+    A board's 120 cards or a campus week's 460 lessons each link twice; building every link through the URL map
+    was a tenth of the page's time."""
+    path, mark, query = url_for(endpoint, **{key: _ID_MARK}, **values).partition("?")
+    head, found, tail = path.partition(str(_ID_MARK))
+    if not found:
+        raise ValueError(f"{endpoint} has no {key} in its path")
+    rest = tail + mark + query
+    return lambda ident: f"{head}{int(ident)}{rest}"
+
+
 def init_app(app) -> None:
     app.jinja_env.finalize = as_text  # before any template is compiled: finalize is built into the code
     app.jinja_env.filters["mask_phone"] = mask_phone
@@ -93,6 +109,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["localtime"] = local_datetime
     app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["url_pattern"] = url_pattern
 
     @app.context_processor
     def _layout_context():

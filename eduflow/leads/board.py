@@ -7,11 +7,12 @@ range per column, see eduflow/pagination.py) and one load of those cards, never 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow.access import scoped
@@ -19,8 +20,8 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
-from eduflow.models import Campus, Course, Lead, LeadStage, Role, SixSpeed, Tag, User, lead_courses, lead_tags, utcnow
-from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, load_in_order, unindexed
+from eduflow.models import Campus, Course, Lead, LeadStage, Role, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, unindexed
 
 PAGE_SIZE = 20
 # Overdue cards first, then by next follow-up, cards without one last: ascending next follow-up does both.
@@ -33,9 +34,17 @@ MOVED, NEEDS_REASON, CONVERT = "moved", "needs_reason", "convert"
 
 @dataclass(frozen=True)
 class Card:
-    """One lead on the board with what its card shows beyond the lead's own columns."""
+    """What one lead's card on the board shows (templates/leads/_card.html), and nothing more."""
 
-    lead: Lead
+    id: int
+    version: int
+    stage: LeadStage
+    name: str
+    phone: str | None
+    owner_name: str | None  # None: in the pool
+    courses: tuple[str, ...]
+    tags: tuple[str, ...]
+    stickiness: Stickiness | None
     overdue: bool
     idle_days: int | None  # days since the last follow-up; None if never followed up
 
@@ -54,23 +63,35 @@ class Column:
     page: CardPage
 
 
-# What a card shows (templates/leads/_card.html) and card_for reads; the rest of a lead (notes, contact, email …)
-# is not loaded, nor decrypted, for the 120 cards of a board.
-CARD_COLUMNS = (Lead.id, Lead.version, Lead.stage, Lead.name, Lead.phone_encrypted, Lead.owner_id,
-                Lead.next_followup_at, Lead.last_followup_at)
-
-
-def _card_options():
-    return (load_only(*CARD_COLUMNS), selectinload(Lead.courses).load_only(Course.name),
-            selectinload(Lead.tags).load_only(Tag.name), selectinload(Lead.owner).load_only(User.display_name),
-            selectinload(Lead.six_speed).load_only(SixSpeed.stickiness))
+def _card(row, courses, tags, now: dt.datetime) -> Card:
+    overdue = row.stage in OPEN_STAGES and row.next_followup_at is not None and row.next_followup_at < now
+    idle = (now - row.last_followup_at).days if row.last_followup_at else None
+    return Card(row.id, row.version, row.stage, row.name, row.phone_encrypted, row.owner_name, tuple(courses),
+                tuple(tags), row.stickiness, overdue, idle)
 
 
 def card_for(lead: Lead, now: dt.datetime) -> Card:
-    """A lead's card facts: overdue (open and past its next follow-up) and idle days."""
-    overdue = lead.stage in OPEN_STAGES and lead.next_followup_at is not None and lead.next_followup_at < now
-    idle = (now - lead.last_followup_at).days if lead.last_followup_at else None
-    return Card(lead, overdue, idle)
+    """One lead's card as the database now holds it (after a move, or to put back a cancelled drop)."""
+    return cards_of([lead.id], now)[lead.id]
+
+
+def cards_of(ids: list[int], now: dt.datetime) -> dict[int, Card]:
+    """The cards of these leads in three statements (the leads with owner and sheet, their courses, their tags),
+    read as rows: a board shows 120 cards, and full lead objects with four eager loads cost more than the page."""
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Lead.id, Lead.version, Lead.stage, Lead.name, Lead.phone_encrypted,
+               User.display_name.label("owner_name"), SixSpeed.stickiness, Lead.next_followup_at,
+               Lead.last_followup_at)
+        .outerjoin(User, User.id == Lead.owner_id).outerjoin(SixSpeed, SixSpeed.lead_id == Lead.id)
+        .where(Lead.id.in_(ids))).all()
+    courses, tags = defaultdict(list), defaultdict(list)
+    for names, link, model in ((courses, lead_courses, Course), (tags, lead_tags, Tag)):
+        for lead_id, name in db.session.execute(select(link.c.lead_id, model.name).join(model)
+                                                .where(link.c.lead_id.in_(ids)).order_by(model.name, model.id)):
+            names[lead_id].append(name)
+    return {row.id: _card(row, courses[row.id], tags[row.id], now) for row in rows}
 
 
 def stage_counts(user: User, filters: LeadFilters, now: dt.datetime | None = None) -> dict[LeadStage, int]:
@@ -92,11 +113,10 @@ def _column_where(user: User, filters: LeadFilters, stage: LeadStage, now: dt.da
 def _card_pages(found: list[list[Position]], pages: list[int], per_page: int, now: dt.datetime) -> list[CardPage]:
     """Each column's cards from one load of every lead shown; one position more than a page says more follow."""
     shown = [positions[:per_page] for positions in found]
-    query = select(Lead).options(*_card_options())
-    leads = {lead.id: lead for lead in load_in_order(query, Lead, [p for positions in shown for p in positions])}
+    cards_by_id = cards_of([p.values[-1] for positions in shown for p in positions], now)
     result = []
     for positions, more, page in zip(shown, found, pages):
-        cards = [card_for(leads[p.values[-1]], now) for p in positions if p.values[-1] in leads]
+        cards = [cards_by_id[p.values[-1]] for p in positions if p.values[-1] in cards_by_id]
         following = len(more) > per_page
         result.append(CardPage(cards, page + 1 if following else None, positions[-1].token() if following else None))
     return result

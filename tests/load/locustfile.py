@@ -17,7 +17,7 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 SAMPLE = json.loads(open(os.environ["EDUFLOW_LOAD_SAMPLE"], encoding="utf-8").read())
 PASSWORD = SAMPLE["password"]
@@ -40,7 +40,7 @@ def _write_log(**_kwargs):
         json.dump({"accepted": ACCEPTED, "attempted": ATTEMPTED}, log)
 
 
-class SignedIn(HttpUser):
+class SignedIn(FastHttpUser):
     abstract = True
     wait_time = between(0.5, 2)
     username = ""
