@@ -118,7 +118,31 @@ class FollowUpPair(Base):
     )
 
 
-GAP_DAYS = 47  # the shortest gap kept: ranges longer than DIRECT_DAYS (eduflow.reports.services) need no shorter
+DIRECT_DAYS = 45  # ranges up to this many days count who reached whom from FollowUpFirst; longer: pairs less gaps
+
+
+class FollowUpFirst(Base):
+    """Per person and day, the leads and students they followed up on `day` and on no day from `since` to the day
+    before, for each `since` from DIRECT_DAYS - 1 days before `day` to `day` itself. Over a range of up to
+    DIRECT_DAYS days, the leads a person reached are the sum of the range's days at `since` = its first day: each
+    lead counted once, on the first day of the range it was followed up (a distinct count read as a few hundred
+    rows, however many follow-ups the range holds)."""
+
+    __tablename__ = "report_followup_firsts"
+
+    # A range's rows are those of one `since`: at most DIRECT_DAYS days of each campus's people, however long the
+    # history, so the key alone serves a campus's report and a salesperson's own (no second index to keep).
+    since: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    campus_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    leads: Mapped[int] = mapped_column(Integer, default=0)
+    students: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (CLUSTERED,)
+
+
+GAP_DAYS = DIRECT_DAYS + 2  # the shortest gap kept: ranges longer than DIRECT_DAYS need no shorter
 
 
 class FollowUpGap(Base):

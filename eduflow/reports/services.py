@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l, ngettext
-from sqlalchemy import Integer, case, distinct, func, literal, select, union_all
+from sqlalchemy import Integer, case, func, literal, select, union_all
 
 from eduflow.extensions import db
 from eduflow.models import (
-    FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpPair, FollowUpReach, FunnelDay, LeadStage, SheetDay, SourceChannel,
+    FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpPair, FunnelDay, LeadStage, SheetDay, SourceChannel,
     Student,
 )
-from eduflow.models.rollups import NOBODY
+from eduflow.models.rollups import DIRECT_DAYS, NOBODY, FollowUpFirst
 from eduflow.reports.acts import SHEET_FIGURES, STAGE_RANK
 from eduflow.reports.scope import ReportScope, rate, user_names
 
@@ -187,32 +187,31 @@ class Activity:
         return list(FollowUpMethod)
 
 
-DIRECT_DAYS = 45  # up to this many days, who reached whom is counted over the days; longer: pairs less gaps
-
-
-def _reach_counts(table, scope: ReportScope, *conditions) -> dict[int | None, tuple[int, int]]:
-    """(leads, students) per person over the rows of `table` (one row per person and lead or student)."""
+def _reach_counts(table, figures: list, scope: ReportScope, *conditions) -> dict[int | None, tuple[int, int]]:
+    """(leads, students) per person: `figures` summed over the rows of `table` meeting `conditions`."""
     where = [scope.worked_campuses(table.campus_id), scope.actor(table.user_id), *conditions]
-    if table is FollowUpReach:
-        figures = [func.count(distinct(case((table.lead_id != NOBODY, table.lead_id)))),
-                   func.count(distinct(case((table.student_id != NOBODY, table.student_id))))]
-    else:
-        figures = [func.sum(case((table.lead_id != NOBODY, 1), else_=0)),
-                   func.sum(case((table.student_id != NOBODY, 1), else_=0))]
     return {user_id or None: (int(leads or 0), int(students or 0)) for user_id, leads, students
             in db.session.execute(select(table.user_id, *figures).where(*where).group_by(table.user_id))}
 
 
 def _reached(scope: ReportScope) -> dict[int | None, tuple[int, int]]:
-    """How many leads and students each person followed up on the report's days. Over a long range: the pairs
-    (person, lead) seen by its end and since its start, less those with a gap spanning it (seen before and
-    after, not within: exactly one gap of theirs spans the range, and it is longer than the range)."""
+    """How many leads and students each person followed up on the report's days. Up to DIRECT_DAYS days: those
+    followed up on a day of the range and not since its first day (FollowUpFirst), summed over its days. Longer:
+    the pairs (person, lead) seen by its end and since its start, less those with a gap spanning it (seen before
+    and after, not within: exactly one gap of theirs spans the range, and it is longer than the range)."""
     if (scope.end - scope.start).days + 1 <= DIRECT_DAYS:
-        return _reach_counts(FollowUpReach, scope, scope.rollup_days(FollowUpReach.day), FollowUpReach.follow_ups > 0)
+        first = FollowUpFirst
+        return _reach_counts(first, [func.sum(first.leads), func.sum(first.students)], scope,
+                             first.since == scope.start, first.day.between(scope.start, scope.end))
     pair, gap = FollowUpPair, FollowUpGap
-    seen = _reach_counts(pair, scope, pair.first_day <= scope.end, pair.last_day >= scope.start)
-    silent = _reach_counts(gap, scope, gap.days >= (scope.end - scope.start).days + 2, gap.starts < scope.start,
-                           gap.ends > scope.end)
+
+    def subjects(table):
+        return [func.sum(case((table.lead_id != NOBODY, 1), else_=0)),
+                func.sum(case((table.student_id != NOBODY, 1), else_=0))]
+
+    seen = _reach_counts(pair, subjects(pair), scope, pair.first_day <= scope.end, pair.last_day >= scope.start)
+    silent = _reach_counts(gap, subjects(gap), scope, gap.days >= (scope.end - scope.start).days + 2,
+                           gap.starts < scope.start, gap.ends > scope.end)
     return {user_id: tuple(n - m for n, m in zip(figures, silent.get(user_id, (0, 0))))
             for user_id, figures in seen.items()}
 

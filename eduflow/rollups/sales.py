@@ -16,6 +16,7 @@ import datetime as dt
 import functools
 import itertools
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 
 from flask_babel import get_timezone
 from sqlalchemy import (
@@ -28,7 +29,7 @@ from eduflow.models import (
     FollowUp, FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, Lead, LeadStage, LeadStageChange,
     LeadStageCount, SchoolDay, SheetDay, SixSpeed, SixSpeedChange, Student, TrialLesson, TrialStatus,
 )
-from eduflow.models.rollups import GAP_DAYS, NOBODY
+from eduflow.models.rollups import DIRECT_DAYS, GAP_DAYS, NOBODY, FollowUpFirst
 from eduflow.reports.acts import NOTHING, SHEET_FIGURES, STAGE_RANK, rank_of, sheet_figure_acts
 from eduflow.reports.scope import utc_midnight
 
@@ -231,19 +232,48 @@ def _pairs_in(table, pairs: list[tuple]):
     return or_(*[and_(*[column == value for column, value in zip(columns, pair)]) for pair in pairs])
 
 
-def _refresh_pairs(conn, pairs: set[tuple]) -> None:
-    """Set the pairs' first and last days and long gaps from their FollowUpReach days (read again whole: a pair's
-    days are few, even on a lead with 2,000 follow-ups)."""
-    reach, pair, gap = FollowUpReach, FollowUpPair, FollowUpGap
-    days, kept = defaultdict(list), set()
+def _pair_days(conn, pairs: set[tuple]) -> dict[tuple, dict[dt.date, int]]:
+    """Each pair's follow-ups per day, from FollowUpReach (a pair's days are few, even on a lead with 2,000
+    follow-ups)."""
+    reach = FollowUpReach
+    found: dict = {pair: {} for pair in pairs}
     for chunk in _chunks(sorted(pairs), 50):
-        for *key, day in conn.execute(select(*[reach.__table__.c[n] for n in PAIR_KEY], reach.day)
-                                      .where(_pairs_in(reach, chunk), reach.follow_ups > 0).order_by(reach.day)):
-            days[tuple(key)].append(day)
+        for *key, day, n in conn.execute(select(*[reach.__table__.c[name] for name in PAIR_KEY], reach.day,
+                                                reach.follow_ups).where(_pairs_in(reach, chunk))):
+            found[tuple(key)][day] = n
+    return found
+
+
+def _days_of(counts: dict[tuple, dict[dt.date, int]]) -> dict[tuple, list[dt.date]]:
+    return {pair: sorted(day for day, n in days.items() if n > 0) for pair, days in counts.items()}
+
+
+def _apply_reach(conn, delta: Counter) -> None:
+    """Move FollowUpReach by `delta`, and with it the pairs' first and last days, long gaps and first days in each
+    short range. The pairs' days are read before the upsert (their lead or student is locked, outside SQLite), so
+    their days after it are known without reading them again."""
+    pairs = {_pair_of(key) for key, n in delta.items() if n}
+    counts = _pair_days(conn, pairs)
+    before = _days_of(counts)
+    _upsert(conn, FollowUpReach, REACH_KEY, "follow_ups", delta)
+    for key, n in delta.items():
+        if n:
+            days = counts[_pair_of(key)]
+            days[key[1]] = days.get(key[1], 0) + n
+    after = _days_of(counts)
+    _refresh_pairs(conn, after)
+    _upsert_firsts(conn, _first_changes(before, after))
+
+
+def _refresh_pairs(conn, days: dict[tuple, list[dt.date]]) -> None:
+    """Set the pairs' first and last days and long gaps from their days (in order)."""
+    pair, gap = FollowUpPair, FollowUpGap
+    kept = set()
+    for chunk in _chunks(sorted(days), 50):
         kept.update(tuple(row) for row in conn.execute(
             select(*[gap.__table__.c[n] for n in PAIR_KEY], gap.starts, gap.ends)
             .where(_pairs_in(gap, chunk))))
-    wanted = {(*key, starts, ends): n for key in pairs for starts, ends, n in _gaps_of(days.get(key, []))}
+    wanted = {(*key, starts, ends): n for key, found in days.items() for starts, ends, n in _gaps_of(found)}
     gone = sorted(kept - wanted.keys())
     for chunk in _chunks(gone):
         starts = gap.__table__.c.starts
@@ -256,9 +286,62 @@ def _refresh_pairs(conn, pairs: set[tuple]) -> None:
                for key, found in sorted(days.items()) if found]
     for chunk in _chunks(present):
         _put(conn, pair, PAIR_KEY, chunk, lambda t, v: {"first_day": v.first_day, "last_day": v.last_day})
-    empty = sorted(key for key in pairs if not days.get(key))
+    empty = sorted(key for key, found in days.items() if not found)
     for chunk in _chunks(empty):
         conn.execute(delete(pair).where(_pairs_in(pair, chunk)))
+
+
+# Who reached whom first in a short range (FollowUpFirst), from each pair's days.
+FIRST_KEY = ("since", "campus_id", "user_id", "day")
+
+
+def _links(days: list[dt.date]) -> dict[dt.date, dt.date | None]:
+    """Each of a pair's days (in order) with the pair's day before it (None: its first)."""
+    return dict(zip(days, [None, *days[:-1]]))
+
+
+def _firsts_of(pair_links) -> Iterator[tuple[tuple, int, int]]:
+    """FollowUpFirst rows — ((since, campus, user, day), leads, students) — of [(pair, {day: its day before})]: a
+    day a pair was followed up counts at every `since` after the pair's day before it, DIRECT_DAYS back at most.
+    Each day's pairs are first tallied by how far back their day before is, then summed into each `since`."""
+    back_to: dict = defaultdict(lambda: ([0] * (DIRECT_DAYS + 1), [0] * (DIRECT_DAYS + 1)))
+    for (campus_id, user_id, lead_id, student_id), links in pair_links:
+        for day, previous in links.items():
+            reach = DIRECT_DAYS if previous is None else min((day - previous).days, DIRECT_DAYS)
+            leads, students = back_to[(campus_id, user_id, day)]
+            leads[reach] += lead_id != NOBODY
+            students[reach] += student_id != NOBODY
+    for (campus_id, user_id, day), (leads, students) in back_to.items():
+        n = m = 0
+        for back in range(DIRECT_DAYS - 1, -1, -1):  # at since = day - back: the pairs whose day before is further
+            n, m = n + leads[back + 1], m + students[back + 1]
+            if n or m:
+                yield (day - dt.timedelta(days=back), campus_id, user_id, day), n, m
+
+
+def _first_changes(before: dict, after: dict) -> dict[tuple, list[int]]:
+    """How FollowUpFirst moves when the pairs' days go from `before` to `after`: only the days added or taken away
+    and those whose day before changed count (on a lead followed up on hundreds of days, two or three)."""
+    change: dict = defaultdict(lambda: [0, 0])
+    sides: tuple[list, list] = ([], [])
+    for pair in before.keys() | after.keys():
+        old, new = _links(before.get(pair, [])), _links(after.get(pair, []))
+        moved = {day for day in old.keys() | new.keys() if day not in old or day not in new or old[day] != new[day]}
+        for side, links in zip(sides, (old, new)):
+            side.append((pair, {day: links[day] for day in moved if day in links}))
+    for sign, side in zip((-1, 1), sides):
+        for key, leads, students in _firsts_of(side):
+            change[key][0] += sign * leads
+            change[key][1] += sign * students
+    return {key: figures for key, figures in change.items() if any(figures)}
+
+
+def _upsert_firsts(conn, change: dict[tuple, list[int]]) -> None:
+    rows = [dict(zip(FIRST_KEY, key), leads=leads, students=students)
+            for key, (leads, students) in sorted(change.items())]
+    for chunk in _chunks(rows, 500):
+        _put(conn, FollowUpFirst, FIRST_KEY, chunk,
+             lambda t, v: {"leads": t.c.leads + v.leads, "students": t.c.students + v.students})
 
 
 def _shares(conn, leads: set, follow_ups: set, places: tuple[set, set]) -> tuple[Counter, ...]:
@@ -270,9 +353,10 @@ def _apply(conn, before: tuple[Counter, ...], after: tuple[Counter, ...]) -> Non
     for (table, key, measure), old, new in zip(ROLLUPS, before, after):
         delta = Counter(new)
         delta.subtract(old)
-        _upsert(conn, table, key, measure, delta)
         if table is FollowUpReach:
-            _refresh_pairs(conn, {_pair_of(k) for k, n in delta.items() if n})
+            _apply_reach(conn, delta)
+        else:
+            _upsert(conn, table, key, measure, delta)
 
 
 def _changed(obj, names) -> bool:
@@ -295,6 +379,7 @@ class _Touched:
         self.follow_ups: set[int] = set()
         self.places: tuple[set, set] = (set(), set())
         self.sheets: set[int] = set()
+        self.students: set[int] = set()  # whose follow-ups change: locked like leads (their days are read, then moved)
         self.stages: Counter = Counter()  # (campus, stage) → change in live leads
 
     def __bool__(self):
@@ -318,10 +403,12 @@ def _touched(session: Session, after: bool) -> _Touched:
         elif isinstance(obj, Student):
             if not fresh and (gone or _changed(obj, PLACE_ATTRS)):
                 touched.places[1].add(obj.id)
+                touched.students.add(obj.id)
         elif isinstance(obj, FollowUp):
             if fresh or gone or _changed(obj, FOLLOW_UP_ATTRS):
                 touched.follow_ups.add(obj.id)
                 touched.leads.update(lead for lead in (obj.lead_id, _old(obj, "lead_id")) if lead)
+                touched.students.update(one for one in (obj.student_id, _old(obj, "student_id")) if one)
         elif isinstance(obj, (LeadStageChange, TrialLesson)):
             touched.leads.update(lead for lead in (obj.lead_id, _old(obj, "lead_id")) if lead)
         elif isinstance(obj, SixSpeed):
@@ -361,8 +448,10 @@ def _before_flush(session: Session, _context, _instances) -> None:
         return
     conn = session.connection()
     leads = _resolve(conn, touched)
-    if leads and conn.dialect.name != "sqlite":  # SQLite writers already take turns
-        conn.execute(select(Lead.id).where(Lead.id.in_(sorted(leads))).order_by(Lead.id).with_for_update())
+    if conn.dialect.name != "sqlite":  # SQLite writers already take turns
+        for model, ids in ((Lead, leads), (Student, touched.students)):
+            if ids:
+                conn.execute(select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update())
     session.info[INFO_KEY] = (touched, leads, _shares(conn, leads, touched.follow_ups, touched.places))
 
 
@@ -504,32 +593,34 @@ def _stage_rows():
 RAW = {LeadStageCount: _stage_rows, FunnelDay: _funnel_rows, SheetDay: _sheet_rows, FollowUpDay: _day_rows, FollowUpReach: _reach_rows}
 
 
-def _pairs_and_gaps() -> tuple[dict, dict]:
-    """FollowUpPair and FollowUpGap rows from the FollowUpReach rows, in one ordered pass."""
+def _from_reach() -> tuple[dict, dict, dict]:
+    """FollowUpPair, FollowUpGap and FollowUpFirst rows from the FollowUpReach rows, in one ordered pass."""
     reach = FollowUpReach.__table__
     key = [reach.c[name] for name in PAIR_KEY]
-    pairs, gaps = {}, {}
+    pairs, gaps, seen = {}, {}, []
     rows = db.session.execute(select(*key, reach.c.day).where(reach.c.follow_ups > 0).order_by(*key, reach.c.day)
                               .execution_options(yield_per=20000))
     for pair, found in itertools.groupby(rows, key=lambda row: tuple(row[:4])):
         days = [row[4] for row in found]
+        seen.append((pair, _links(days)))
         pairs[pair] = (days[0], days[-1])
         for starts, ends, n in _gaps_of(days):
             gaps[(*pair, starts)] = (ends, n)
-    return pairs, gaps
+    return pairs, gaps, {key: (leads, students) for key, leads, students in _firsts_of(seen)}
 
 
-PAIRS = ((FollowUpPair, PAIR_KEY, ("first_day", "last_day")), (FollowUpGap, (*PAIR_KEY, "starts"), ("ends", "days")))
+DERIVED = ((FollowUpPair, PAIR_KEY, ("first_day", "last_day")), (FollowUpGap, (*PAIR_KEY, "starts"), ("ends", "days")),
+           (FollowUpFirst, FIRST_KEY, ("leads", "students")))
 
 
 def rebuild() -> None:
-    """Recompute every sales rollup from the raw rows, one INSERT … SELECT each (the pairs and gaps in one ordered
-    pass over the follow-up days); the caller commits."""
+    """Recompute every sales rollup from the raw rows, one INSERT … SELECT each (the pairs, gaps and first days in
+    one ordered pass over the follow-up days); the caller commits."""
     _fill_calendar()
     for table, key, measure in (*ROLLUPS, STAGES):
         db.session.execute(delete(table))
         db.session.execute(insert(table).from_select([*key, measure], RAW[table]()))
-    for (table, key, values), rows in zip(PAIRS, _pairs_and_gaps()):
+    for (table, key, values), rows in zip(DERIVED, _from_reach()):
         db.session.execute(delete(table))
         for chunk in _chunks(sorted(rows.items()), 5000):
             db.session.execute(insert(table), [dict(zip((*key, *values), (*k, *v))) for k, v in chunk])
@@ -545,9 +636,12 @@ def differences() -> list[str]:
             select(*[table.__table__.c[name] for name in key], table.__table__.c[measure])
             .where(table.__table__.c[measure] != 0))}
         found += _compare(table, key, raw, kept, 0)
-    for (table, key, values), raw in zip(PAIRS, _pairs_and_gaps()):
+    for (table, key, values), raw in zip(DERIVED, _from_reach()):
+        columns = table.__table__.c
         kept = {tuple(row[:len(key)]): tuple(row[len(key):]) for row in db.session.execute(
-            select(*[table.__table__.c[name] for name in (*key, *values)]))}
+            select(*[columns[name] for name in (*key, *values)]))}
+        if table is FollowUpFirst:  # a row emptied by later changes may stay
+            kept = {k: v for k, v in kept.items() if any(v)}
         found += _compare(table, key, raw, kept, None)
     return found
 
