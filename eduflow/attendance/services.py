@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow.academics.ledger import Pools, give_back, pool_order, split_debit
 from eduflow.attendance import writes
 from eduflow.attendance.writes import AuditRows
-from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, Sheet, load_sheet, trial_of
+from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, Sheet, load_sheet, sheet_students, trial_of
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.i18n import school_today
@@ -381,13 +381,6 @@ def mark_attendance(lesson: Lesson, student_id: int, status: AttendanceStatus, *
         raise
 
 
-def _sheet_students(lesson: Lesson):
-    """The students 全部出勤 may mark: actively enrolled in the class, or booked into the lesson for a makeup."""
-    return union(select(Enrollment.student_id).where(Enrollment.class_id == lesson.class_id,
-                                                     Enrollment.status == EnrollmentStatus.ACTIVE),
-                 select(Makeup.student_id).where(Makeup.lesson_id == lesson.id, Makeup.status.in_(OPEN_MAKEUPS)))
-
-
 def mark_everyone(lesson: Lesson, *, by: User, rules: SheetRules, confirmed: bool = False) -> tuple[Sheet, list[int]]:
     """全部出勤: mark present everyone on the roster still unmarked (not the suspended), in a few statements whatever
     the roster's size; returns the sheet as it now is and the students marked. If any of them would go into
@@ -395,7 +388,7 @@ def mark_everyone(lesson: Lesson, *, by: User, rules: SheetRules, confirmed: boo
     _check(rules, AttendanceStatus.PRESENT)
 
     def work():
-        lock_students(_sheet_students(lesson))
+        lock_students(sheet_students(lesson))  # those 全部出勤 may mark
         sheet = load_sheet(lesson)
         unmarked = [row for row in sheet.rows if row.attendance is None and row.markable]
         done = _mark_rows(sheet, unmarked, AttendanceStatus.PRESENT, by, rules, confirmed, only_if_unmarked=True)

@@ -61,7 +61,10 @@ def _lesson_or_404(lesson_id: int) -> tuple[Lesson, SheetRules]:
 def _sheet_context(lesson: Lesson, rules: SheetRules) -> dict:
     """What every part of the sheet needs to draw itself for the current user."""
     booker = _me().role in MAKEUP_BOOKERS
-    return {"lesson": lesson, "rules": rules, "statuses": list(AttendanceStatus),
+    # Each status's label and whether its button is enabled, worked out once for every row the answer draws.
+    statuses = [(status, status.label, rules.allows(status)) for status in AttendanceStatus]
+    return {"lesson": lesson, "rules": rules, "statuses": statuses,
+            "status_labels": {status: label for status, label, _allowed in statuses},
             "targets": _Targets(lesson, school_today()) if booker else [], "may_book": booker,
             "weekday": format_date(lesson.lesson_date, "EEEE")}
 
