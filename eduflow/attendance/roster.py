@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Integer, and_, case, func, literal, or_, select, union
+from sqlalchemy import Integer, and_, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only
 
 from eduflow.academics.ledger import BOUGHT, GIFT, Pools
@@ -64,9 +64,9 @@ def _pick(enrollments: list[Enrollment], remaining: dict[int, int]) -> int:
 class Sheet:
     """A lesson's sheet as read in one go: the rows, and the ledger figures a mark is settled against.
 
-    `pools`: each sheet student's enrolments' remainders; `taken`: for this lesson's marks and the marks of makeups
-    booked for them, (ledger rows, units taken per pool, positive); `made_up`: per makeup booked for one of this
-    lesson's missed marks, the mark of the makeup lesson (if already taken)."""
+    `pools`: the remainders of the enrolments the rows draw on (the class's, the makeups', the marks'); `taken`: for
+    this lesson's marks and the marks of makeups booked for them, (ledger rows, units taken per pool, positive);
+    `made_up`: per makeup booked for one of this lesson's missed marks, the mark of the makeup lesson (if taken)."""
 
     lesson: Lesson
     rows: list[RosterRow]
@@ -123,23 +123,29 @@ def _people(lesson: Lesson):
     return db.session.execute(query).unique().all()
 
 
-def _ledger(student_ids: set[int], mark_ids: set[int]) -> tuple[dict[int, Pools], dict[int, tuple[int, Pools]]]:
-    """Remainders per enrolment of these students, and what each of these marks has taken: one query."""
-    if not student_ids:
-        return {}, {}
+def _ledger(enrollment_ids: set[int], mark_ids: set[int]) -> tuple[dict[int, Pools], dict[int, tuple[int, Pools]]]:
+    """Remainders per pool of these enrolments and what each of these marks has taken, in one statement: the
+    remainders from the (enrolment, pool, units) index alone, never the table; the marks' own few rows by
+    attendance_id."""
     entry = LessonLedgerEntry
-    mark = case((entry.attendance_id.in_(sorted(mark_ids)), entry.attendance_id), else_=None) if mark_ids \
-        else literal(None, Integer)
-    rows = select(entry.enrollment_id, entry.pool, entry.units, entry.id, mark.label("mark")) \
-        .where(entry.student_id.in_(sorted(student_ids))).subquery()
-    found = db.session.execute(
-        select(rows.c.enrollment_id, rows.c.pool, rows.c.mark, func.sum(rows.c.units), func.count(rows.c.id))
-        .group_by(rows.c.enrollment_id, rows.c.pool, rows.c.mark))
+    parts = []
+    if enrollment_ids:
+        parts.append(select(entry.enrollment_id, entry.pool, literal(None, Integer).label("mark"), func.sum(entry.units),
+                            func.count()).where(entry.enrollment_id.in_(sorted(enrollment_ids)))
+                     .group_by(entry.enrollment_id, entry.pool))
+    if mark_ids:
+        parts.append(select(entry.enrollment_id, entry.pool, entry.attendance_id, func.sum(entry.units), func.count())
+                     .where(entry.attendance_id.in_(sorted(mark_ids)))
+                     .group_by(entry.enrollment_id, entry.pool, entry.attendance_id))
+    if not parts:
+        return {}, {}
     pools: dict[int, dict] = {}
     taken: dict[int, dict] = {}
-    for enrollment_id, pool, mark_id, units, count in found:
-        pools.setdefault(enrollment_id, {BOUGHT: 0, GIFT: 0})[pool] += int(units)
-        if mark_id is not None:
+    for enrollment_id, pool, mark_id, units, count in db.session.execute(union_all(*parts) if len(parts) > 1
+                                                                         else parts[0]):
+        if mark_id is None:
+            pools.setdefault(enrollment_id, {BOUGHT: 0, GIFT: 0})[pool] += int(units)
+        else:
             counted = taken.setdefault(mark_id, {"rows": 0, BOUGHT: 0, GIFT: 0})
             counted["rows"] += count
             counted[pool] -= int(units)
@@ -167,7 +173,10 @@ def load_sheet(lesson: Lesson) -> Sheet:
             if booked_mark is not None:
                 made_up[booking.id] = booked_mark
     mark_ids = {m.id for m in marks.values()} | {m.id for m in made_up.values()}
-    pools, taken = _ledger(set(students), mark_ids)
+    # Every enrolment a row may draw on or settle against: the class's, the makeups', the marks'.
+    drawn = ({e.id for group in enrolled.values() for e in group} | {m.enrollment_id for m in into.values()}
+             | {m.enrollment_id for m in marks.values()} | {m.enrollment_id for m in made_up.values()}) - {None}
+    pools, taken = _ledger(drawn, mark_ids)
     remaining = {e: p.total for e, p in pools.items()}
     rows = []
     for student_id, group in enrolled.items():
