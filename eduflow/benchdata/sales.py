@@ -16,9 +16,10 @@ from eduflow.benchdata.context import DAY, HOUR, MINUTE, BenchContext
 from eduflow.benchdata.people import child_name
 from eduflow.demo import texts
 from eduflow.models import (
-    CustomerLevel, FollowUp, FollowUpMethod, Gender, Lead, LeadPoolEvent, LeadStage, LeadStageChange, PoolAction,
-    SixSpeed, SixSpeedChange, Stickiness, lead_courses, lead_tags,
+    CustomerLevel, FollowUp, FollowUpMethod, Gender, Lead, LeadNameKey, LeadPoolEvent, LeadStage, LeadStageChange,
+    PoolAction, SixSpeed, SixSpeedChange, Stickiness, lead_courses, lead_tags,
 )
+from eduflow.models.crm import name_key_rows
 
 STAGE_SHARE = {LeadStage.NEW: 0.14, LeadStage.CONTACTED: 0.26, LeadStage.INTENT: 0.16, LeadStage.PENDING: 0.08,
                LeadStage.CONVERTED: 0.04, LeadStage.LOST: 0.32}
@@ -186,6 +187,8 @@ def _lead(ctx: BenchContext, stage: LeadStage, follow_ups: int, pooled: bool, st
         "next_followup_at": story.next_at, "owner_assigned_at": None if pooled else story.consult_at,
         "converted_student_id": student["id"] if student else None, "version": 1, "deleted_at": None,
         "created_at": story.consult_at, "updated_at": story.end})
+    for row in name_key_rows(lead_id, ctx.campus_id, name):
+        ctx.rows.add(LeadNameKey.__table__, row)
     _courses_and_tags(ctx, lead_id, stage, story)
     for when, before, after in story.timeline:
         ctx.rows.add(LeadStageChange.__table__, {

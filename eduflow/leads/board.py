@@ -197,7 +197,7 @@ def pool_leads(campus_id: int, filters: LeadFilters) -> Select:
     if filters.course_id is not None:
         query = query.where(Lead.id.in_(
             select(lead_courses.c.lead_id).where(lead_courses.c.course_id == filters.course_id)))
-    if filters.q and (clause := search_clause(filters.q)) is not None:
+    if filters.q and (clause := search_clause(filters.q, campus_id)) is not None:
         query = query.where(clause)
     return query.options(selectinload(Lead.courses), selectinload(Lead.tags), selectinload(Lead.source)).order_by(
         Lead.created_at.desc(), Lead.id.desc())

@@ -6,13 +6,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select, union_all
 
 from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
-from eduflow.models import Campus, Lead, LeadStage, LeadStageCount, Role, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.models import Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Role, Tag, User, lead_courses, lead_tags, utcnow
 from eduflow.pagination import Keyset
+from eduflow.search import key_range
 from eduflow.security.crypto import blind_index
 from eduflow.security.phones import normalise_phone, parse_phone
 
@@ -83,8 +84,9 @@ def kept_total(user: User, filters: LeadFilters) -> int | None:
     return totals[filters.stage] if filters.stage is not None else sum(totals.values())
 
 
-def search_clause(q: str):
-    """张三 is found by 张三, zhangsan, zs; a phone by its last four digits or in full."""
+def search_clause(q: str, campus_id: int | None = None):
+    """张三 is found by 张三, zhangsan, zs, or any part of the name (张, 三); a phone by its last four digits or in
+    full. Every form is an index range; `campus_id` narrows the name keys' range to one campus."""
     q = q.strip()
     if not q:
         return None
@@ -92,10 +94,16 @@ def search_clause(q: str):
         return Lead.phone_last4 == q
     if re.fullmatch(r"[\d\s+-]{7,}", q) and parse_phone(q) is not None:
         return Lead.phone_hash == blind_index(normalise_phone(q))
-    if re.fullmatch(r"[A-Za-z\s]+", q):
-        letters = re.sub(r"\s", "", q).lower()
-        return or_(starts_with(Lead.name_pinyin, letters), starts_with(Lead.name_initials, letters))
-    return Lead.name.contains(q, autoescape=True)
+    keyed = select(LeadNameKey.lead_id).where(key_range(LeadNameKey.key, q),
+                                             *([LeadNameKey.campus_id == campus_id] if campus_id else []))
+    if not re.fullmatch(r"[A-Za-z\s]+", q):
+        return Lead.id.in_(keyed)
+    # Letters: pinyin or initials of a Chinese name, or part of a name written in Latin letters (Tom has no
+    # pinyin). One set of ids from three index ranges; an OR of them would make the databases test every lead.
+    letters = re.sub(r"\s", "", q).lower()
+    live = [Lead.deleted_at.is_(None), *([Lead.campus_id == campus_id] if campus_id else [])]
+    return Lead.id.in_(union_all(select(Lead.id).where(starts_with(Lead.name_pinyin, letters), *live),
+                                 select(Lead.id).where(starts_with(Lead.name_initials, letters), *live), keyed))
 
 
 def starts_with(column, letters: str):
@@ -132,7 +140,7 @@ def filtered_leads(user: User, filters: LeadFilters, now: dt.datetime | None = N
             select(lead_courses.c.lead_id).where(lead_courses.c.course_id == filters.course_id)),
         filters.overdue and overdue_clause(now),
         filters.dormant and dormant_clause(),
-        search_clause(filters.q) if filters.q else False,
+        search_clause(filters.q, user.campus_id if user.role == Role.MANAGER else None) if filters.q else False,
     ]
     for condition in conditions:
         if condition is not False and condition is not None:

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import event, func, insert, select
 
 from eduflow.extensions import db
+from eduflow.models.crm import name_key_rows
 from eduflow.rollups import rebuild_all
-from eduflow.models import Course, FollowUp, Lead, LeadStage, SixSpeed, Tag, lead_courses, lead_tags, utcnow
+from eduflow.models import Course, FollowUp, Lead, LeadNameKey, LeadStage, SixSpeed, Tag, lead_courses, lead_tags, utcnow
 from eduflow.search import pinyin_of
 from eduflow.security.crypto import blind_index
 from tests.statements import counted
@@ -39,6 +40,8 @@ def _add_leads(campus_id: int, owner_ids: list, count: int, start: int) -> None:
                      "next_followup_at": None if n % 3 == 0 else now + dt.timedelta(hours=n % 50 - 25)})
     db.session.execute(insert(Lead), rows)
     ids = db.session.scalars(select(Lead.id).order_by(Lead.id.desc()).limit(count)).all()
+    db.session.execute(insert(LeadNameKey), [key for ident, name, campus in db.session.execute(
+        select(Lead.id, Lead.name, Lead.campus_id).where(Lead.id.in_(ids))) for key in name_key_rows(ident, campus, name)])
     tag, course = db.session.scalar(select(Tag.id).limit(1)), db.session.scalar(select(Course.id).limit(1))
     db.session.execute(insert(lead_tags), [{"lead_id": i, "tag_id": tag} for i in ids])
     db.session.execute(insert(lead_courses), [{"lead_id": i, "course_id": course} for i in ids])
