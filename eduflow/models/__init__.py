@@ -3,8 +3,8 @@ from eduflow.models.academic import ClassGroup, Classroom, Course, Lesson, Paren
 from eduflow.models.audit import AuditLog, LoginAttempt
 from eduflow.models.base import Base, utcnow
 from eduflow.models.crm import (
-    FollowUp, Lead, LeadInheritance, LeadNameKey, LeadPoolEvent, LeadStageChange, SixSpeed, SixSpeedChange, SourceChannel,
-    Tag, TrialLesson, lead_courses, lead_tags,
+    FollowUp, Lead, LeadInheritance, LeadNameKey, LeadPoolEvent, LeadStageChange, SixSpeed, SixSpeedChange,
+    SourceChannel, Tag, TrialLesson, lead_courses, lead_tags,
 )
 from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the model vocabulary
 from eduflow.models.imports import ImportBatch, ImportRow
@@ -20,7 +20,8 @@ from eduflow.models.submissions import SubmissionToken
 __all__ = [
     "AuditLog", "Attendance", "Base", "Campus", "ClassGroup", "Classroom", "Course", "Enrollment", "FollowUp",
     "ImportBatch", "ImportRow",
-    "Lead", "LeadInheritance", "LeadNameKey", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry", "LoginAttempt",
+    "Lead", "LeadInheritance", "LeadNameKey", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry",
+    "LoginAttempt",
     "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
     "SourceChannel", "StatusChange", "Student", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses",
     "lead_tags", "student_tags", "utcnow",
