@@ -295,7 +295,8 @@ def keyset_paginate(query: Select, model, keyset: Keyset, per_page: int | None =
     size = per_page or current_app.config["PAGE_SIZE"]
     where = query.whereclause
     if total is None:
-        total = db.session.scalar(select(func.count()).select_from(model).where(*([where] if where is not None else [])))
+        counted = select(func.count()).select_from(model)
+        total = db.session.scalar(counted.where(where) if where is not None else counted)
     pages = max(1, math.ceil(total / size))
     number, too_deep = min(requested_page(), pages), None
     after = Position.parse(request.args.get("after"), keyset)

@@ -20,13 +20,16 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
-from eduflow.models import Campus, Course, Lead, LeadStage, Role, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.models import (
+    Campus, Course, Lead, LeadStage, Role, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow,
+)
 from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, unindexed
 
 PAGE_SIZE = 20
 # Overdue cards first, then by next follow-up, cards without one last: ascending next follow-up does both.
 BOARD_ORDER = Keyset.nulls_last(Lead.next_followup_at, Lead.id, pinned=LIVE)
-POOL_ORDER = Keyset.by((Lead.created_at, True), (Lead.id, True), pinned=(Lead.owner_id, *LIVE))  # newest first, as pool_leads orders
+# Newest first, as pool_leads orders; a pool query holds owner_id at NULL too.
+POOL_ORDER = Keyset.by((Lead.created_at, True), (Lead.id, True), pinned=(Lead.owner_id, *LIVE))
 
 # What a board drop asks of the view besides "moved".
 MOVED, NEEDS_REASON, CONVERT = "moved", "needs_reason", "convert"

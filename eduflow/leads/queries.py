@@ -11,7 +11,9 @@ from sqlalchemy import Select, and_, func, or_, select, union_all
 from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
-from eduflow.models import Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Role, Tag, User, lead_courses, lead_tags, utcnow
+from eduflow.models import (
+    Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Role, Tag, User, lead_courses, lead_tags, utcnow,
+)
 from eduflow.pagination import Keyset
 from eduflow.search import key_range
 from eduflow.security.crypto import blind_index
