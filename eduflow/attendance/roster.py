@@ -202,6 +202,11 @@ def roster(lesson: Lesson) -> list[RosterRow]:
     return load_sheet(lesson).rows
 
 
+def _teacher_name():
+    """A lesson's teacher as the sheet and the day's lessons draw them: the name alone (nothing decrypted)."""
+    return joinedload(Lesson.teacher).load_only(User.id, User.display_name)
+
+
 def lesson_and_settings(lesson_id: int, user: User) -> tuple[Lesson, Settings | None]:
     """The lesson in the user's scope with what its sheet draws (class, course, teacher, room) and its campus's
     settings (the campus's own, else the default row: settings_for's rule), in one query; 404 outside the scope."""
@@ -209,7 +214,7 @@ def lesson_and_settings(lesson_id: int, user: User) -> tuple[Lesson, Settings | 
         scoped(Lesson, user).where(Lesson.id == lesson_id).join(ClassGroup, ClassGroup.id == Lesson.class_id)
         .outerjoin(Settings, or_(Settings.campus_id == ClassGroup.campus_id, Settings.campus_id.is_(None)))
         .add_columns(Settings)
-        .options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), joinedload(Lesson.teacher),
+        .options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), _teacher_name(),
                  joinedload(Lesson.classroom))).all()
     if not found:
         abort(404)
@@ -242,7 +247,7 @@ def makeup_targets(lesson: Lesson, today: dt.date) -> list[Lesson]:
         select(Lesson).join(ClassGroup, ClassGroup.id == Lesson.class_id)
         .where(ClassGroup.course_id == group.course_id, ClassGroup.campus_id == group.campus_id,
                Lesson.class_id != lesson.class_id, Lesson.lesson_date >= today)
-        .options(joinedload(Lesson.class_group), joinedload(Lesson.teacher))
+        .options(joinedload(Lesson.class_group), _teacher_name())
         .order_by(Lesson.lesson_date, Lesson.start_time, Lesson.id).limit(MAKEUP_CHOICES)))
 
 
@@ -251,7 +256,7 @@ def _day_query(user: User, day: dt.date):
     if user.role == Role.TEACHER:  # their own: lessons they teach and lessons of classes they head
         headed = select(ClassGroup.id).where(ClassGroup.head_teacher_id == user.id)
         query = query.where(or_(Lesson.teacher_id == user.id, Lesson.class_id.in_(headed)))
-    return query.options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), joinedload(Lesson.teacher),
+    return query.options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), _teacher_name(),
                          joinedload(Lesson.classroom)).order_by(Lesson.start_time, Lesson.id)
 
 
