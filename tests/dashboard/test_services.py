@@ -7,7 +7,7 @@ import pytz
 from sqlalchemy import event
 
 from eduflow.dashboard.services import (
-    dashboard_summary, overdue_followups, school_day, todays_followups, todays_trials, todays_visits,
+    dashboard_summary, leads_per_stage, overdue_followups, school_day, todays_followups, todays_trials, todays_visits,
 )
 from eduflow.extensions import db
 from eduflow.models import (
@@ -147,3 +147,31 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_few_or_many_leads(lea
     few = _statements(users["manager"])
     add(10, 100)
     assert _statements(users["manager"]) == few
+
+
+def test_due_lists_merge_the_open_stages_soonest_first_and_count_them_all(lead, users):
+    """Each open stage's first items are merged into one order; the total counts every stage's due leads."""
+    lead("新咨询", stage=LeadStage.NEW, next_at=NOW - dt.timedelta(hours=3))
+    lead("有意向", stage=LeadStage.INTENT, next_at=NOW - dt.timedelta(hours=5))
+    lead("待定", stage=LeadStage.PENDING, next_at=NOW - dt.timedelta(hours=1))
+    lead("首次沟通", stage=LeadStage.CONTACTED, next_at=NOW - dt.timedelta(hours=4))
+    lead("已成交", stage=LeadStage.CONVERTED, next_at=NOW - dt.timedelta(hours=6))
+    first_two = overdue_followups(users["sales"], DAY, limit=2)
+    assert [x.name for x in first_two.items] == ["有意向", "首次沟通"] and first_two.total == 4
+    everything = overdue_followups(users["manager"], DAY)
+    assert [x.name for x in everything.items] == ["有意向", "首次沟通", "新咨询", "待定"] and everything.total == 4
+    nothing = todays_followups(users["sales"], DAY)
+    assert (nothing.items, nothing.total) == ([], 0)
+
+
+def test_leads_per_stage_are_the_boards_totals_every_stage_included(lead, users):
+    from eduflow.leads.queries import stage_totals
+
+    lead("甲", stage=LeadStage.NEW)
+    lead("乙", owner="sales2", stage=LeadStage.INTENT)
+    lead("丙", owner=None, stage=LeadStage.INTENT)
+    for who in ("manager", "sales", "admin"):
+        per_stage = dict(leads_per_stage(users[who]))
+        assert per_stage == stage_totals(users[who]) and list(per_stage) == list(LeadStage)
+    assert dict(leads_per_stage(users["manager"]))[LeadStage.INTENT] == 2
+    assert dict(leads_per_stage(users["sales"]))[LeadStage.NEW] == 1
