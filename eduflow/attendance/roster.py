@@ -128,12 +128,11 @@ def _ledger(enrollment_ids: set[int], mark_ids: set[int]) -> tuple[dict[int, Poo
     """Remainders per pool of these enrolments and what each of these marks has taken, in one statement: the
     remainders from the (enrolment, pool, units) index alone, never the table; the marks' own few rows by
     attendance_id."""
-    entry = LessonLedgerEntry
-    parts = []
+    entry, parts = LessonLedgerEntry, []
     if enrollment_ids:
-        parts.append(select(entry.enrollment_id, entry.pool, literal(None, Integer).label("mark"), func.sum(entry.units),
-                            func.count()).where(entry.enrollment_id.in_(sorted(enrollment_ids)))
-                     .group_by(entry.enrollment_id, entry.pool))
+        no_mark = literal(None, Integer).label("mark")
+        parts.append(select(entry.enrollment_id, entry.pool, no_mark, func.sum(entry.units), func.count())
+                     .where(entry.enrollment_id.in_(sorted(enrollment_ids))).group_by(entry.enrollment_id, entry.pool))
     if mark_ids:
         parts.append(select(entry.enrollment_id, entry.pool, entry.attendance_id, func.sum(entry.units), func.count())
                      .where(entry.attendance_id.in_(sorted(mark_ids)))
