@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
+from eduflow.academics.enrollments import create_enrollment
 from eduflow.attendance.roster import roster
 from eduflow.attendance.services import (
     DebtNotConfirmed, NotOnRoster, NotYourLesson, mark_all_present, mark_attendance, mark_trial, sheet_rules,
@@ -236,3 +238,19 @@ def test_each_ledger_row_keeps_the_status_it_was_written_for(client, login_as, u
     page = client.get(f"/students/{enrollment.student_id}/enrollments/{enrollment.id}/ledger").get_data(as_text=True)
     shown = re.findall(r'data-testid="ledger-status"><span class="badge [^"]+">([^<]+)<', page)
     assert shown == ["迟到", "请假", "出勤"]  # newest first, each its own, not today's 迟到 three times
+
+
+def test_a_student_in_two_classes_draws_on_this_class_and_keeps_the_other_balance(users, make_class, make_lesson,
+                                                                                  group, enrol):
+    """The sheet reads the remainders of the enrolments its rows draw on: this class's, never the other one's."""
+    here = enrol(group, purchased=3)
+    other = create_enrollment(here.student, group.course, by=users["academic"], contract_no="HT-两个班",
+                              total_fee=Decimal("1000"), lessons_purchased=7, class_group=make_class("英语B班"))
+    db.session.commit()
+    lesson = make_lesson(group, units=2)
+    [row] = roster(lesson)
+    assert (row.enrollment_id, row.balance) == (here.id, 3)
+    _mark(lesson, here, PRESENT, users)
+    assert (balance_of(here), balance_of(other)) == (1, 7)
+    [row] = roster(lesson)
+    assert (row.enrollment_id, row.balance, row.status) == (here.id, 1, PRESENT)
