@@ -268,7 +268,8 @@ def leading_students(per_student: list[tuple]) -> tuple[list[ReferralRow], Refer
     candidates = ranked[:cut]
     names = dict(db.session.execute(select(Student.id, Student.name).where(
         Student.id.in_(sorted(row[0] for row in candidates)))).all()) if candidates else {}
-    named = sorted((ReferralRow(names.get(sid, ""), referred, converted, sid) for sid, referred, converted in candidates),
+    named = sorted((ReferralRow(names.get(sid, ""), referred, converted, sid)
+                    for sid, referred, converted in candidates),
                    key=lambda row: (-row.referred, -row.converted, row.label, row.student_id))
     rest = [(row.referred, row.converted) for row in named[Referrals.SHOWN:]] + [row[1:] for row in ranked[cut:]]
     if not rest:

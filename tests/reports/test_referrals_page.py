@@ -5,7 +5,8 @@ from tests.statements import counted
 
 
 def _figures(make_student, count: int) -> list[tuple]:
-    """(student id, referred, converted) for `count` students named 学员0…, the first referring the most (each at least 2)."""
+    """(student id, referred, converted) for `count` students named 学员000…, the first referring the most (each
+    at least 2)."""
     students = [make_student(f"学员{n:03d}") for n in range(count)]
     return [(student.id, count - n + 1, (count - n + 1) // 2) for n, student in enumerate(students)]
 

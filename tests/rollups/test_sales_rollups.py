@@ -44,8 +44,9 @@ def _activity(report):
 
 def _referrals(report):
     others = report.others
-    return [[(row.label, row.referred, row.converted, row.student_id) for row in rows]
-            for rows in (report.students, report.people)] + [others and (others.label, others.referred, others.converted)]
+    listed = [[(row.label, row.referred, row.converted, row.student_id) for row in rows]
+              for rows in (report.students, report.people)]
+    return listed + [others and (others.label, others.referred, others.converted)]
 
 
 REPORTS = [(services.funnel, raw.funnel, _funnel), (services.six_speed, raw.six_speed, _six_speed),
