@@ -119,6 +119,7 @@ class Student(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base
     __table_args__ = (
         Index(None, "owner_id", "status"),
         Index(None, "campus_id", "status"),
+        Index(None, "suspended_from", "returns_on"),  # who is 休学 on a day: the few suspended, not every student
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
