@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import select, union, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,7 +29,7 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.models import (
-    Attendance, AttendanceStatus, Enrollment, EnrollmentStatus, LedgerKind, Lesson, Makeup,
+    Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, Makeup,
     MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User, utcnow,
 )
 from eduflow.settings import settings_for
