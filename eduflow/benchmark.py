@@ -142,7 +142,6 @@ def screens(app, facts) -> list[Screen]:
     column = lambda steps: _follow(manager, "/leads/board", COLUMN_MORE, steps)  # noqa: E731
     listed = lambda steps: _follow(manager, "/leads", LIST_NEXT, steps)  # noqa: E731
     last_page = _follow(manager, "/leads", LIST_LAST, 1)
-    whole_sheets = facts.sheet_lesson_ids[:-1] or facts.sheet_lesson_ids  # the last one is for single taps
     get = lambda url, headers=None: (lambda n: Call("GET", url, headers=headers))  # noqa: E731
     found = [
         Screen("board (manager)", "manager", get("/leads/board")),
@@ -170,12 +169,7 @@ def screens(app, facts) -> list[Screen]:
         Screen("enrolment list", "manager", get("/enrollments")),
         Screen("today's lessons", "teacher", get("/today")),
         Screen("timetable", "manager", get("/timetable")),
-        Screen("attendance sheet", "teacher", get(f"/lessons/{facts.sheet_lesson_ids[0]}/attendance")),
-        Screen("one tap", "teacher", _tap(app, facts), max_statements=MARKING_STATEMENTS, max_bytes=FRAGMENT_BYTES,
-               repeat=min(20, len(_roster(app, facts.sheet_lesson_ids[-1])))),
-        Screen("全部出勤 (40 students)", "teacher", lambda n: Call(
-            "POST", f"/lessons/{whole_sheets[n % len(whole_sheets)]}/attendance/all", {"confirm": "y"}, HTMX),
-            max_statements=MARKING_STATEMENTS, repeat=min(20, len(whole_sheets))),
+        *_sheet_screens(app, facts),
         Screen("audit page", "admin", get("/admin/audit")),
     ]
     from eduflow.reports.catalogue import REPORTS
@@ -191,6 +185,27 @@ def screens(app, facts) -> list[Screen]:
         found.append(Screen(f"export leads.{fmt} (every lead)", "manager", get(f"/exports/leads.{fmt}"),
                             budget_ms=EXPORT_MS, repeat=1))
     return found
+
+
+def _sheet_screens(app, facts) -> list[Screen]:
+    """The attendance sheet, one tap and 全部出勤, on today's unmarked sheets (bench-data makes 32 a day at full size;
+    the last is for single taps). Once a run has marked them all, these screens say so instead of measuring."""
+    sheets = facts.sheet_lesson_ids
+    names = ("attendance sheet", "one tap", "全部出勤 (40 students)")
+    if not sheets:
+        def marked(_n):
+            raise click.ClickException("today's benchmark attendance sheets are already marked (a benchmark ran on "
+                                       "this database today): use a fresh bench-data database, or this one tomorrow")
+        return [Screen(name, "teacher", marked) for name in names]
+    whole = sheets[:-1] or sheets
+    return [
+        Screen(names[0], "teacher", lambda n: Call("GET", f"/lessons/{sheets[0]}/attendance")),
+        Screen(names[1], "teacher", _tap(app, facts), max_statements=MARKING_STATEMENTS, max_bytes=FRAGMENT_BYTES,
+               repeat=min(20, len(_roster(app, sheets[-1])))),
+        Screen(names[2], "teacher", lambda n: Call(
+            "POST", f"/lessons/{whole[n % len(whole)]}/attendance/all", {"confirm": "y"}, HTMX),
+            max_statements=MARKING_STATEMENTS, repeat=min(20, len(whole))),
+    ]
 
 
 def _today(app) -> dt.date:
