@@ -222,7 +222,8 @@ def assignees(user: User, campus_id: int | None = None) -> list[User]:
     return db.session.scalars(query.order_by(User.campus_id, User.display_name)).all()
 
 
-def owners(user: User) -> list[User]:
-    """People whose cards a manager or admin may filter the board by."""
+def owners(user: User) -> list:
+    """People whose cards a manager or admin may filter the board by: rows of (id, display_name)."""
     query = scoped(User, user).where(User.role.in_((Role.SALES, Role.MANAGER)))
-    return db.session.scalars(query.order_by(User.is_active.desc(), User.display_name)).all()
+    return db.session.execute(query.with_only_columns(User.id, User.display_name)
+                              .order_by(User.is_active.desc(), User.display_name)).all()

@@ -18,9 +18,9 @@ from eduflow.models import Campus, Course, LeadStage, Role, SourceChannel, Tag, 
 POOL_OWNER = "pool"  # the owner filter's choice for leads without an owner
 
 
-def _choices(model, order, label=str, **where) -> list[tuple[int, str]]:
-    query = select(model).filter_by(**where).order_by(*order)
-    return [(record.id, label(record)) for record in db.session.scalars(query)]
+def _choices(model, order, **where) -> list[tuple[int, str]]:
+    """(id, name) of a small reference table, read as rows: the board and the pool build them on every request."""
+    return [tuple(row) for row in db.session.execute(select(model.id, model.name).filter_by(**where).order_by(*order))]
 
 
 class LeadFilterForm(FlaskForm):
@@ -66,10 +66,11 @@ class BoardFilterForm(LeadFilterForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
+        if user.role == Role.SALES:  # a salesperson's board holds their own leads only
+            del self.owner
+            return
         self.owner.choices = [("", _l("全部负责人")), (POOL_OWNER, _l("公海（无负责人）"))] + [
             (str(person.id), person.display_name) for person in owners(user)]
-        if user.role == Role.SALES:
-            del self.owner
 
     def criteria(self) -> LeadFilters:
         filters = super().criteria()
