@@ -3,6 +3,7 @@ by 王, 小明 or 明 from an index."""
 from __future__ import annotations
 
 from pypinyin import lazy_pinyin
+from sqlalchemy import and_
 
 
 def pinyin_of(name: str) -> tuple[str, str]:
@@ -25,7 +26,5 @@ def name_keys(name: str) -> set[str]:
 
 def key_range(column, q: str):
     """`column` starts with the case-folded `q`, as a range (the keys are compared code point by code point)."""
-    from sqlalchemy import and_
-
     key = " ".join(q.split()).casefold()[:NAME_KEY_LENGTH]
     return and_(column >= key, column < key[:-1] + chr(ord(key[-1]) + 1))

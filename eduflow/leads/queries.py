@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, or_, select, union_all
+from sqlalchemy import Select, and_, func, select, union_all
 
 from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db

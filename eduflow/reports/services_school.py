@@ -17,7 +17,7 @@ from eduflow.models import (
 )
 from eduflow.models.base import Money
 from eduflow.models.rollups_school import STATUS_FIGURES, UNITS, LessonDay, PaymentDay
-from eduflow.reports.scope import Month, ReportScope, count_if, month_index, rate, user_names
+from eduflow.reports.scope import Month, ReportScope, month_index, rate, user_names
 from eduflow.settings import settings_for
 
 ZERO = Decimal("0.00")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.leads.queries import LeadFilters, filtered_leads
-from eduflow.models import Lead, LeadNameKey
+from eduflow.models import LeadNameKey
 from eduflow.search import name_keys
 from tests.migration_modules import load_migration
 

@@ -189,7 +189,7 @@ def test_a_whole_campus_reads_its_totals_from_the_kept_counts(client, login_as, 
     board = client.get("/leads/board").get_data(as_text=True)
     live = db.session.scalar(select(func.count()).select_from(Lead).where(
         Lead.campus_id == users["manager"].campus_id, Lead.deleted_at.is_(None), Lead.stage == LeadStage.NEW))
-    assert f'data-testid="count-new"' in board and re.search(rf'data-testid="count-new"[^>]*>{live}<', board)
+    assert 'data-testid="count-new"' in board and re.search(rf'data-testid="count-new"[^>]*>{live}<', board)
 
 
 @pytest.mark.parametrize("role", ["manager", "sales"])
