@@ -117,10 +117,19 @@ def run_jobs(now: dt.datetime | None = None, dry_run: bool = False) -> list[str]
             db.session.rollback()
         else:
             db.session.commit()
-            optimize_statistics(db.session.connection())  # SQLite's periodic statistics refresh
-            db.session.commit()
+            _refresh_statistics()
         return changes
     return []
+
+
+def _refresh_statistics() -> None:
+    """SQLite's periodic statistics refresh. It is an optimisation: when a concurrent writer holds the file
+    (SQLite answers "database is locked" at once to a statement that reads, then writes), the next run does it."""
+    try:
+        optimize_statistics(db.session.connection())
+        db.session.commit()
+    except OperationalError:
+        db.session.rollback()
 
 
 def _run_once(now: dt.datetime, dry_run: bool) -> list[str]:

@@ -4,6 +4,7 @@ import threading
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from eduflow.extensions import db
 from eduflow.jobs import run_jobs
@@ -97,6 +98,19 @@ def test_two_runs_at_once_do_the_work_exactly_once(app, campuses, users):
     assert len(returned) == 20
     dormant = db.session.scalar(select(Tag).where(Tag.system_code == "dormant"))
     assert len(dormant_ids := [lead.id for lead in db.session.scalars(select(Lead)) if dormant in lead.tags]) == 20, dormant_ids
+
+
+def test_a_locked_statistics_refresh_leaves_the_run_done(campuses, users, monkeypatch):
+    """Two runs at once on SQLite: one's `PRAGMA optimize` can find the file locked by the other."""
+    silent = _lead(campuses, users, "沉默", 200)
+
+    def locked(connection):
+        raise OperationalError("PRAGMA optimize", {}, Exception("database is locked"))
+
+    monkeypatch.setattr("eduflow.jobs.optimize_statistics", locked)
+    assert any("return-to-pool" in line for line in run_jobs(now=NOW))
+    db.session.expire_all()
+    assert silent.owner_id is None, "the run's changes were committed before the refresh"
 
 
 def test_cli_prints_changes_and_dry_run(runner, campuses, users):
