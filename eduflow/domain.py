@@ -16,3 +16,12 @@ class StaleRecord(DomainError):
 
 class LimitReached(DomainError):
     """A holding cap or capacity would be exceeded."""
+
+
+class FieldError(DomainError):
+    """A rule about one field of a form (a lead, a student, a parent, a follow-up …); the form shows the message
+    beside that field."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field

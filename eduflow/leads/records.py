@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow.access import scoped
-from eduflow.domain import DomainError, StaleRecord
+from eduflow.domain import DomainError, FieldError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.pool import check_cap
 from eduflow.leads.queries import find_duplicate
@@ -28,13 +28,6 @@ SCALAR_FIELDS = {"name", "gender", "birth_date", "contact_name", "contact_relati
 EDITABLE = SCALAR_FIELDS | {"phone", "source_id", "referrer_student_id", "course_ids", "tag_ids"}
 
 
-class LeadFieldError(DomainError):
-    """A rule about one field of the lead form; the form shows the message beside that field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-
 
 # ---------- phone and duplicates ----------
 
@@ -50,7 +43,7 @@ def is_accepted_phone(raw: str | None) -> bool:
 def _check_phone(campus_id: int, raw: str | None, exclude_id: int | None = None) -> None:
     """Refuse a malformed number, or one that a live lead of the campus already has."""
     if not is_accepted_phone(raw):
-        raise LeadFieldError("phone", _("请输入正确的手机号码，或带区号的固定电话。"))
+        raise FieldError("phone", _("请输入正确的手机号码，或带区号的固定电话。"))
     _refuse_duplicate(campus_id, raw, exclude_id)
 
 
@@ -60,8 +53,8 @@ def _refuse_duplicate(campus_id: int, phone: str, exclude_id: int | None) -> Non
     if existing is None:
         return
     if existing.owner is None:
-        raise LeadFieldError("phone", _("该电话号码已在本校区登记，目前在公海中，请到公海领取，不要重复录入。"))
-    raise LeadFieldError("phone", _("该电话号码已在本校区登记，负责人：%(owner)s。请联系负责人，不要重复录入。",
+        raise FieldError("phone", _("该电话号码已在本校区登记，目前在公海中，请到公海领取，不要重复录入。"))
+    raise FieldError("phone", _("该电话号码已在本校区登记，负责人：%(owner)s。请联系负责人，不要重复录入。",
                                     owner=existing.owner.display_name))
 
 
@@ -116,7 +109,7 @@ def _source(source_id: int | None, current_id: int | None) -> SourceChannel | No
         return None
     source = db.session.get(SourceChannel, source_id)
     if source is None or not (source.is_active or source.id == current_id):
-        raise LeadFieldError("source_id", _("请选择有效的来源渠道。"))
+        raise FieldError("source_id", _("请选择有效的来源渠道。"))
     return source
 
 
@@ -125,12 +118,12 @@ def _referrer(lead: Lead, referrer_id: int | None, by: User) -> int | None:
     if lead.source is None or not lead.source.is_referral:
         return None
     if referrer_id is None:
-        raise LeadFieldError("referrer_student_id", _("来源为转介绍时必须选择推荐学员。"))
+        raise FieldError("referrer_student_id", _("来源为转介绍时必须选择推荐学员。"))
     if referrer_id == lead.referrer_student_id:
         return referrer_id
     found = db.session.scalar(scoped(Student, by).where(Student.id == referrer_id, Student.campus_id == lead.campus_id))
     if found is None:
-        raise LeadFieldError("referrer_student_id", _("推荐学员不存在或不在您的权限范围内。"))
+        raise FieldError("referrer_student_id", _("推荐学员不存在或不在您的权限范围内。"))
     return referrer_id
 
 
@@ -138,7 +131,7 @@ def _courses(ids, current: list[Course]) -> list[Course]:
     wanted = set(ids)
     allowed = {c.id: c for c in selectable_courses([c.id for c in current])}
     if not wanted <= set(allowed):
-        raise LeadFieldError("course_ids", _("请选择有效的意向课程。"))
+        raise FieldError("course_ids", _("请选择有效的意向课程。"))
     return [allowed[i] for i in sorted(wanted)]
 
 
@@ -147,7 +140,7 @@ def _tags(ids, current: list[Tag]) -> list[Tag]:
     wanted = set(ids)
     allowed = {t.id: t for t in manual_tags()}
     if not wanted <= set(allowed):
-        raise LeadFieldError("tag_ids", _("请选择有效的标签。"))
+        raise FieldError("tag_ids", _("请选择有效的标签。"))
     return [t for t in current if t.kind == TagKind.SYSTEM] + [allowed[i] for i in sorted(wanted)]
 
 
@@ -164,7 +157,7 @@ def _set_values(lead: Lead, values: dict, by: User) -> None:
     for name in SCALAR_FIELDS & set(values):
         setattr(lead, name, values[name])
     if "name" in values and not (values["name"] or "").strip():
-        raise LeadFieldError("name", _("请填写姓名。"))
+        raise FieldError("name", _("请填写姓名。"))
     if lead.email == "":
         lead.email = None
     if "phone" in values:
@@ -190,12 +183,12 @@ def _placement(by: User, campus_id: int | None, owner_id: int | None) -> tuple[i
     elif by.role != Role.ADMIN:
         raise DomainError(_("只有课程顾问、主管和管理员可以录入线索。"))
     if campus_id is None or campus_id not in {c.id for c in active_campuses()}:
-        raise LeadFieldError("campus_id", _("请选择校区。"))
+        raise FieldError("campus_id", _("请选择校区。"))
     if owner_id is None:
         return campus_id, None
     owner = next((u for u in assignable_owners(campus_id) if u.id == owner_id), None)
     if owner is None:
-        raise LeadFieldError("owner_id", _("负责人必须是该校区在职的课程顾问或主管。"))
+        raise FieldError("owner_id", _("负责人必须是该校区在职的课程顾问或主管。"))
     return campus_id, owner
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eduflow.domain import DomainError
+from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
 from eduflow.models import (
     Campus, FollowUp, FollowUpMethod, Parent, Role, SourceChannel, Student, StudentStatus, Tag, TagKind, User, utcnow,
@@ -21,13 +21,6 @@ PROFILE_FIELDS = ("name", "gender", "birth_date", "phone", "email", "id_card", "
 PARENT_FIELDS = ("name", "relationship", "phone", "wechat_id", "email")
 UNCHANGED = object()
 
-
-class StudentFieldError(DomainError):
-    """A rule about one field of a form; the form shows the message beside that field."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
 
 
 # ---------- who may see what ----------
@@ -68,13 +61,13 @@ def _check_phone(campus_id: int, phone: str | None, exclude_id: int | None = Non
     if not phone:
         return
     if parse_phone(phone) is None:
-        raise StudentFieldError("phone", _("电话号码格式不正确。"))
+        raise FieldError("phone", _("电话号码格式不正确。"))
     existing = find_duplicate_student(campus_id, phone, exclude_id=exclude_id)
     if existing is None:
         return
     if existing.owner is None:
-        raise StudentFieldError("phone", _("该电话号码已登记为本校区的学员（暂无负责人），请不要重复录入。"))
-    raise StudentFieldError("phone", _("该电话号码已登记为本校区的学员，负责人：%(owner)s。请联系负责人，不要重复录入。",
+        raise FieldError("phone", _("该电话号码已登记为本校区的学员（暂无负责人），请不要重复录入。"))
+    raise FieldError("phone", _("该电话号码已登记为本校区的学员，负责人：%(owner)s。请联系负责人，不要重复录入。",
                                        owner=existing.owner.display_name))
 
 
@@ -82,7 +75,7 @@ def _check_id_card(raw: str | None) -> str | None:
     if not raw:
         return None
     if not is_valid_id_card(raw):
-        raise StudentFieldError("id_card", _("身份证号码无效，请核对 18 位号码（含校验位）。"))
+        raise FieldError("id_card", _("身份证号码无效，请核对 18 位号码（含校验位）。"))
     return normalise_id_card(raw)
 
 
@@ -91,7 +84,7 @@ def _check_owner(campus_id: int, owner_id: int | None, current_id: int | None = 
         return owner_id
     owner = db.session.get(User, owner_id)
     if owner is None or not owner.is_active or owner.role != Role.SALES or owner.campus_id != campus_id:
-        raise StudentFieldError("owner_id", _("负责人必须是该校区在职的课程顾问。"))
+        raise FieldError("owner_id", _("负责人必须是该校区在职的课程顾问。"))
     return owner_id
 
 
@@ -100,14 +93,14 @@ def _check_source(source_id: int | None, current_id: int | None = None) -> int |
         return source_id
     source = db.session.get(SourceChannel, source_id)
     if source is None or not source.is_active:
-        raise StudentFieldError("source_id", _("请选择有效的来源渠道。"))
+        raise FieldError("source_id", _("请选择有效的来源渠道。"))
     return source_id
 
 
 def _apply_profile(student: Student, values: dict) -> None:
     """Set the profile fields given (a field left out keeps its value); the model encrypts what it must."""
     if "name" in values and not (values["name"] or "").strip():
-        raise StudentFieldError("name", _("请填写学员姓名。"))
+        raise FieldError("name", _("请填写学员姓名。"))
     if "id_card" in values:
         values = {**values, "id_card": _check_id_card(values["id_card"])}
     if "source_id" in values:
@@ -132,9 +125,9 @@ def create_student(*, by: User, campus_id: int, status: StudentStatus, parent: d
     """A new student with their first parent, who becomes the primary contact; sales own what they create."""
     campus = db.session.get(Campus, campus_id)
     if campus is None or not campus.is_active:
-        raise StudentFieldError("campus_id", _("请选择有效的校区。"))
+        raise FieldError("campus_id", _("请选择有效的校区。"))
     if status not in CREATE_STATUSES:
-        raise StudentFieldError("status", _("新学员的状态只能是潜在或在读。"))
+        raise FieldError("status", _("新学员的状态只能是潜在或在读。"))
     owner_id = by.id if by.role == Role.SALES else _check_owner(campus_id, owner_id)
     _check_phone(campus_id, profile.get("phone"))
     student = Student(campus_id=campus_id, owner_id=owner_id, status=status)
@@ -170,9 +163,9 @@ def _parents_locked(student_id: int) -> list[Parent]:
 def _apply_parent(parent: Parent, values: dict) -> None:
     name = (values.get("name", parent.name) or "").strip()
     if not name:
-        raise StudentFieldError("name", _("请填写家长姓名。"))
+        raise FieldError("name", _("请填写家长姓名。"))
     if values.get("phone") and parse_phone(values["phone"]) is None:
-        raise StudentFieldError("phone", _("电话号码格式不正确。"))
+        raise FieldError("phone", _("电话号码格式不正确。"))
     parent.name = name
     for key in ("relationship", "wechat_id"):
         if key in values:
@@ -226,10 +219,10 @@ def add_student_follow_up(student: Student, *, by: User, method: FollowUpMethod,
     """Record a follow-up (跟进记录) with a student or their family; times are naive UTC."""
     content = (content or "").strip()
     if not content:
-        raise StudentFieldError("content", _("请填写跟进内容。"))
+        raise FieldError("content", _("请填写跟进内容。"))
     followed_at = followed_at or utcnow()
     if next_followup_at is not None and next_followup_at <= followed_at:
-        raise StudentFieldError("next_followup_at", _("下次跟进时间必须晚于本次跟进时间。"))
+        raise FieldError("next_followup_at", _("下次跟进时间必须晚于本次跟进时间。"))
     follow_up = FollowUp(student_id=student.id, followed_at=followed_at, method=method, content=content,
                          feedback=(feedback or "").strip(), next_plan=(next_plan or "").strip(),
                          next_followup_at=next_followup_at, user_id=by.id)

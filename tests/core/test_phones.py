@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from eduflow.extensions import db
-from eduflow.leads.records import LeadFieldError, create_lead
+from eduflow.domain import FieldError
+from eduflow.leads.records import create_lead
 from eduflow.models import Lead, SourceChannel
 from eduflow.security.phones import parse_phone
 
@@ -27,7 +28,7 @@ def test_spaces_dashes_parentheses_and_plus86_stay_accepted(raw):
 
 def test_a_lead_phone_typed_with_letters_gets_the_format_message_and_nothing_is_saved(users):
     source = db.session.scalar(select(SourceChannel).where(SourceChannel.name == "官网"))
-    with pytest.raises(LeadFieldError) as refused:
+    with pytest.raises(FieldError) as refused:
         create_lead({"name": "王小明", "phone": "abc13812345678", "source_id": source.id}, by=users["sales"])
     assert refused.value.field == "phone" and "请输入正确的手机号码" in str(refused.value)
     db.session.rollback()

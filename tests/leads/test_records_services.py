@@ -4,10 +4,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.domain import DomainError, LimitReached, StaleRecord
+from eduflow.domain import DomainError, FieldError, LimitReached, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.records import (
-    LeadFieldError, create_lead, deleted_leads, is_accepted_phone, restore, soft_delete, update_lead,
+    create_lead, deleted_leads, is_accepted_phone, restore, soft_delete, update_lead,
 )
 from eduflow.models import (
     Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, utcnow,
@@ -54,7 +54,7 @@ def test_manager_may_leave_a_new_lead_in_the_pool_or_give_it_to_a_colleague(user
 
 def test_manager_cannot_give_a_lead_to_another_campus_or_a_teacher(users):
     for owner in ("sales_b", "teacher"):
-        with pytest.raises(LeadFieldError) as refused:
+        with pytest.raises(FieldError) as refused:
             create_lead(_values(), by=users["manager"], owner_id=users[owner].id)
         assert refused.value.field == "owner_id"
         db.session.rollback()
@@ -63,7 +63,7 @@ def test_manager_cannot_give_a_lead_to_another_campus_or_a_teacher(users):
 def test_admin_picks_the_campus_and_an_owner_of_that_campus(users, campuses):
     lead = create_lead(_values(), by=users["admin"], campus_id=campuses[1].id, owner_id=users["sales_b"].id)
     assert (lead.campus_id, lead.owner_id) == (campuses[1].id, users["sales_b"].id)
-    with pytest.raises(LeadFieldError, match="校区"):
+    with pytest.raises(FieldError, match="校区"):
         create_lead(_values(phone="13900139000"), by=users["admin"])
 
 
@@ -74,7 +74,7 @@ def test_academic_staff_cannot_create_leads(users):
 
 @pytest.mark.parametrize("phone", ["", "12345", "1380013800", "+1 650 253 0000", "4008123123", "abc"])
 def test_malformed_or_foreign_phone_is_refused_and_nothing_is_created(users, phone):
-    with pytest.raises(LeadFieldError, match="手机号码") as refused:
+    with pytest.raises(FieldError, match="手机号码") as refused:
         create_lead(_values(phone=phone), by=users["sales"])
     assert refused.value.field == "phone"
     db.session.rollback()
@@ -90,7 +90,7 @@ def test_duplicate_phone_on_the_campus_names_the_owner_and_creates_nothing(make_
     existing = make_lead(name="老客户", owner="sales2")
     existing.phone = "13800138000"
     db.session.commit()
-    with pytest.raises(LeadFieldError, match="负责人：Sales2") as refused:
+    with pytest.raises(FieldError, match="负责人：Sales2") as refused:
         create_lead(_values(phone="+86 138 0013 8000"), by=users["sales"])
     assert "老客户" not in str(refused.value)  # the owner's name only, never the other lead's data
     db.session.rollback()
@@ -100,7 +100,7 @@ def test_duplicate_phone_on_the_campus_names_the_owner_and_creates_nothing(make_
 def test_duplicate_of_a_pool_lead_says_it_is_in_the_pool(make_lead, users):
     make_lead(owner=None).phone = "13800138000"
     db.session.commit()
-    with pytest.raises(LeadFieldError, match="公海"):
+    with pytest.raises(FieldError, match="公海"):
         create_lead(_values(), by=users["sales"])
 
 
@@ -121,12 +121,12 @@ def test_creating_respects_the_owners_holding_cap(make_lead, users, campuses):
 
 def test_referral_needs_a_referrer_the_user_may_see(users, campuses):
     referral = _source("转介绍").id
-    with pytest.raises(LeadFieldError, match="推荐学员") as missing:
+    with pytest.raises(FieldError, match="推荐学员") as missing:
         create_lead(_values(source_id=referral), by=users["sales"])
     assert missing.value.field == "referrer_student_id"
     db.session.rollback()
     colleagues = _student(campuses, owner=users["sales2"])
-    with pytest.raises(LeadFieldError, match="权限范围"):
+    with pytest.raises(FieldError, match="权限范围"):
         create_lead(_values(source_id=referral, referrer_student_id=colleagues.id), by=users["sales"])
     db.session.rollback()
     own = _student(campuses, owner=users["sales"], name="自己的学员")
@@ -136,7 +136,7 @@ def test_referral_needs_a_referrer_the_user_may_see(users, campuses):
 
 def test_referrer_must_belong_to_the_leads_campus(users, campuses):
     elsewhere = _student(campuses, campus=1)
-    with pytest.raises(LeadFieldError, match="权限范围"):
+    with pytest.raises(FieldError, match="权限范围"):
         create_lead(_values(source_id=_source("转介绍").id, referrer_student_id=elsewhere.id), by=users["manager"])
 
 
@@ -164,7 +164,7 @@ def test_edit_changes_details_courses_and_manual_tags_but_keeps_system_tags(make
 def test_a_system_tag_cannot_be_set_by_hand(make_lead, users):
     lead = make_lead()
     dormant = db.session.scalar(select(Tag.id).where(Tag.system_code == "dormant"))
-    with pytest.raises(LeadFieldError, match="标签"):
+    with pytest.raises(FieldError, match="标签"):
         update_lead(lead, {"tag_ids": [dormant]}, by=users["sales"], expected_version=lead.version)
 
 
@@ -204,7 +204,7 @@ def test_changing_the_phone_to_a_colleagues_number_is_refused(make_lead, users):
     mine.phone = "13800138000"
     db.session.commit()
     update_lead(mine, {"phone": "138-0013-8000"}, by=users["sales"], expected_version=mine.version)  # unchanged
-    with pytest.raises(LeadFieldError, match="Sales2"):
+    with pytest.raises(FieldError, match="Sales2"):
         update_lead(mine, {"phone": "13900139000"}, by=users["sales"], expected_version=mine.version)
     db.session.rollback()
     assert db.session.get(Lead, mine.id).phone == "13800138000"
