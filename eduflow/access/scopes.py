@@ -1,46 +1,24 @@
-"""Roles and record scope, enforced here and nowhere else.
+"""Record scope, enforced here and nowhere else (who may do what is in `eduflow.access.rules`).
 
 `scoped(Model)` is the only way views list records and `get_or_404(Model, id)` the only way
 they load one: a record outside the user's scope does not exist for them (404).
 """
 from __future__ import annotations
 
-from functools import wraps
-from typing import Callable
-
 from flask import abort
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import Select, false, or_, select, true
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, Campus, ClassGroup, Enrollment, ImportBatch, Lead, Lesson, LessonLedgerEntry, Role, Student, User,
+    Attendance, Campus, ClassGroup, Enrollment, ImportBatch, Lead, Lesson, LessonLedgerEntry, RenewalReminder, Review,
+    StatusChange, Student, User,
 )
-
-
-def role_required(*roles: Role) -> Callable:
-    """Allow only the given roles (403 for other signed-in users, login for anonymous ones)."""
-
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        wrapped.allowed_roles = frozenset(roles)
-        return wrapped
-
-    return decorator
-
-
-STAFF = tuple(Role)
-LEAD_ROLES = (Role.ADMIN, Role.MANAGER, Role.SALES)
+from eduflow.access.rules import SCHOOL_OFFICE, in_roles, is_admin, is_manager, is_office, is_sales, is_teacher
 
 
 def _campus_clause(user: User, column):
-    return true() if user.role == Role.ADMIN else column == user.campus_id
+    return true() if is_admin(user) else column == user.campus_id
 
 
 def _teacher_class_ids(user: User):
@@ -51,33 +29,40 @@ def _teacher_class_ids(user: User):
 
 def _lead_scope(user: User):
     visible = Lead.deleted_at.is_(None)
-    if user.role in (Role.ADMIN, Role.MANAGER):
+    if is_office(user):
         return visible & _campus_clause(user, Lead.campus_id)
-    if user.role == Role.SALES:
+    if is_sales(user):
         return visible & (Lead.owner_id == user.id)
     return false()
 
 
 def _student_scope(user: User):
     visible = Student.deleted_at.is_(None)
-    if user.role in (Role.ADMIN, Role.MANAGER, Role.ACADEMIC):
+    if in_roles(user, SCHOOL_OFFICE):
         return visible & _campus_clause(user, Student.campus_id)
-    if user.role == Role.SALES:
+    if is_sales(user):
         return visible & (Student.owner_id == user.id)
     taught = select(Enrollment.student_id).where(Enrollment.class_id.in_(_teacher_class_ids(user)))
     return visible & Student.id.in_(taught)
 
 
 def _class_scope(user: User):
-    if user.role == Role.TEACHER:
+    if is_teacher(user):
         return ClassGroup.id.in_(_teacher_class_ids(user))
     return _campus_clause(user, ClassGroup.campus_id)
 
 
 def _lesson_scope(user: User):
-    if user.role == Role.TEACHER:
+    if is_teacher(user):
         return or_(Lesson.teacher_id == user.id, Lesson.class_id.in_(_teacher_class_ids(user)))
     return Lesson.class_id.in_(select(ClassGroup.id).where(_class_scope(user)))
+
+
+def taught_lessons(user: User):
+    """A teacher's own lessons (`rules.teaches` as a clause): those they teach, a substitute's included, and every
+    lesson of the classes they head."""
+    headed = select(ClassGroup.id).where(ClassGroup.head_teacher_id == user.id)
+    return or_(Lesson.teacher_id == user.id, Lesson.class_id.in_(headed))
 
 
 def _enrollment_scope(user: User):
@@ -93,22 +78,52 @@ def _ledger_scope(user: User):
 
 
 def _user_scope(user: User):
-    if user.role == Role.ADMIN:
+    if is_admin(user):
         return true()
-    if user.role == Role.MANAGER:
+    if is_manager(user):
         return User.campus_id == user.campus_id
     return User.id == user.id
 
 
 def _import_scope(user: User):
     """Imports belong to managers (their campus) and admins."""
-    if user.role not in (Role.ADMIN, Role.MANAGER):
+    if not is_office(user):
         return false()
     return _campus_clause(user, ImportBatch.campus_id)
 
 
 def _campus_scope(user: User):
     return _campus_clause(user, Campus.id)
+
+
+def _student_ids(user: User):
+    return select(Student.id).where(_student_scope(user))
+
+
+def _reminder_scope(user: User):
+    """Reminders of students in the user's scope; a salesperson sees only those assigned to them."""
+    clause = RenewalReminder.student_id.in_(_student_ids(user))
+    return clause & (RenewalReminder.assigned_to_id == user.id) if is_sales(user) else clause
+
+
+def _review_scope(user: User):
+    """Teachers: reviews of themselves; others: reviews of the students in their scope."""
+    return Review.teacher_id == user.id if is_teacher(user) else Review.student_id.in_(_student_ids(user))
+
+
+def _status_change_scope(user: User):
+    return StatusChange.student_id.in_(_student_ids(user))
+
+
+class DeletedLead:
+    """The SCOPES key of the soft-deleted leads a user may restore: managers their campus's, admins all."""
+    model = Lead
+
+
+def _deleted_lead_scope(user: User):
+    if not is_office(user):
+        return false()
+    return Lead.deleted_at.is_not(None) & _campus_clause(user, Lead.campus_id)
 
 
 SCOPES = {
@@ -122,6 +137,10 @@ SCOPES = {
     User: _user_scope,
     Campus: _campus_scope,
     ImportBatch: _import_scope,
+    RenewalReminder: _reminder_scope,
+    Review: _review_scope,
+    StatusChange: _status_change_scope,
+    DeletedLead: _deleted_lead_scope,
 }
 
 
@@ -134,24 +153,15 @@ def scope_clause(model, user: User | None = None):
 
 
 def scoped(model, user: User | None = None) -> Select:
-    return select(model).where(scope_clause(model, user))
+    """The records of `model` (or a key such as DeletedLead) the user may see."""
+    return select(getattr(model, "model", model)).where(scope_clause(model, user))
 
 
 def get_or_404(model, ident, user: User | None = None):
     """Load one record in scope, or answer 404 exactly as if it did not exist."""
     if not isinstance(ident, int):
         abort(404)
-    record = db.session.scalar(scoped(model, user).where(model.id == ident))
+    record = db.session.scalar(scoped(model, user).where(getattr(model, "model", model).id == ident))
     if record is None:
         abort(404)
     return record
-
-
-def may_see_full_phone(record, user: User | None = None) -> bool:
-    """The full number is for the record's owner, their campus manager and admins; others see it masked."""
-    user = user or current_user._get_current_object()
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.MANAGER:
-        return record.campus_id == user.campus_id
-    return getattr(record, "owner_id", None) == user.id
