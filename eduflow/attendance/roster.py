@@ -8,7 +8,7 @@ from flask import abort
 from sqlalchemy import Integer, and_, func, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only
 
-from eduflow.academics.ledger import BOUGHT, GIFT, Pools
+from eduflow.enrollments.ledger import BOUGHT, GIFT, Pools
 from eduflow.access import scoped
 from eduflow.extensions import db
 from eduflow.models import (

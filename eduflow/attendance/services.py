@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from eduflow.academics.ledger import Pools, give_back, pool_order, split_debit
+from eduflow.enrollments.ledger import Pools, give_back, pool_order, split_debit
 from eduflow.attendance import writes
 from eduflow.attendance.writes import AuditRows
 from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, Sheet, load_sheet, sheet_students, trial_of

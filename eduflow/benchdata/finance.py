@@ -1,12 +1,12 @@
 """Seats in classes, then what the app writes for them: enrolments with payments, attendance marks for past
 lessons, and the lesson ledger (purchase, gift, one debit per deducting mark split over the pools as
-eduflow.academics.ledger splits it), so every balance is the sum of its enrolment's ledger rows."""
+eduflow.enrollments.ledger splits it), so every balance is the sum of its enrolment's ledger rows."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from eduflow.academics.ledger import Pools, split_debit
+from eduflow.enrollments.ledger import Pools, split_debit
 from eduflow.benchdata.context import MINUTE, BenchContext
 from eduflow.benchdata.teaching import lesson_end
 from eduflow.models import (

@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from eduflow.academics.ledger import Pools, split_debit
+from eduflow.enrollments.ledger import Pools, split_debit
 from eduflow.demo.context import DemoContext
 from eduflow.demo.teaching import ClassPlan, lesson_end
 from eduflow.extensions import db

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
-from eduflow.academics.ledger import Pools, close_out, pool_balances
+from eduflow.enrollments.ledger import Pools, close_out, pool_balances
 from eduflow.domain import DomainError
 from eduflow.enrollments.services import paid_amounts
 from eduflow.extensions import db

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select, update
 from sqlalchemy.orm import contains_eager, joinedload
 
-from eduflow.academics.enrollments import create_enrollment
-from eduflow.academics.ledger import carry_in, close_out, post_entry
+from eduflow.enrollments.creation import create_enrollment
+from eduflow.enrollments.ledger import carry_in, close_out, post_entry
 from eduflow.access import scoped
 from eduflow.domain import DomainError
 from eduflow.extensions import db

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from eduflow.academics.enrollments import create_enrollment, head_count
-from eduflow.academics.ledger import balance, balances, pool_balances
+from eduflow.enrollments.creation import create_enrollment, head_count
+from eduflow.enrollments.ledger import balance, balances, pool_balances
 from eduflow.converters import id_arg
 from eduflow.access import get_or_404, role_required
 from eduflow.domain import DomainError

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
-from eduflow.academics.ledger import balances
+from eduflow.enrollments.ledger import balances
 from eduflow.enrollments.forms import EnrollmentFilterForm
 from eduflow.enrollments.services import filtered_enrollments, money_of, paid_amounts
 from eduflow.exports.sheets import (

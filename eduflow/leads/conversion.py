@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version

@@ -6,7 +6,7 @@ from eduflow.forms import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.admin.forms import strip, yuan
 from eduflow.i18n import school_today
 from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
-from eduflow.academics.ledger import balances
+from eduflow.enrollments.ledger import balances
 from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db
 from eduflow.models import (

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
-from eduflow.academics.enrollments import head_count
-from eduflow.academics.ledger import balance, post_entry
+from eduflow.enrollments.creation import head_count
+from eduflow.enrollments.ledger import balance, post_entry
 from eduflow.access import scope_clause
 from eduflow.domain import DomainError, LimitReached
 from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote

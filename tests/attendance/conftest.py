@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from eduflow.academics.enrollments import create_enrollment
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.creation import create_enrollment
+from eduflow.enrollments.ledger import balance
 from eduflow.attendance.services import school_today
 from eduflow.extensions import db
 from eduflow.models import Attendance, ClassGroup, Course, Enrollment, Lesson, LessonLedgerEntry, Student

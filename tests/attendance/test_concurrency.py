@@ -9,7 +9,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.attendance.services import implied_effect, mark_all_present, mark_attendance
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, LessonLedgerEntry, Lesson, User

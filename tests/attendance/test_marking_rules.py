@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.roster import roster
 from eduflow.attendance.services import (
     DebtNotConfirmed, NotOnRoster, NotYourLesson, mark_all_present, mark_attendance, mark_trial, sheet_rules,

@@ -9,7 +9,7 @@ import pytest
 from flask_babel import get_timezone
 from sqlalchemy import select
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.roster import lessons_on, roster_row
 from eduflow.attendance.makeups import book_makeup
 from eduflow.attendance.services import StudentSuspended, mark_all_present, mark_attendance

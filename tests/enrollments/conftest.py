@@ -4,12 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, ClassGroup, Course, LedgerKind, Lesson, PaymentMethod, Student,
 )
-from eduflow.academics.ledger import post_entry
+from eduflow.enrollments.ledger import post_entry
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from eduflow.academics.ledger import balance, pool_balances, post_entry
+from eduflow.enrollments.ledger import balance, pool_balances, post_entry
 from eduflow.attendance.services import mark_attendance, school_today
 from eduflow.domain import DomainError
 from eduflow.enrollments.refunds import apply_refund, refund_quote

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.domain import DomainError, LimitReached
 from eduflow.enrollments.services import (
     EnrollmentFilters, Renewal, RenewalMode, change_contract_status, filtered_enrollments, money_of, paid_amounts,

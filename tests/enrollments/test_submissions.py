@@ -12,7 +12,7 @@ import pytest
 from flask import Response
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.domain import DomainError
 from eduflow.enrollments.services import record_payment
 from eduflow.extensions import db

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.extensions import db
 from eduflow.submissions import new_token
 from eduflow.models import (

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.services import mark_attendance
 from eduflow.extensions import db
 from eduflow.models import (

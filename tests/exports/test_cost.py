@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.services import mark_attendance
 from eduflow.exports import lists, sheets, writers
 from eduflow.extensions import db

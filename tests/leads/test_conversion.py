@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.leads.conversion import FirstEnrollment, convert_lead

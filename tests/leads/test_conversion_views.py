@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.extensions import db
 from eduflow.leads.conversion import convert_lead
 from eduflow.models import ClassGroup, Course, Enrollment, Gender, Lead, LeadStage, Parent, Payment, Student

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.services import school_today
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, Lead, Lesson, Student, TrialLesson

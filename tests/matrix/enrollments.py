@@ -2,7 +2,7 @@
 Scope rows: sales gets 404 on sales2's student, managers and academics on the second campus's."""
 from decimal import Decimal
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, ReminderKind, RenewalReminder, Student
 from tests.matrix import Route, only

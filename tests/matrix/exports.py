@@ -2,7 +2,7 @@
 Scope rows: a filter naming the second campus's class or student is 404 for the first campus's manager."""
 from decimal import Decimal
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, Student
 from tests.matrix import Route, only

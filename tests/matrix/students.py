@@ -2,7 +2,7 @@
 Scope: sales own students, managers and academic staff their campus, teachers the students of their classes."""
 from decimal import Decimal
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, StudentStatus
 from eduflow.students.services import add_parent, create_student

@@ -8,7 +8,7 @@ another teacher's review for teacher.
 import datetime as dt
 from decimal import Decimal
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.admin.services import create_user
 from eduflow.extensions import db
 from eduflow.models import (

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.admin.services import inherit_records
 from eduflow.enrollments.services import Renewal, RenewalMode, renew_enrollment
 from eduflow.extensions import db

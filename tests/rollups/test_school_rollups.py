@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.services import mark_all_present, mark_attendance
 from eduflow.enrollments.refunds import apply_refund
 from eduflow.enrollments.services import change_contract_status, record_payment

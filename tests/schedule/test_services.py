@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, Lesson, Student, TrialLesson, Lead

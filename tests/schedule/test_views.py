@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, ClassGroup, Lesson, Student
 from tests.schedule.conftest import next_weekday

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, Lesson, PaymentMethod, StudentStatus
 from eduflow.students.services import create_student

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from eduflow.academics.ledger import post_entry
+from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, LedgerKind
 from eduflow.students.services import add_parent

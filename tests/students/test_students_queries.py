@@ -2,7 +2,7 @@
 import datetime as dt
 from decimal import Decimal
 
-from eduflow.academics.ledger import post_entry
+from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, FollowUp, FollowUpMethod, LedgerKind, Payment, PaymentMethod, Review, Settings,

@@ -1,7 +1,7 @@
 """The student screens over HTTP: list scope and search, the student page, ledger, timeline, forms, parents."""
 import datetime as dt
 
-from eduflow.academics.ledger import post_entry
+from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, FollowUp, LedgerKind, Parent, Student
 from eduflow.students.timeline import PAGE

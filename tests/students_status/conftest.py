@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, PaymentMethod, Student, StudentStatus
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
-from eduflow.academics.enrollments import create_enrollment
+from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Course, PaymentMethod, Review, Student, StudentStatus
 from eduflow.students.reviews import school_today

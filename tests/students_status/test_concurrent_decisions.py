@@ -8,7 +8,7 @@ import threading
 
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import ApprovalStatus, LedgerKind, LessonLedgerEntry, Payment, StatusChange, StatusChangeKind, User

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import balance, post_entry
+from eduflow.enrollments.ledger import balance, post_entry
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import (

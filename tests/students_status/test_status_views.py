@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from eduflow.academics.ledger import balance
+from eduflow.enrollments.ledger import balance
 from eduflow.extensions import db
 from eduflow.models import ApprovalStatus, Payment, StatusChange, StatusChangeKind, StudentStatus
 from eduflow.students.status_changes import StatusRequest, request_change

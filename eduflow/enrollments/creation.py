@@ -7,7 +7,7 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from eduflow.academics.ledger import post_entry
+from eduflow.enrollments.ledger import post_entry
 from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.i18n import school_today

@@ -1,1 +1,0 @@
-"""Classes, lessons, enrolments, the lesson ledger and attendance (services; views come later)."""
