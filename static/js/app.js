@@ -1,8 +1,11 @@
 /*
- * EduFlow behaviour: the only script of our own that pages load.
+ * EduFlow behaviour every page loads (board.js, conversion.js, enrollments.js
+ * and reports.js add their own pages' behaviour).
  * The CSP forbids inline scripts, inline styles and eval, so every behaviour
  * is attached here from data-* attributes in the server-rendered HTML.
- * Needs htmx and bootstrap.bundle loaded first; Sortable and Chart are optional.
+ * Needs htmx and bootstrap.bundle loaded first. The board (board.js) and the
+ * report charts (reports.js) set up their own Sortable and Chart.js instances;
+ * this file only releases them when htmx removes their element.
  */
 (function () {
   'use strict';
@@ -124,61 +127,6 @@
     }
   });
 
-  /* ---- Kanban: <form class="ef-column-list" data-sortable="GROUP" hx-post=... hx-trigger="add, update">
-   * holding .ef-card items, each with a hidden input; Sortable fires "add" on the
-   * column a card lands in and "update" on a reordered column. ---- */
-
-  function initSortable(list) {
-    if (!window.Sortable || Sortable.get(list)) {
-      return;
-    }
-    Sortable.create(list, {
-      group: list.dataset.sortable || 'board',
-      draggable: '.ef-card',
-      filter: '.htmx-indicator',
-      animation: 150,
-      // On tablets a short hold starts a drag, so a swipe still scrolls the board.
-      delay: 150,
-      delayOnTouchOnly: true,
-    });
-  }
-
-  // No second drag while the server is still answering for the first.
-  document.addEventListener('htmx:beforeRequest', function (evt) {
-    const sortable = window.Sortable && Sortable.get(evt.detail.elt);
-    if (sortable) {
-      sortable.option('disabled', true);
-    }
-  });
-  document.addEventListener('htmx:afterRequest', function (evt) {
-    const sortable = window.Sortable && Sortable.get(evt.detail.elt);
-    if (!sortable) {
-      return;
-    }
-    sortable.option('disabled', false);
-    // successful is unset after a network error, so test it rather than failed.
-    if (!evt.detail.successful) {
-      // The cards on screen no longer match the server; a board can listen with
-      // hx-trigger="ef:move-failed from:body" to reload itself.
-      htmx.trigger(evt.detail.elt, 'ef:move-failed');
-    }
-  });
-
-  /* ---- Charts: <canvas data-chart='{{ config|tojson }}'> (a Chart.js config object) ---- */
-
-  function initChart(canvas) {
-    if (!window.Chart || Chart.getChart(canvas)) {
-      return;
-    }
-    // Canvas text does not inherit CSS, so hand Chart.js the page's CJK font stack.
-    Chart.defaults.font.family = window.getComputedStyle(document.body).fontFamily;
-    try {
-      new Chart(canvas, JSON.parse(canvas.dataset.chart));
-    } catch (err) {
-      console.error('data-chart: invalid config', canvas, err);
-    }
-  }
-
   /* ---- Flash messages: .alert[data-autodismiss] closes itself ---- */
 
   const scheduled = new WeakSet();
@@ -200,12 +148,11 @@
   htmx.onLoad(function (root) {
     within(root, '[data-bs-toggle="tooltip"]').forEach((el) => bootstrap.Tooltip.getOrCreateInstance(el));
     within(root, '.alert[data-autodismiss]').forEach(autodismiss);
-    within(root, '[data-sortable]').forEach(initSortable);
-    within(root, 'canvas[data-chart]').forEach(initChart);
   });
 
-  // Release what was attached to content htmx is about to remove; an open
-  // tooltip would otherwise stay stuck on screen.
+  // Release what was attached to content htmx is about to remove (a tooltip,
+  // the board's Sortable, a report's chart); an open tooltip would otherwise
+  // stay stuck on screen.
   document.addEventListener('htmx:beforeCleanupElement', function (evt) {
     const el = evt.target;
     const tooltip = bootstrap.Tooltip.getInstance(el);
