@@ -25,11 +25,11 @@ def me() -> User:
     return current_user._get_current_object()
 
 
-def render(page: str, fragment: str | None = None, *, status: int = 200, trigger: str | None = None,
+def render(template: str, fragment: str | None = None, /, *, status: int = 200, trigger: str | None = None,
            **context) -> Response:
-    """The page, or its fragment for htmx (`is_htmx`); the answer varies with HX-Request. Pass the fragment as
-    `page` for an endpoint that only ever answers a fragment."""
-    body = render_template(fragment if fragment and is_htmx() else page, **context)
+    """The page `template`, or its `fragment` for htmx (`is_htmx`); the answer varies with HX-Request. An endpoint
+    that only ever answers a fragment passes it as `template`."""
+    body = render_template(fragment if fragment and is_htmx() else template, **context)
     response = Response(body, status=status)
     response.vary.add("HX-Request")
     if trigger:
@@ -49,6 +49,7 @@ class Outcome:
     ok: bool
     result: object = None
     status: int = 200
+    message: str | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -73,9 +74,10 @@ def submit(form, action: Callable[[], object], *, conflict: str | None = None,
     except DomainError as error:
         db.session.rollback()
         refuse(form, error)
-        return Outcome(False, status=error.status_code)
+        return Outcome(False, status=error.status_code, message=str(error))
     except (StaleDataError, IntegrityError):
         db.session.rollback()
-        refuse(form, conflict or _("该记录刚被他人修改，请刷新页面后重试。"), conflict_field)
-        return Outcome(False, status=StaleRecord.status_code)
+        message = str(conflict or _("该记录刚被他人修改，请刷新页面后重试。"))
+        refuse(form, message, conflict_field)
+        return Outcome(False, status=StaleRecord.status_code, message=message)
     return Outcome(True, result)

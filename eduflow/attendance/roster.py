@@ -9,11 +9,11 @@ from sqlalchemy import Integer, and_, func, literal, or_, select, union, union_a
 from sqlalchemy.orm import aliased, joinedload, load_only
 
 from eduflow.enrollments.ledger import BOUGHT, GIFT, Pools
-from eduflow.access import scoped
+from eduflow.access import is_teacher, scoped, taught_lessons
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, ClassGroup, Enrollment, EnrollmentStatus, Lead, Lesson, LessonLedgerEntry, Makeup,
-    MakeupStatus, Role, Settings, Student, TrialLesson, User,
+    MakeupStatus, Settings, Student, TrialLesson, User,
 )
 
 OPEN_MAKEUPS = (MakeupStatus.BOOKED, MakeupStatus.ATTENDED)
@@ -252,9 +252,8 @@ def makeup_targets(lesson: Lesson, today: dt.date) -> list[Lesson]:
 
 def _day_query(user: User, day: dt.date):
     query = scoped(Lesson, user).where(Lesson.lesson_date == day)
-    if user.role == Role.TEACHER:  # their own: lessons they teach and lessons of classes they head
-        headed = select(ClassGroup.id).where(ClassGroup.head_teacher_id == user.id)
-        query = query.where(or_(Lesson.teacher_id == user.id, Lesson.class_id.in_(headed)))
+    if is_teacher(user):  # their own lessons only (access.teaches)
+        query = query.where(taught_lessons(user))
     return query.options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), _teacher_name(),
                          joinedload(Lesson.classroom)).order_by(Lesson.start_time, Lesson.id)
 

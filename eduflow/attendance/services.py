@@ -16,28 +16,28 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
-from eduflow.enrollments.ledger import Pools, give_back, pool_order, split_debit
+from eduflow.access import may_correct_locked, may_mark
 from eduflow.attendance import writes
 from eduflow.attendance.writes import AuditRows
 from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, Sheet, load_sheet, sheet_students, trial_of
 from eduflow.domain import DomainError, StaleRecord
+from eduflow.enrollments.ledger import Pools, give_back, pool_order, split_debit
 from eduflow.extensions import db
+from eduflow.locks import lock_rows
 from eduflow.i18n import school_today
 from eduflow.models import (
     Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, Makeup,
-    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Role, Settings, Student, TrialStatus, User, utcnow,
+    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Settings, Student, TrialStatus, User, utcnow,
 )
 from eduflow.settings import settings_for
 
 ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
 MISSED = frozenset({AttendanceStatus.LEAVE, AttendanceStatus.ABSENT})
-MAY_CORRECT_LOCKED = frozenset({Role.ADMIN, Role.MANAGER})
-MAKEUP_BOOKERS = (Role.ADMIN, Role.MANAGER, Role.ACADEMIC)  # the school office arranges makeups, not teachers
 
 
 class NotYourLesson(DomainError):
@@ -119,9 +119,7 @@ def sheet_rules(lesson: Lesson, user: User, today: dt.date | None = None,
     settings = settings or settings_for(lesson.class_group.campus_id)
     lock_days = settings.attendance_lock_days
     locked, future = (today - lesson.lesson_date).days > lock_days, lesson.lesson_date > today
-    overrides = user.role in MAY_CORRECT_LOCKED
-    permitted = user.role in (Role.ADMIN, Role.MANAGER, Role.ACADEMIC) or (
-        user.role == Role.TEACHER and user.id in (lesson.teacher_id, lesson.class_group.head_teacher_id))
+    overrides, permitted = may_correct_locked(user), may_mark(user, lesson)
     if not permitted:
         notice = _("只有本节课的授课老师、班主任、教务或校区主管可以考勤。")
     elif locked:
@@ -137,16 +135,6 @@ def _check(rules: SheetRules, status) -> None:
         raise NotYourLesson(rules.notice)
     if not rules.may_mark or not rules.allows(status):
         raise DomainError(rules.notice)
-
-
-def lock_enrollment(enrollment_id: int) -> None:
-    """Hold the enrolment's row lock until commit, so marks drawing on it take turns."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        # SQLite has no row locks; a write that changes nothing takes its database write lock before anything is read.
-        table = Enrollment.__table__
-        db.session.execute(update(table).where(table.c.id == enrollment_id).values(updated_at=table.c.updated_at))
-    else:
-        db.session.execute(select(Enrollment.id).where(Enrollment.id == enrollment_id).with_for_update())
 
 
 def fresh(statement):
@@ -182,14 +170,9 @@ def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None, les
 
 
 def lock_students(students) -> None:
-    """Hold the row locks of these students' enrolments (ids, or a subquery of ids) until commit, in one order, so
-    marks drawing on them take turns; on SQLite, its database write lock, taken before anything is read."""
-    table = Enrollment.__table__
-    which = table.c.student_id.in_(students)
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(update(table).where(which).values(updated_at=table.c.updated_at))
-    else:
-        db.session.execute(select(table.c.id).where(which).order_by(table.c.id).with_for_update())
+    """Hold the row locks of these students' enrolments (ids, or a subquery of ids) until commit, so marks drawing
+    on them take turns."""
+    lock_rows(Enrollment, select(Enrollment.id).where(Enrollment.student_id.in_(students)))
 
 
 class _Settlement:

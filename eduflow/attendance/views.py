@@ -6,9 +6,8 @@ import datetime as dt
 from flask import abort, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from eduflow.access import get_or_404, role_required
+from eduflow.access import MARKERS, SCHOOL_OFFICE, get_or_404, may_book_makeups, role_required
 from eduflow.attendance import bp
 from eduflow.attendance.forms import DayForm, MakeupForm, MarkAllForm, MarkForm, TrialForm, first_error
 from eduflow.attendance.makeups import book_makeup
@@ -16,22 +15,12 @@ from eduflow.attendance.roster import (
     Sheet, lesson_and_settings, lessons_on, load_sheet, makeup_targets, trial_of, trials,
 )
 from eduflow.attendance.services import (
-    MAKEUP_BOOKERS, DebtNotConfirmed, NotOnRoster, SheetRules, mark_everyone, mark_trial, school_today, sheet_rules,
-    tap,
+    DebtNotConfirmed, NotOnRoster, SheetRules, mark_everyone, mark_trial, school_today, sheet_rules, tap,
 )
 from eduflow.domain import DomainError
 from eduflow.extensions import db
-from eduflow.models import AttendanceStatus, Lesson, Role
-
-MARKERS = (Role.ADMIN, Role.MANAGER, Role.ACADEMIC, Role.TEACHER)
-
-
-def _me():
-    return current_user._get_current_object()
-
-
-def _fragment(template: str, status: int = 200, **context):
-    return render_template(template, **context), status, {"Vary": "HX-Request"}
+from eduflow.models import AttendanceStatus, Lesson
+from eduflow.web import me, render
 
 
 class _Targets:
@@ -54,13 +43,13 @@ class _Targets:
 
 def _lesson_or_404(lesson_id: int) -> tuple[Lesson, SheetRules]:
     """The lesson in scope with what its sheet draws (class, course, teacher, room) and the rules for the user."""
-    lesson, settings = lesson_and_settings(lesson_id, _me())
-    return lesson, sheet_rules(lesson, _me(), school_today(), settings)
+    lesson, settings = lesson_and_settings(lesson_id, me())
+    return lesson, sheet_rules(lesson, me(), school_today(), settings)
 
 
 def _sheet_context(lesson: Lesson, rules: SheetRules) -> dict:
     """What every part of the sheet needs to draw itself for the current user."""
-    booker = _me().role in MAKEUP_BOOKERS
+    booker = may_book_makeups(me())
     # Each status's label and whether its button is enabled, worked out once for every row the answer draws.
     statuses = [(status, status.label, rules.allows(status)) for status in AttendanceStatus]
     return {"lesson": lesson, "rules": rules, "statuses": statuses,
@@ -74,7 +63,7 @@ def _row(sheet: Sheet, rules: SheetRules, student_id: int, status: int = 200, **
     row = sheet.row_of(student_id)
     if row is None:
         abort(404)
-    return _fragment("attendance/_student_row.html", status, row=row, rows=sheet.rows, oob_count=True,
+    return render("attendance/_student_row.html", status=status, row=row, rows=sheet.rows, oob_count=True,
                      **_sheet_context(sheet.lesson, rules), **extra)
 
 
@@ -105,7 +94,7 @@ def mark(lesson_id: int, student_id: int):
     if not form.validate_on_submit():
         return _row(_on_roster(load_sheet(lesson), student_id), rules, student_id, 422, row_message=first_error(form))
     try:
-        marked, _mark = tap(lesson, student_id, form.chosen(), by=_me(), rules=rules, confirmed=form.confirm.data)
+        marked, _mark = tap(lesson, student_id, form.chosen(), by=me(), rules=rules, confirmed=form.confirm.data)
     except DebtNotConfirmed as question:
         answer = _row(question.sheet, rules, student_id, owing=question.owing[0])
         db.session.rollback()
@@ -131,14 +120,14 @@ def mark_all(lesson_id: int):
         message, status, sheet_now = _("页面已过期，请刷新页面后重试。"), 422, None
     else:
         try:
-            sheet_now, saved = mark_everyone(lesson, by=_me(), rules=rules, confirmed=form.confirm.data)
+            sheet_now, saved = mark_everyone(lesson, by=me(), rules=rules, confirmed=form.confirm.data)
             message, commit = None if saved else _("没有未考勤的学员。"), True
         except DebtNotConfirmed as question:
             sheet_now, owing = question.sheet, question.owing
         except DomainError as error:
             db.session.rollback()
             sheet_now, message, status = None, str(error), error.status_code
-    answer = _fragment("attendance/_roster.html", status, rows=(sheet_now or load_sheet(lesson)).rows,
+    answer = render("attendance/_roster.html", status=status, rows=(sheet_now or load_sheet(lesson)).rows,
                        trials=trials(lesson), saved_ids=set(saved), owing_all=owing, message=message,
                        **_sheet_context(lesson, rules))
     if commit:
@@ -149,7 +138,7 @@ def mark_all(lesson_id: int):
 
 
 @bp.route("/lessons/<int:lesson_id>/attendance/<int:student_id>/makeup", methods=["POST"], endpoint="book_makeup")
-@role_required(*MAKEUP_BOOKERS)
+@role_required(*SCHOOL_OFFICE)
 def book_makeup_view(lesson_id: int, student_id: int):
     """补课: book a student marked 请假/缺勤 into an upcoming lesson of the same course."""
     lesson, rules = _lesson_or_404(lesson_id)
@@ -158,7 +147,7 @@ def book_makeup_view(lesson_id: int, student_id: int):
     if not form.validate_on_submit():
         return _row(load_sheet(lesson), rules, student_id, 422, row_message=first_error(form))
     try:
-        book_makeup(lesson, student_id, get_or_404(Lesson, form.lesson.data), by=_me())
+        book_makeup(lesson, student_id, get_or_404(Lesson, form.lesson.data), by=me())
     except DomainError as error:
         db.session.rollback()
         return _row(load_sheet(lesson), rules, student_id, error.status_code, row_message=str(error))
@@ -178,12 +167,12 @@ def mark_trial_view(lesson_id: int, trial_id: int):
         message, status = first_error(form), 422
     else:
         try:
-            mark_trial(lesson, trial_id, form.chosen(), by=_me(), rules=rules)
+            mark_trial(lesson, trial_id, form.chosen(), by=me(), rules=rules)
             db.session.commit()
         except DomainError as error:
             db.session.rollback()
             message, status = str(error), error.status_code
-    return _fragment("attendance/_trial_row.html", status, trial=trial_of(lesson, trial_id), trial_message=message,
+    return render("attendance/_trial_row.html", status=status, trial=trial_of(lesson, trial_id), trial_message=message,
                      saved=status == 200, **_sheet_context(lesson, rules))
 
 
@@ -193,6 +182,6 @@ def today():
     """今日课程: a teacher's own lessons of the day, or the campus's for academic staff and managers."""
     form = DayForm(request.args)
     day = form.day.data if form.validate() and form.day.data else school_today()
-    return render_template("attendance/today.html", day=day, lessons=lessons_on(_me(), day),
+    return render_template("attendance/today.html", day=day, lessons=lessons_on(me(), day),
                            weekday=format_date(day, "EEEE"), is_today=day == school_today(),
                            previous_day=day - dt.timedelta(days=1), next_day=day + dt.timedelta(days=1))

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, func, select, union_all
 from sqlalchemy.orm import contains_eager, defaultload, joinedload, load_only
 
-from eduflow.access import LEAD_ROLES, scope_clause, scoped
+from eduflow.access import SALES_SIDE, in_roles, is_office, is_teacher, scope_clause, scoped, taught_lessons
 from eduflow.enrollments.reminders import reminders_for
 from eduflow.extensions import db
 from eduflow.leads.queries import overdue_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.students.status_changes import pending_count
 from eduflow.models import (
-    ClassGroup, Classroom, Course, Enrollment, Lead, LeadStage, Lesson, RenewalReminder, Role, SixSpeed, Student,
+    ClassGroup, Classroom, Course, Enrollment, Lead, LeadStage, Lesson, RenewalReminder, SixSpeed, Student,
     StudentStatus, TrialLesson, TrialStatus, User,
 )
 
@@ -142,8 +142,8 @@ def leads_per_stage(user: User) -> list[tuple[LeadStage, int]]:
 def todays_lessons(user: User, day: SchoolDay, limit: int = 50) -> list[Lesson]:
     """The lessons of the day in the user's scope (a teacher's own), with only what the list draws of each."""
     query = scoped(Lesson, user).where(Lesson.lesson_date == day.date)
-    if user.role == Role.TEACHER:
-        query = query.where(Lesson.teacher_id == user.id)
+    if is_teacher(user):
+        query = query.where(taught_lessons(user))
     return list(db.session.scalars(query.order_by(Lesson.start_time).limit(limit).options(
         load_only(Lesson.id, Lesson.start_time, Lesson.end_time, Lesson.class_id, Lesson.teacher_id,
                   Lesson.classroom_id),
@@ -175,7 +175,7 @@ def active_students(user: User) -> int:
 def dashboard_summary(user: User, day: SchoolDay) -> dict:
     """Everything the start page shows for this user: lead worklists for the sales side, then lessons and students."""
     summary: dict = {}
-    if user.role in LEAD_ROLES:
+    if in_roles(user, SALES_SIDE):
         summary["leads_per_stage"] = leads_per_stage(user)
         summary["worklists"] = {
             "overdue": overdue_followups(user, day),
@@ -185,8 +185,8 @@ def dashboard_summary(user: User, day: SchoolDay) -> dict:
         }
     summary["active_students"] = active_students(user)
     summary["todays_lessons"] = todays_lessons(user, day)
-    if user.role in (Role.ADMIN, Role.MANAGER, Role.SALES):
+    if in_roles(user, SALES_SIDE):
         summary["reminders"] = renewal_reminders(user)
-    if user.role in (Role.ADMIN, Role.MANAGER):
+    if is_office(user):
         summary["pending_approvals"] = pending_count(user)
     return summary

@@ -10,7 +10,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import abort
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -19,9 +18,10 @@ from eduflow.access import scope_clause
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.enrollments.services import lock_enrollment
 from eduflow.extensions import db
+from eduflow.i18n import school_date
 from eduflow.models import (
     Campus, ClassGroup, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry, ReminderKind,
-    ReminderStatus, RenewalReminder, Role, Settings, Student, User, utcnow,
+    ReminderStatus, RenewalReminder, Settings, Student, User, utcnow,
 )
 from eduflow.settings import settings_for
 
@@ -39,11 +39,6 @@ class Due:
     remaining: int
     bought_at: dt.datetime | None
     class_end: dt.date | None
-
-
-def school_date(now: dt.datetime) -> dt.date:
-    """The school's calendar day at `now` (naive UTC)."""
-    return now.replace(tzinfo=dt.UTC).astimezone(get_timezone()).date()
 
 
 def _due(settings: Settings, today: dt.date, *where) -> list[Due]:
@@ -137,11 +132,8 @@ def _add(due: Due, kind: ReminderKind, now: dt.datetime, **fields) -> None:
 
 
 def reminder_scope(user: User):
-    """Reminders of students in the user's scope; a salesperson sees only those assigned to them."""
-    clause = RenewalReminder.student_id.in_(select(Student.id).where(scope_clause(Student, user)))
-    if user.role == Role.SALES:
-        clause = clause & (RenewalReminder.assigned_to_id == user.id)
-    return clause
+    """Reminders of students in the user's scope; a salesperson sees only those assigned to them (access.scopes)."""
+    return scope_clause(RenewalReminder, user)
 
 
 def reminders_for(user: User, status: ReminderStatus | None = ReminderStatus.PENDING,

@@ -6,23 +6,23 @@ import datetime as dt
 
 import phonenumbers
 from flask_babel import gettext as _
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from eduflow.access import scoped
+from eduflow.access import (
+    LEAD_OWNERS, DeletedLead, accounts_in, is_admin, is_manager, is_sales, manages_campus, scoped,
+)
 from eduflow.domain import DomainError, FieldError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.pool import check_cap
 from eduflow.leads.queries import find_duplicate
 from eduflow.leads.stages import OPEN_STAGES, check_version
 from eduflow.models import (
-    Campus, Course, Lead, LeadStage, LeadStageChange, Role, SourceChannel, Student, Tag, TagKind, User, utcnow,
+    Campus, Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, User, utcnow,
 )
 from eduflow.security.phones import is_cn_mobile, normalise_phone, parse_phone
 
-OWNER_ROLES = (Role.SALES, Role.MANAGER)
-MANAGING_ROLES = (Role.ADMIN, Role.MANAGER)
 SCALAR_FIELDS = {"name", "gender", "birth_date", "contact_name", "contact_relation", "wechat_id", "email",
                  "consult_date", "level", "is_valid", "notes"}
 EDITABLE = SCALAR_FIELDS | {"phone", "source_id", "referrer_student_id", "course_ids", "tag_ids"}
@@ -62,7 +62,7 @@ def _refuse_duplicate(campus_id: int, phone: str, exclude_id: int | None) -> Non
 
 def assignable_owners(campus_id: int | None = None) -> list[User]:
     """Active sales staff and managers who may own a lead: of one campus, or of every campus (None)."""
-    query = select(User).where(User.is_active, User.role.in_(OWNER_ROLES), User.campus_id.is_not(None))
+    query = select(User).where(User.is_active, accounts_in(LEAD_OWNERS), User.campus_id.is_not(None))
     if campus_id is not None:
         query = query.where(User.campus_id == campus_id)
     return list(db.session.scalars(query.order_by(User.campus_id, User.display_name)))
@@ -176,11 +176,11 @@ def _set_values(lead: Lead, values: dict, by: User) -> None:
 def _placement(by: User, campus_id: int | None, owner_id: int | None) -> tuple[int, User | None]:
     """Sales staff own what they create on their campus; a manager picks the owner (or the pool) on theirs;
     an admin picks the campus too."""
-    if by.role == Role.SALES:
+    if is_sales(by):
         return by.campus_id, by
-    if by.role == Role.MANAGER:
+    if is_manager(by):
         campus_id = by.campus_id
-    elif by.role != Role.ADMIN:
+    elif not is_admin(by):
         raise DomainError(_("只有课程顾问、主管和管理员可以录入线索。"))
     if campus_id is None or campus_id not in {c.id for c in active_campuses()}:
         raise FieldError("campus_id", _("请选择校区。"))
@@ -231,7 +231,7 @@ def update_lead(lead: Lead, changes: dict, *, by: User, expected_version: int | 
 # ---------- soft delete and restore ----------
 
 def _check_manager(lead: Lead, by: User) -> None:
-    if by.role not in MANAGING_ROLES or (by.role == Role.MANAGER and lead.campus_id != by.campus_id):
+    if not manages_campus(by, lead.campus_id):
         raise DomainError(_("只有本校区主管或管理员可以删除或恢复线索。"))
 
 
@@ -261,10 +261,7 @@ def restore(lead: Lead, *, by: User) -> None:
 
 def deleted_leads(user: User) -> Select:
     """Deleted leads the user may restore: their campus's for a manager, all for an admin, none otherwise."""
-    query = select(Lead).where(Lead.deleted_at.is_not(None))
-    if user.role == Role.MANAGER:
-        return query.where(Lead.campus_id == user.campus_id)
-    return query if user.role == Role.ADMIN else query.where(false())
+    return scoped(DeletedLead, user)
 
 
 # ---------- list helpers ----------
@@ -277,8 +274,3 @@ def with_list_details(query: Select) -> Select:
 
 def is_overdue(lead: Lead, now: dt.datetime) -> bool:
     return lead.next_followup_at is not None and lead.next_followup_at < now and lead.stage in OPEN_STAGES
-
-
-def may_manage_records(user: User) -> bool:
-    """Managers and admins delete and restore leads."""
-    return user.role in MANAGING_ROLES

@@ -101,10 +101,8 @@ def reply_to_review(review: Review, text: str, *, by: User) -> Review:
 # ---------- lists ----------
 
 def review_scope(user: User):
-    """Teachers: reviews of themselves; others: reviews of the students in their scope."""
-    if user.role == Role.TEACHER:
-        return Review.teacher_id == user.id
-    return Review.student_id.in_(select(Student.id).where(scope_clause(Student, user)))
+    """Teachers: reviews of themselves; others: reviews of the students in their scope (access.scopes)."""
+    return scope_clause(Review, user)
 
 
 def _with_details(query: Select) -> Select:

@@ -1,8 +1,8 @@
 """Status changes with approval (休学 / 复学 / 退费 / 转班 / 毕业): the request, the manager's decision
 and, on approval, its application in the same transaction.
 
-转班 keeps the same enrolment and moves it to the target class: its ledger (and so its balance) goes with
-it, and a zero-unit TRANSFER row records the move in the 课时流水 where the balance history is read.
+The enrolment rules they apply (refunds, transfers, the enrolment's lock) are enrollments'; a decision takes
+the request's row lock, so a concurrent decider waits and then sees the first one's result.
 """
 from __future__ import annotations
 
@@ -11,20 +11,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from eduflow.enrollments.creation import head_count
-from eduflow.enrollments.ledger import balance, post_entry
 from eduflow.access import scope_clause
-from eduflow.domain import DomainError, LimitReached
+from eduflow.domain import DomainError
 from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote
 from eduflow.enrollments.services import lock_enrollment
+from eduflow.enrollments.transfers import check_transfer_target, transfer_enrollment
 from eduflow.extensions import db
 from eduflow.i18n import school_today
+from eduflow.locks import lock_rows
 from eduflow.models import (
-    ApprovalStatus, ClassGroup, Enrollment, EnrollmentStatus, LedgerKind, PaymentMethod, Role, StatusChange,
-    StatusChangeKind, Student, StudentStatus, User, utcnow,
+    ApprovalStatus, Enrollment, EnrollmentStatus, PaymentMethod, Role, StatusChange, StatusChangeKind, Student,
+    StudentStatus, User, utcnow,
 )
 from eduflow.students.suspensions import (
     apply_suspension, check_suspension_request, leave_suspension, suspension_open,
@@ -58,14 +58,6 @@ def active_enrollments(student_id: int) -> list[Enrollment]:
         .order_by(Enrollment.enrolled_on, Enrollment.id)).all()
 
 
-def transfer_targets(enrollment: Enrollment) -> list[tuple[ClassGroup, int]]:
-    """The other classes of the same course on the student's campus, each with its head count."""
-    classes = db.session.scalars(select(ClassGroup).where(
-        ClassGroup.course_id == enrollment.course_id, ClassGroup.campus_id == enrollment.student.campus_id,
-        ClassGroup.id != (enrollment.class_id or 0)).order_by(ClassGroup.name, ClassGroup.id)).all()
-    return [(group, head_count(group.id)) for group in classes]
-
-
 def default_kind(student: Student) -> StatusChangeKind:
     suspended = student.status == StudentStatus.SUSPENDED or suspension_open(student, school_today())
     return Kind.RESUME if suspended else Kind.SUSPEND
@@ -91,22 +83,6 @@ def _enrollment_of(student: Student, enrollment_id: int | None, required: bool) 
         raise DomainError(_("报名 %(no)s 当前为“%(status)s”，只有生效中的报名可以办理。", no=enrollment.contract_no,
                             status=enrollment.status.label))
     return enrollment
-
-
-def _check_target(enrollment: Enrollment, target_id: int | None) -> ClassGroup:
-    """Another class of the same course on the same campus, with a free seat."""
-    target = db.session.get(ClassGroup, target_id) if target_id is not None else None
-    if target is None:
-        raise DomainError(_("请选择转入的班级。"))
-    if target.id == enrollment.class_id:
-        raise DomainError(_("学员已在班级 %(name)s，请选择其他班级。", name=target.name))
-    if target.course_id != enrollment.course_id:
-        raise DomainError(_("只能转入同一课程（%(course)s）的班级。", course=enrollment.course.name))
-    if target.campus_id != enrollment.student.campus_id:
-        raise DomainError(_("只能转入学员所在校区的班级。"))
-    if head_count(target.id) >= target.capacity:
-        raise LimitReached(_("班级 %(name)s 已满（%(capacity)s 人）。", name=target.name, capacity=target.capacity))
-    return target
 
 
 def _refuse_duplicate(student: Student, kind: StatusChangeKind, enrollment: Enrollment | None) -> None:
@@ -136,7 +112,7 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
                           requested_by_id=by.id, requested_at=utcnow(), effective_on=effective_on,
                           planned_return_on=wanted.planned_return_on if wanted.kind == Kind.SUSPEND else None)
     if wanted.kind == Kind.TRANSFER:
-        change.target_class_id = _check_target(enrollment, wanted.target_class_id).id
+        change.target_class_id = check_transfer_target(enrollment, wanted.target_class_id).id
     if wanted.kind == Kind.REFUND:
         change.refund_amount = check_refund(refund_quote(enrollment), wanted.refund_amount)
     db.session.add(change)
@@ -145,13 +121,6 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
 
 
 # ---------- the decision ----------
-
-def _lock_row(column, ident: int) -> None:
-    """A no-op UPDATE takes the row's lock, so a concurrent decider waits and then sees the first one's result."""
-    table = column.class_
-    db.session.execute(update(table).where(table.id == ident).values({column.key: column})
-                       .execution_options(synchronize_session=False))
-
 
 def _check_decider(change: StatusChange, by: User) -> None:
     if by.role == Role.ADMIN or (by.role == Role.MANAGER and by.campus_id == change.student.campus_id):
@@ -163,7 +132,7 @@ def _apply_status(change: StatusChange, by: User) -> None:
     """休学 / 复学 set the student's suspension dates (the status follows them); 毕业 sets the status and
     finishes the active enrolments."""
     student = change.student
-    _lock_row(Student.updated_at, student.id)
+    lock_rows(Student, [student.id])
     db.session.refresh(student)
     _check_student_status(student, change.kind)
     if change.kind in (Kind.SUSPEND, Kind.RESUME):
@@ -212,23 +181,11 @@ def _apply_refund(change: StatusChange, by: User, amount: Decimal | None, method
     return ""
 
 
-def _apply_transfer(change: StatusChange, by: User) -> None:
-    """转班: the same enrolment moves to the target class (capacity re-checked); its balance goes with it."""
-    enrollment = _still_active(change)
-    _lock_row(ClassGroup.updated_at, change.target_class_id)
-    target = _check_target(enrollment, change.target_class_id)
-    source = enrollment.class_group
-    enrollment.class_group = target
-    post_entry(enrollment, LedgerKind.TRANSFER, 0, by=by, reason=_(
-        "转班：%(source)s → %(target)s，剩余 %(n)s 课时随报名转入", source=source.name if source else _("未分班"),
-        target=target.name, n=balance(enrollment.id)))
-
-
 def decide(change: StatusChange, *, by: User, approve: bool, notes: str = "", refund_amount: Decimal | None = None,
            refund_method: PaymentMethod | None = None) -> StatusChange:
     """Approve (and apply, all or nothing) or reject (notes say why); a request is decided once only."""
     _check_decider(change, by)
-    _lock_row(StatusChange.approval_status, change.id)
+    lock_rows(StatusChange, [change.id])
     db.session.refresh(change)
     if change.approval_status != ApprovalStatus.PENDING:
         raise DomainError(_("该申请已经%(status)s，不能重复审批。", status=change.approval_status.label))
@@ -238,7 +195,7 @@ def decide(change: StatusChange, *, by: User, approve: bool, notes: str = "", re
     if approve and change.kind == Kind.REFUND:
         notes = " ".join(filter(None, [notes, _apply_refund(change, by, refund_amount, refund_method)]))
     elif approve and change.kind == Kind.TRANSFER:
-        _apply_transfer(change, by)
+        transfer_enrollment(_still_active(change), change.target_class_id, by=by)
     elif approve:
         _apply_status(change, by)
     change.approval_status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
@@ -250,7 +207,7 @@ def decide(change: StatusChange, *, by: User, approve: bool, notes: str = "", re
 # ---------- lists ----------
 
 def _in_scope(user: User):
-    return StatusChange.student_id.in_(select(Student.id).where(scope_clause(Student, user)))
+    return scope_clause(StatusChange, user)
 
 
 def _with_details(query: Select) -> Select:
