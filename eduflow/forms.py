@@ -6,6 +6,9 @@ and any value that did not parse at all (2026-02-30, 99999-01-01). Such a field 
 its data is cleared (so no other field's validator compares against NaN), and its validator chain
 stops, so `validate_<field>` methods and services only ever see values a database accepts.
 Filter forms (GET) use it too: their criteria leave out fields with errors.
+
+Below the base: the field helpers every area's forms share (filters, coercions, validators, the school-time
+datetime field, the empty form of a button that only POSTs).
 """
 from __future__ import annotations
 
@@ -14,9 +17,13 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm as WtfForm
-from wtforms.validators import StopValidation
+from wtforms.fields import DateTimeLocalField
+from wtforms.validators import Regexp, StopValidation, ValidationError
 
+from eduflow.contacts import PHONE_MESSAGE
 from eduflow.converters import ID_MAX
+from eduflow.i18n import from_utc, to_utc
+from eduflow.security.phones import is_contact_phone, parse_phone
 
 INT_MIN, INT_MAX = -ID_MAX - 1, ID_MAX  # an INTEGER column, on every database
 DECIMAL_LIMIT = Decimal(10) ** 15  # beyond every amount column (money is stored as BIGINT fen)
@@ -75,3 +82,69 @@ class FlaskForm(WtfForm):
         super().process(formdata, obj, data=data, extra_filters=extra_filters, **kwargs)
         for field in self:
             _screen(field)
+
+
+class ButtonForm(FlaskForm):
+    """No fields: the CSRF token of a button that only POSTs (delete, restore, make primary, confirm …)."""
+
+
+# ---------- field helpers shared by every area's forms ----------
+
+MAX_PRICE = Decimal("10000000")
+EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("邮箱格式不正确。"))
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def optional(coerce):
+    """A select coercion where the empty choice means None (e.g. "no campus", "all roles")."""
+    return lambda value: None if value in (None, "") else coerce(value)
+
+
+def yuan(form, field) -> None:
+    """Money in yuan: a finite amount with at most two decimal places (fen)."""
+    if field.data is None:
+        return
+    if not field.data.is_finite() or field.data.normalize().as_tuple().exponent < -2:
+        raise StopValidation(_l("金额最多保留两位小数。"))
+
+
+def valid_phone(form, field) -> None:
+    """A staff member's or a campus's number: any valid number (eduflow.security.phones)."""
+    if field.data and parse_phone(field.data) is None:
+        raise ValidationError(_l("电话号码格式不正确。"))
+
+
+def contact_phone(form, field) -> None:
+    """A lead's, student's or parent's number: a Chinese mobile or a landline with its area code."""
+    if field.data and not is_contact_phone(field.data):
+        raise ValidationError(PHONE_MESSAGE)
+
+
+class SchoolDateTimeField(DateTimeLocalField):
+    """<input type="datetime-local"> read and shown in the school's zone; `data` is naive UTC."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        local = from_utc(self.data)
+        return local.strftime(self.format[0]) if local else ""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not "".join(valuelist).strip():
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+        if self.data is None or not 2000 <= self.data.year <= 2100:
+            self.data = None
+            raise ValueError(_l("请输入有效的日期和时间。"))
+        self.data = to_utc(self.data)

@@ -112,7 +112,7 @@ def test_teaching_and_ledger_integrity(app):
             for before, after in zip(same_day, same_day[1:]):
                 assert before.end_time <= after.start_time, f"{key} double-booked on {before.lesson_date}"
 
-    from eduflow.dashboard.views import school_today
+    from eduflow.i18n import school_today
 
     today = school_today()
     teacher1 = db.session.scalar(select(User).where(User.username == "teacher1"))

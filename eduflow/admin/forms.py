@@ -1,59 +1,24 @@
 """Admin forms: accounts, reference data and rule settings. Uniqueness is checked here, rules in services."""
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import (
     BooleanField, DateField, DecimalField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
     TextAreaField,
 )
 from wtforms.validators import (
-    DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, StopValidation, ValidationError,
+    DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.admin.services import CAMPUS_ROLES, name_taken, selectable_campuses, username_taken
 from eduflow.models import AttendanceStatus, Campus, Classroom, Course, Role, SourceChannel, Tag, TagCategory
 from eduflow.auth.forms import PASSWORD_HINT, StrongPassword
+from eduflow.forms import EMAIL, MAX_PRICE, FlaskForm, optional, strip, valid_phone, yuan
+from eduflow.i18n import school_today
 from eduflow.security.strength import account_words
-from eduflow.security.phones import parse_phone
-
-MAX_PRICE = Decimal("10000000")
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("邮箱格式不正确。"))
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def optional(coerce):
-    """A select coercion where the empty choice means None (e.g. "no campus", "all roles")."""
-    return lambda value: None if value in (None, "") else coerce(value)
-
-
-def school_today() -> dt.date:
-    return dt.datetime.now(get_timezone()).date()
-
-
-def yuan(form, field) -> None:
-    """Money in yuan: a finite amount with at most two decimal places (fen)."""
-    if field.data is None:
-        return
-    if not field.data.is_finite() or field.data.normalize().as_tuple().exponent < -2:
-        raise StopValidation(_l("金额最多保留两位小数。"))
-
-
-def valid_phone(form, field) -> None:
-    if field.data and parse_phone(field.data) is None:
-        raise ValidationError(_l("电话号码格式不正确。"))
-
-
-class ConfirmForm(FlaskForm):
-    """No fields: carries the CSRF token of a button that only POSTs."""
 
 
 class RecordForm(FlaskForm):

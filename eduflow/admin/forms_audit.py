@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
-from eduflow.forms import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from eduflow.admin.forms import strip
+from eduflow.forms import FlaskForm, strip
 from eduflow.audit import NOT_AUDITED
 from eduflow.extensions import db
 from eduflow.models import Base, User

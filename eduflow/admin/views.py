@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from eduflow.access import get_or_404, role_required, scoped
 from eduflow.admin import bp
+from eduflow.forms import ButtonForm
 from eduflow.admin.forms import (
-    CampusForm, ClassroomForm, ConfirmForm, CourseForm, DeactivateForm, PasswordResetForm, RecordForm,
+    CampusForm, ClassroomForm, CourseForm, DeactivateForm, PasswordResetForm, RecordForm,
     SettingsForm, SourceForm, TagForm, UserCreateForm, UserFilterForm, UserForm,
 )
 from eduflow.admin.services import (
@@ -138,7 +139,7 @@ def _deactivated(user: User, inheritance, heir: User | None) -> str:
 def users_activate(user_id: int):
     """复职: let a deactivated account sign in again."""
     user = get_or_404(User, user_id)
-    form = ConfirmForm()
+    form = ButtonForm()
     done = _submit(form, lambda: activate_user(user), lambda _r: _("%(name)s 已恢复在职。", name=user.display_name),
                    url_for("admin.users"))
     return done or _refused(form, url_for("admin.users"))
@@ -354,7 +355,7 @@ def settings_campus(campus_id: int):
 def settings_reset(campus_id: int):
     """使用默认设置: remove the campus's override."""
     campus = db.get_or_404(Campus, campus_id)
-    form = ConfirmForm()
+    form = ButtonForm()
     done = _submit(form, lambda: use_default_settings(campus),
                    lambda _r: _("%(campus)s 已改为使用默认设置。", campus=campus.name), url_for("admin.settings"))
     return done or _refused(form, url_for("admin.settings_campus", campus_id=campus.id))

@@ -1,8 +1,6 @@
 """The start page and the health check."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import jsonify, render_template
 from flask_babel import get_timezone
 from flask_login import current_user, login_required
@@ -13,10 +11,6 @@ from eduflow.dashboard import bp
 from eduflow.dashboard.services import dashboard_summary, school_day
 from eduflow.extensions import db
 from eduflow.models import utcnow
-
-
-def school_today() -> dt.date:
-    return dt.datetime.now(get_timezone()).date()
 
 
 @bp.route("/")

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import (
@@ -16,7 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from eduflow.access import scoped
-from eduflow.admin.forms import MAX_PRICE, optional, school_today, strip, yuan
+from eduflow.forms import MAX_PRICE, FlaskForm, optional, strip, yuan
+from eduflow.i18n import school_today
 from eduflow.enrollments.services import EnrollmentFilters, Renewal, RenewalMode
 from eduflow.extensions import db
 from eduflow.models import (

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from eduflow.access import scoped
-from eduflow.admin.forms import optional, strip
+from eduflow.forms import FlaskForm, optional, strip
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, Role, User
 

@@ -5,7 +5,7 @@ from flask import Response, render_template, request, stream_with_context, url_f
 from flask_login import current_user
 
 from eduflow.access import role_required
-from eduflow.admin.forms import school_today
+from eduflow.i18n import school_today
 from eduflow.exports import bp
 from eduflow.exports.forms import AttendanceExportForm, LedgerExportForm
 from eduflow.exports.lessons import attendance_export, ledger_export

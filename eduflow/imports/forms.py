@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from eduflow.admin.forms import optional
+from eduflow.forms import FlaskForm, optional
 from eduflow.imports.fields import fields_for
 from eduflow.leads.records import active_campuses
 from eduflow.models import ImportAction, ImportKind, Role

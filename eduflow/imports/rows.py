@@ -12,8 +12,8 @@ from sqlalchemy import delete, func, select
 
 from eduflow import audit
 from eduflow.extensions import db
+from eduflow.i18n import to_utc
 from eduflow.imports.fields import LEAD_FIELDS, parse_choice, parse_date, parse_datetime, parse_gender, split_names
-from eduflow.leads.forms_detail import to_utc
 from eduflow.leads.queries import find_duplicate
 from eduflow.leads.records import is_accepted_phone
 from eduflow.models import (

@@ -10,7 +10,7 @@ from eduflow.access import get_or_404, role_required, scoped
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.htmx import hx_redirect, render
-from eduflow.admin.forms import ConfirmForm
+from eduflow.forms import ButtonForm
 from eduflow.imports import bp, services
 from eduflow.imports.forms import CommitForm, MappingForm, RowFilterForm, UploadForm
 from eduflow.imports.reading import ImportFileError
@@ -60,7 +60,7 @@ def _page(batch: ImportBatch, *, mapping_form=None, commit_form=None, status: in
     context = dict(batch=batch, page=page, filters=filters, done=done, of=of,
                    preview=services.preview_rows(batch, page.items),
                    mapping_form=mapping_form or MappingForm.for_batch(batch),
-                   commit_form=commit_form or CommitForm(), confirm=ConfirmForm())
+                   commit_form=commit_form or CommitForm(), confirm=ButtonForm())
     response = render("imports/detail.html", "imports/_rows.html", **context)
     response.status_code = status
     return response
@@ -101,14 +101,14 @@ def mapping(batch_id: int):
 def step(batch_id: int):
     """Polled by the progress bar: process the next rows, answer the bar, or reload the page when done."""
     batch = get_or_404(ImportBatch, batch_id)
-    if not ConfirmForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return render_template("imports/_progress.html", batch=batch, done=0, of=0), 400
     services.run_step(batch.id, _me())
     batch = db.session.get(ImportBatch, batch.id)
     if batch.status not in services.RUNNING:
         return hx_redirect(url_for("imports.detail", batch_id=batch.id))
     done, of = services.progress(batch)
-    return render_template("imports/_progress.html", batch=batch, done=done, of=of, confirm=ConfirmForm())
+    return render_template("imports/_progress.html", batch=batch, done=done, of=of, confirm=ButtonForm())
 
 
 @bp.route("/<int:batch_id>/commit", methods=["POST"])
@@ -131,7 +131,7 @@ def commit(batch_id: int):
 @role_required(*IMPORT_ROLES)
 def rollback(batch_id: int):
     batch = get_or_404(ImportBatch, batch_id)
-    if ConfirmForm().validate_on_submit():
+    if ButtonForm().validate_on_submit():
         try:
             services.rollback(batch, by=_me())
         except DomainError as error:

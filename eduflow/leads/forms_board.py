@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from sqlalchemy import select
 from wtforms import (
     BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from eduflow.admin.forms import optional, strip
+from eduflow.forms import FlaskForm, optional, strip
 from eduflow.extensions import db
 from eduflow.leads.board import assignees, owners
 from eduflow.leads.queries import LeadFilters

@@ -4,13 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from eduflow.admin.forms import MAX_PRICE, optional, school_today, strip, yuan
+from eduflow.forms import MAX_PRICE, FlaskForm, optional, strip, yuan
+from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.conversion import FirstEnrollment
 from eduflow.models import ClassGroup, Course, Gender, Lead, PaymentMethod

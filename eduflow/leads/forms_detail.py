@@ -1,66 +1,22 @@
 """Forms of the lead page: quick-add follow-up, one six-speed field at a time, trial booking and status.
 
-Times are typed in the school's time zone and stored as naive UTC: `to_utc` / `from_utc` convert.
+Times are typed in the school's time zone and stored as naive UTC (eduflow.forms.SchoolDateTimeField).
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import format_date, get_timezone
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.fields import DateTimeLocalField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from eduflow.admin.forms import optional, strip
+from eduflow.forms import FlaskForm, SchoolDateTimeField, optional, strip
+from eduflow.i18n import from_utc
 from eduflow.leads.sixspeed import FIELDS
 from eduflow.models import FollowUpMethod, Lesson, SixSpeed, Stickiness, TrialStatus, utcnow
 
 NOTE_MAX = 2000
-
-
-def to_utc(local: dt.datetime | None) -> dt.datetime | None:
-    """A wall-clock time in the school's zone → naive UTC, as the database stores it."""
-    if local is None:
-        return None
-    zone = get_timezone()
-    aware = zone.localize(local) if hasattr(zone, "localize") else local.replace(tzinfo=zone)
-    return aware.astimezone(dt.UTC).replace(tzinfo=None)
-
-
-def from_utc(value: dt.datetime | None) -> dt.datetime | None:
-    """Naive UTC from the database → the wall-clock time in the school's zone (naive)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=dt.UTC).astimezone(get_timezone()).replace(tzinfo=None)
-
-
-class SchoolDateTimeField(DateTimeLocalField):
-    """<input type="datetime-local"> read and shown in the school's zone; `data` is naive UTC."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"])
-        super().__init__(*args, **kwargs)
-
-    def _value(self):
-        if self.raw_data:
-            return " ".join(self.raw_data)
-        local = from_utc(self.data)
-        return local.strftime(self.format[0]) if local else ""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if not valuelist or not "".join(valuelist).strip():
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-        if self.data is None or not 2000 <= self.data.year <= 2100:
-            self.data = None
-            raise ValueError(_l("请输入有效的日期和时间。"))
-        self.data = to_utc(self.data)
 
 
 class FollowUpForm(FlaskForm):

@@ -4,14 +4,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import (
     BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from eduflow.admin.forms import EMAIL, optional, school_today, strip
+from eduflow.forms import EMAIL, FlaskForm, optional, strip
+from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
 from eduflow.leads.records import (
@@ -31,10 +31,6 @@ def _everything(model, order) -> list:
 
 def _person(user: User, with_campus: bool) -> str:
     return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
-
-
-class ButtonForm(FlaskForm):
-    """No fields: the CSRF token of a delete or restore button."""
 
 
 class LeadFilterForm(FlaskForm):

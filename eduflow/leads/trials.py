@@ -3,22 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from eduflow.domain import DomainError
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.models import ClassGroup, Lead, Lesson, TrialLesson, TrialStatus, User
 
 BOOKABLE_LIMIT = 60  # lessons offered in the booking select, soonest first
-
-
-def school_today() -> dt.date:
-    """Today's date in the school's time zone (lesson dates are school-local)."""
-    return dt.datetime.now(get_timezone()).date()
 
 
 def lead_trials(lead: Lead) -> list[TrialLesson]:

@@ -4,12 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import StopValidation, ValidationError
 
 from eduflow.access import scoped
-from eduflow.admin.forms import optional
+from eduflow.forms import FlaskForm, optional
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.models import Campus, Role, User

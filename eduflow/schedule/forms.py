@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from eduflow.admin.forms import optional, strip
+from eduflow.forms import FlaskForm, optional, strip
 from eduflow.admin.services import selectable_campuses
 from eduflow.extensions import db
 from eduflow.models import Campus, Classroom, ClassGroup, Course, Lesson, Role, User

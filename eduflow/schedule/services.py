@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask_babel import get_timezone
 from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from eduflow.domain import DomainError
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.models import (
     Attendance, Campus, Classroom, ClassGroup, Course, Lesson, LessonLedgerEntry, Makeup, Role, TrialLesson, User,
 )
@@ -24,11 +24,6 @@ MAX_PATTERN_LESSONS = 200
 MAX_UNITS = 10
 PAST_LIMIT = dt.timedelta(days=366)  # lessons are planned (or back-filled) within a year ...
 FUTURE_LIMIT = dt.timedelta(days=2 * 366)  # ... and at most two years ahead: anything else is a typo
-
-
-def school_today() -> dt.date:
-    """Today on the school's wall clock."""
-    return dt.datetime.now(get_timezone()).date()
 
 
 # ---------- classes ----------

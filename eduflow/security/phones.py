@@ -1,4 +1,14 @@
-"""Phone numbers: parse, validate, normalise and mask, with phonenumbers (region CN)."""
+"""Phone numbers: parse, validate, normalise and mask, with phonenumbers (region CN).
+
+Two acceptance rules, each written once here:
+- `is_contact_phone`, for the people the school calls (leads, students, parents; by hand or imported): a Chinese
+  mobile, or a Chinese landline with its area code. Students and parents may give a landline, as leads always
+  could: families still call from home, and a lead becomes a student with the number it had (conversion copies
+  it), so a number accepted on the lead must stay acceptable on the student. Foreign numbers, service numbers
+  (400/800) and anything phonenumbers does not know are refused for all three alike.
+- `parse_phone(raw) is not None`, for staff accounts and a campus's front desk: any valid number (a front desk
+  may well be a 400 number).
+"""
 from __future__ import annotations
 
 import re
@@ -31,6 +41,10 @@ def normalise_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+CONTACT_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+                 phonenumbers.PhoneNumberType.FIXED_LINE)
+
+
 def is_cn_mobile(raw: str) -> bool:
     number = parse_phone(raw)
     return (
@@ -41,6 +55,14 @@ def is_cn_mobile(raw: str) -> bool:
             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
         )
     )
+
+
+def is_contact_phone(raw: str | None) -> bool:
+    """A lead's, student's or parent's number: a Chinese mobile, or a Chinese landline with its area code."""
+    if not raw:
+        return False
+    number = parse_phone(raw)
+    return number is not None and number.country_code == 86 and phonenumbers.number_type(number) in CONTACT_TYPES
 
 
 def mask_phone(phone: str | None) -> str:

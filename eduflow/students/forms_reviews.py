@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from eduflow.admin.forms import strip
+from eduflow.forms import FlaskForm, strip
 from eduflow.models import Student
 from eduflow.students.forms_status import id_or_none
 from eduflow.students.reviews import RATINGS, ReviewInput, campus_teachers, reviewable_courses, school_today

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eduflow.enrollments.ledger import balance
-from eduflow.admin.forms import strip, yuan
+from eduflow.forms import FlaskForm, strip, yuan
 from eduflow.i18n import school_today
 from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student
 from eduflow.submissions import OneTimeTokenForm

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from eduflow.domain import DomainError
-from eduflow.enrollments.reminders import school_date
+from eduflow.i18n import school_date
 from eduflow.extensions import db
 from eduflow.models import (
     ApprovalStatus, Campus, Settings, StatusChange, StatusChangeKind, Student, StudentStatus,
