@@ -1,14 +1,17 @@
 """Shared fixtures: one app per test session on a fresh database, emptied after every test.
 
 The database is SQLite in a temporary directory by default. With EDUFLOW_TEST_DATABASE_URL set to a
-PostgreSQL or MariaDB server URL, a fresh database named after it is created for the session and
-dropped at the end. The schema is built by the Alembic migrations, as in production.
+PostgreSQL or MariaDB server URL, a fresh database named after it (and the pytest-xdist worker) is
+created for the session and dropped at the end. The schema is built by the Alembic migrations, as in
+production. A module marked `shared_world` builds its records once and runs every test inside a
+savepoint of one transaction (the role × route matrix); the records fixtures come from tests/factories.py.
 """
 from __future__ import annotations
 
 import os
 import secrets
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
@@ -18,9 +21,9 @@ from sqlalchemy.engine import make_url
 
 from eduflow import create_app
 from eduflow.extensions import db
-from eduflow.models import Base, Campus, Role
-
-PASSWORD = "correct-horse-battery"
+from eduflow.models import Base
+from tests import factories
+from tests.factories import PASSWORD
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -28,7 +31,8 @@ pytest_plugins = ["tests.browser_support"]
 def _server_database(url: str):
     """Create a uniquely named database on the server; return its URL and a drop function."""
     base = make_url(url)
-    name = f"{base.database or 'eduflow_test'}_{uuid.uuid4().hex[:8]}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"{base.database or 'eduflow_test'}_{worker}_{uuid.uuid4().hex[:8]}"
     admin_url = base.set(database="postgres" if base.get_backend_name() == "postgresql" else "mysql")
     engine = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     charset = " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci" if base.get_backend_name() == "mysql" else ""
@@ -100,11 +104,57 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def _app_context(request, app):
-    """Every test runs inside an app context and starts from empty tables."""
+    """Every test runs inside an app context and starts from empty tables (or from its module's world)."""
+    if request.node.get_closest_marker("shared_world"):
+        connection = request.getfixturevalue("shared_transaction")
+        with app.app_context():
+            case = connection.begin_nested()
+            yield
+            db.session.remove()
+            case.rollback()
+        return
     with app.app_context():
         yield
         db.session.remove()
         _empty_all_tables()
+
+
+@contextmanager
+def _one_transaction(app):
+    """Every session of the app joins one connection's transaction, rolled back at the end.
+
+    SQLAlchemy's "joining a session into an external transaction" recipe: the app's engine is swapped
+    for the connection and each session's commit releases a savepoint of its own. pysqlite opens its
+    transactions itself, which breaks SAVEPOINT, so on SQLite the driver is told to leave them to us.
+    """
+    engines = db._app_engines[app]
+    engine = engines[None]
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.dbapi_connection.isolation_level = None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    options = db.session.session_factory.kw
+    options["join_transaction_mode"] = "create_savepoint"
+    engines[None] = connection
+    try:
+        yield connection
+    finally:
+        engines[None] = engine
+        del options["join_transaction_mode"]
+        outer.rollback()
+        if sqlite:
+            connection.connection.dbapi_connection.isolation_level = ""
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def shared_transaction(app):
+    """For a `shared_world` module: one transaction its world is built in; each test runs in a savepoint."""
+    with _one_transaction(app) as connection:
+        yield connection
 
 
 class IsolatedClient(FlaskClient):
@@ -134,36 +184,16 @@ def runner(app):
 
 @pytest.fixture
 def campuses():
-    from eduflow.reference import ensure_reference_data
-
-    ensure_reference_data()
-    first, second = Campus(name="一校区", address="人民路 1 号"), Campus(name="二校区", address="解放路 2 号")
-    db.session.add_all([first, second])
+    """The reference data and two campuses, 一校区 and 二校区."""
+    made = factories.make_campuses()
     db.session.commit()
-    return first, second
+    return made
 
 
 @pytest.fixture
 def users(campuses):
     """One user per role on the first campus, plus a second salesperson and a second campus's staff."""
-    from eduflow.admin.services import create_user
-
-    first, second = campuses
-    spec = {
-        "admin": (Role.ADMIN, None),
-        "manager": (Role.MANAGER, first),
-        "sales": (Role.SALES, first),
-        "sales2": (Role.SALES, first),
-        "academic": (Role.ACADEMIC, first),
-        "teacher": (Role.TEACHER, first),
-        "manager_b": (Role.MANAGER, second),
-        "sales_b": (Role.SALES, second),
-        "teacher_b": (Role.TEACHER, second),
-    }
-    made = {
-        key: create_user(username=key, display_name=key.title(), role=role, campus=campus, password=PASSWORD)
-        for key, (role, campus) in spec.items()
-    }
+    made = factories.make_staff(campuses)
     db.session.commit()
     return made
 

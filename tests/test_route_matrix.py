@@ -1,7 +1,8 @@
 """The role × route matrix: every route of app.url_map, partials included, for every role.
 
 Rows live beside each other in tests/matrix/<area>.py; a route added to the app without a row
-fails `test_every_route_has_an_expectation`.
+fails `test_every_route_has_an_expectation`. The world the rows' URLs name is built once per module
+(per pytest-xdist worker) and every case runs inside a savepoint rolled back after it (tests/conftest.py).
 """
 from __future__ import annotations
 
@@ -11,18 +12,45 @@ import pkgutil
 import pytest
 
 import tests.matrix as matrix_package
+from eduflow.extensions import db
+from tests import factories
 from tests.matrix import LOGIN, OK, ROLES
 
 AREAS = [importlib.import_module(f"tests.matrix.{m.name}") for m in pkgutil.iter_modules(matrix_package.__path__)]
 ROUTES = [row for area in AREAS for row in area.ROWS]
+pytestmark = pytest.mark.shared_world
+
+
+@pytest.fixture(scope="module")
+def school(app, shared_transaction):
+    """The two campuses, their staff and every area's records, committed into the module's transaction."""
+    with app.app_context():
+        campuses = factories.make_campuses()
+        users = factories.make_staff(campuses)
+        merged: dict = {}
+        for area in AREAS:
+            merged.update(area.build(users, campuses))
+        db.session.commit()
+        for record in (*campuses, *users.values()):
+            db.session.refresh(record)  # loaded now: read after this session closes
+        db.session.expunge_all()
+        db.session.remove()
+    return campuses, users, merged
 
 
 @pytest.fixture
-def world(users, campuses):
-    merged: dict = {}
-    for area in AREAS:
-        merged.update(area.build(users, campuses))
-    return merged
+def campuses(school):
+    return school[0]
+
+
+@pytest.fixture
+def users(school):
+    return school[1]
+
+
+@pytest.fixture
+def world(school):
+    return school[2]
 
 
 def test_every_route_has_an_expectation(app):
@@ -42,9 +70,16 @@ def test_row_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
+# Found when "allowed" became "below 400 or 422": these forms answer a refused submission with 400 where
+# every other form answers 422 (eduflow/auth/views.py). Strict, so fixing them turns this red until removed.
+ANSWERS_400_ON_A_REFUSED_FORM = {"auth.login:POST", "auth.change_password:POST"}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
-def test_role_gets_expected_answer(app, client, login_as, world, route, role):
+def test_role_gets_expected_answer(request, app, client, login_as, world, route, role):
+    if route.id in ANSWERS_400_ON_A_REFUSED_FORM and route.expect[role] == OK:
+        request.applymarker(pytest.mark.xfail(strict=True, reason="a refused form answers 400, not 422"))
     if role != "anonymous":
         login_as(role)
     headers = {"HX-Request": "true"} if route.partial else {}
@@ -52,7 +87,7 @@ def test_role_gets_expected_answer(app, client, login_as, world, route, role):
     expected = route.expect[role]
     location = response.headers.get("Location", "") + response.headers.get("HX-Redirect", "")
     if expected == OK:
-        assert response.status_code not in (401, 403, 404), response.status_code
+        assert response.status_code < 400 or response.status_code == 422, response.status_code
         assert "/login" not in location or route.endpoint.startswith("auth."), location
     elif expected == LOGIN:
         assert response.status_code == (401 if route.partial else 302) and "/login" in location

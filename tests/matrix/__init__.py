@@ -4,7 +4,7 @@
     def build(users, campuses) -> dict: ...   # records its URLs need, merged into `world`
 
 tests/test_route_matrix.py collects every module here, so adding an area needs no edit there.
-Expectations: OK (allowed: any answer but 401/403/404 or a bounce to the login page), a status
+Expectations: OK (allowed: an answer below 400, or 422 for a refused form, and no bounce to the login page), a status
 code (403 for a role without access, 404 for a record out of scope), or LOGIN.
 """
 from __future__ import annotations

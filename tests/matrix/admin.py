@@ -1,10 +1,9 @@
 """Administration routes: admin only, everyone else 403."""
-from decimal import Decimal
-
 from sqlalchemy import select
 
 from eduflow.extensions import db
-from eduflow.models import Classroom, Course, SourceChannel, Tag
+from eduflow.models import SourceChannel, Tag
+from tests.factories import make_course, make_room
 from tests.matrix import ADMIN_ONLY, Route, fixed
 
 
@@ -65,10 +64,8 @@ ROWS = [
 
 
 def build(users, campuses) -> dict:
-    room = Classroom(campus_id=campuses[0].id, name="101")
-    course = Course(name="矩阵课程（管理）", total_lessons=10, price=Decimal("100"))
-    db.session.add_all([room, course])
-    db.session.commit()
+    room = make_room(campuses[0], name="101")
+    course = make_course("矩阵课程（管理）", total_lessons=10, price="100")
     return {"admin": {
         "user": users["teacher"].id,
         "campus": campuses[0].id,

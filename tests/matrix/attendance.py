@@ -5,13 +5,10 @@ or whose class they head; managers and academic staff see their campus only.
 """
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.services import school_today
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, Lead, Lesson, Student, TrialLesson
+from eduflow.models import TrialLesson
+from tests.factories import enroll, make_class, make_course, make_lead, make_lesson, make_student
 from tests.matrix import Route, only
 
 MARKERS = only("admin", "manager", "academic", "teacher")
@@ -67,50 +64,33 @@ ROWS = [
 ]
 
 
-def _lesson(group: ClassGroup, day: dt.date, teacher_id: int | None) -> Lesson:
-    lesson = Lesson(class_id=group.id, lesson_date=day, start_time=dt.time(9), end_time=dt.time(10),
-                    teacher_id=teacher_id, units=1)
-    db.session.add(lesson)
-    return lesson
-
-
-def _student(group: ClassGroup, name: str, owner_id: int, by, contract_no: str) -> Student:
-    student = Student(name=name, campus_id=group.campus_id, owner_id=owner_id)
-    db.session.add(student)
-    db.session.flush()
-    create_enrollment(student, group.course, by=by, contract_no=contract_no, total_fee=Decimal("1000"),
-                      lessons_purchased=10, class_group=group)
+def _student(group, name: str, owner, by, contract_no: str):
+    student = make_student(group.campus, name=name, owner=owner)
+    enroll(student, group.course, by=by, group=group, lessons=10, fee="1000", contract_no=contract_no)
     return student
 
 
 def build(users, campuses) -> dict:
     first, second = campuses
-    course = Course(name="矩阵考勤课")
-    db.session.add(course)
-    db.session.flush()
-    groups = {key: ClassGroup(name=f"矩阵{key}", course_id=course.id, campus_id=campus.id, head_teacher_id=head)
-              for key, campus, head in (("own", first, users["teacher"].id), ("untaught", first, None),
-                                        ("shared", first, None), ("other", second, users["teacher_b"].id))}
-    db.session.add_all(groups.values())
-    db.session.flush()
-    today, teacher = school_today(), users["teacher"].id
-    lessons = {"lesson": _lesson(groups["own"], today, teacher),
-               "untaught_lesson": _lesson(groups["untaught"], today, None),
-               "taught_shared": _lesson(groups["shared"], today, teacher),
-               "colleague_lesson": _lesson(groups["shared"], today, None),
-               "other_campus_lesson": _lesson(groups["other"], today, users["teacher_b"].id)}
-    db.session.flush()
+    course = make_course("矩阵考勤课")
+    groups = {key: make_class(course, campus, name=f"矩阵{key}", head=head, capacity=20)
+              for key, campus, head in (("own", first, users["teacher"]), ("untaught", first, None),
+                                        ("shared", first, None), ("other", second, users["teacher_b"]))}
+    today, teacher = school_today(), users["teacher"]
+    lessons = {"lesson": make_lesson(groups["own"], today, teacher=teacher),
+               "untaught_lesson": make_lesson(groups["untaught"], today),
+               "taught_shared": make_lesson(groups["shared"], today, teacher=teacher),
+               "colleague_lesson": make_lesson(groups["shared"], today),
+               "other_campus_lesson": make_lesson(groups["other"], today, teacher=users["teacher_b"])}
     by = users["academic"]
-    students = {"student": _student(groups["own"], "矩阵学员", users["sales"].id, by, "MX-ATT-1"),
-                "untaught_student": _student(groups["untaught"], "矩阵他班", users["sales"].id, by, "MX-ATT-2"),
-                "shared_student": _student(groups["shared"], "矩阵合班", users["sales"].id, by, "MX-ATT-3"),
-                "other_campus_student": _student(groups["other"], "矩阵二校", users["sales_b"].id, users["manager_b"],
+    students = {"student": _student(groups["own"], "矩阵学员", users["sales"], by, "MX-ATT-1"),
+                "untaught_student": _student(groups["untaught"], "矩阵他班", users["sales"], by, "MX-ATT-2"),
+                "shared_student": _student(groups["shared"], "矩阵合班", users["sales"], by, "MX-ATT-3"),
+                "other_campus_student": _student(groups["other"], "矩阵二校", users["sales_b"], users["manager_b"],
                                                  "MX-ATT-4")}
-    lead = Lead(name="矩阵试听", campus_id=first.id, owner_id=users["sales"].id)
-    db.session.add(lead)
-    db.session.flush()
+    lead = make_lead(first, name="矩阵试听", owner=users["sales"])
     trial = TrialLesson(lead_id=lead.id, lesson_id=lessons["lesson"].id)
     db.session.add(trial)
-    db.session.commit()
+    db.session.flush()
     ids = {key: record.id for key, record in {**lessons, **students}.items()}
     return {"attendance": {**ids, "trial": trial.id}}

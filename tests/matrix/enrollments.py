@@ -1,10 +1,8 @@
 """Enrolments and renewal reminders: admin, manager, sales (own students), academic; reminders without academic.
 Scope rows: sales gets 404 on sales2's student, managers and academics on the second campus's."""
-from decimal import Decimal
-
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, ReminderKind, RenewalReminder, Student
+from eduflow.models import ReminderKind, RenewalReminder
+from tests.factories import enroll, make_class, make_course, make_student
 from tests.matrix import Route, only
 
 ENROL = only("admin", "manager", "sales", "academic")
@@ -54,22 +52,17 @@ ROWS = [
 
 def build(users, campuses) -> dict:
     """A student, enrolment and pending reminder each for sales, sales2 and the second campus's sales_b."""
-    course = Course(name="矩阵报名课程", price=Decimal("1000"), total_lessons=10)
-    db.session.add(course)
-    db.session.flush()
+    course = make_course("矩阵报名课程", total_lessons=10, price="1000")
     ids = {}
     for n, (key, owner, campus) in enumerate((("own", "sales", 0), ("colleague", "sales2", 0),
                                               ("other_campus", "sales_b", 1)), start=1):
-        student = Student(name=f"矩阵报名{n}", campus_id=campuses[campus].id, owner_id=users[owner].id)
-        group = ClassGroup(name=f"矩阵报名班{n}", course_id=course.id, campus_id=campuses[campus].id, capacity=5)
-        db.session.add_all([student, group])
-        db.session.flush()
-        enrollment = create_enrollment(student, course, by=users[owner], contract_no=f"MX-ENR-{n}",
-                                       total_fee=Decimal("1000"), lessons_purchased=10, class_group=group)
+        student = make_student(campuses[campus], name=f"矩阵报名{n}", owner=users[owner])
+        group = make_class(course, campuses[campus], name=f"矩阵报名班{n}", capacity=5)
+        enrollment = enroll(student, course, by=users[owner], group=group, lessons=10, fee="1000",
+                            contract_no=f"MX-ENR-{n}")
         reminder = RenewalReminder(student_id=student.id, enrollment_id=enrollment.id, kind=ReminderKind.LOW_HOURS,
                                    trigger_value="3", assigned_to_id=users[owner].id)
         db.session.add(reminder)
         db.session.flush()
         ids |= {key: enrollment.id, f"{key}_student": student.id, f"{key}_reminder": reminder.id}
-    db.session.commit()
     return {"enrollments": ids}

@@ -1,10 +1,6 @@
 """Exports: the exports page and every download, for managers and admins only (403 for sales, academic, teacher).
 Scope rows: a filter naming the second campus's class or student is 404 for the first campus's manager."""
-from decimal import Decimal
-
-from eduflow.enrollments.creation import create_enrollment
-from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, Student
+from tests.factories import enroll, make_class, make_course, make_student
 from tests.matrix import Route, only
 
 EXPORT = only("admin", "manager")
@@ -31,14 +27,8 @@ ROWS = [
 
 def build(users, campuses) -> dict:
     """A class on the second campus with an enrolled student of sales_b."""
-    course = Course(name="矩阵导出课程", price=Decimal("100"), total_lessons=5)
-    db.session.add(course)
-    db.session.flush()
-    group = ClassGroup(name="矩阵导出班", course_id=course.id, campus_id=campuses[1].id, capacity=5)
-    student = Student(name="矩阵导出学员", campus_id=campuses[1].id, owner_id=users["sales_b"].id)
-    db.session.add_all([group, student])
-    db.session.flush()
-    create_enrollment(student, course, by=users["sales_b"], contract_no="MX-EXP-1", total_fee=Decimal("100"),
-                      lessons_purchased=5, class_group=group)
-    db.session.commit()
+    course = make_course("矩阵导出课程", total_lessons=5, price="100")
+    group = make_class(course, campuses[1], name="矩阵导出班", capacity=5)
+    student = make_student(campuses[1], name="矩阵导出学员", owner=users["sales_b"])
+    enroll(student, course, by=users["sales_b"], group=group, lessons=5, fee="100", contract_no="MX-EXP-1")
     return {"exports": {"other_class": group.id, "other_student": student.id}}

@@ -1,6 +1,5 @@
 """The lead board and the pool: sales, managers and admins; scope by owner (sales) and campus (managers)."""
-from eduflow.extensions import db
-from eduflow.models import Lead
+from tests.factories import make_lead
 from tests.matrix import ROLES, Route, only
 
 LEAD_STAFF = only("admin", "manager", "sales")
@@ -46,12 +45,10 @@ ROWS = [
 def build(users, campuses) -> dict:
     first, second = campuses
     leads = {
-        "own": Lead(name="矩阵自己", campus_id=first.id, owner_id=users["sales"].id),
-        "colleague": Lead(name="矩阵同事", campus_id=first.id, owner_id=users["sales2"].id),
-        "other_campus": Lead(name="矩阵二校", campus_id=second.id, owner_id=users["sales_b"].id),
-        "pool": Lead(name="矩阵公海", campus_id=first.id),
-        "other_pool": Lead(name="矩阵二校公海", campus_id=second.id),
+        "own": make_lead(first, name="矩阵自己", owner=users["sales"]),
+        "colleague": make_lead(first, name="矩阵同事", owner=users["sales2"]),
+        "other_campus": make_lead(second, name="矩阵二校", owner=users["sales_b"]),
+        "pool": make_lead(first, name="矩阵公海"),
+        "other_pool": make_lead(second, name="矩阵二校公海"),
     }
-    db.session.add_all(leads.values())
-    db.session.commit()
     return {"leads_board": {key: lead.id for key, lead in leads.items()}}

@@ -1,6 +1,6 @@
 """Conversion (转化): the owner, their campus manager and admins; other leads do not exist for anyone else."""
-from eduflow.extensions import db
-from eduflow.models import Lead, LeadStage
+from eduflow.models import LeadStage
+from tests.factories import make_lead
 from tests.matrix import LOGIN, Route, only
 
 LEAD_ROLES = only("admin", "manager", "sales")
@@ -29,11 +29,8 @@ ROWS = [
 def build(users, campuses) -> dict:
     """A lead of `sales`, one of `sales2` (same campus) and one of the second campus."""
     leads = {
-        "own": Lead(name="转化甲", campus_id=campuses[0].id, owner_id=users["sales"].id, stage=LeadStage.PENDING),
-        "colleagues": Lead(name="转化乙", campus_id=campuses[0].id, owner_id=users["sales2"].id,
-                           stage=LeadStage.INTENT),
-        "other_campus": Lead(name="转化丙", campus_id=campuses[1].id, owner_id=users["sales_b"].id),
+        "own": make_lead(campuses[0], name="转化甲", owner=users["sales"], stage=LeadStage.PENDING),
+        "colleagues": make_lead(campuses[0], name="转化乙", owner=users["sales2"], stage=LeadStage.INTENT),
+        "other_campus": make_lead(campuses[1], name="转化丙", owner=users["sales_b"]),
     }
-    db.session.add_all(leads.values())
-    db.session.commit()
     return {"conversion": {key: lead.id for key, lead in leads.items()}}

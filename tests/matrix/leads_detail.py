@@ -3,11 +3,10 @@
 Admins, managers and sales; out of scope is 404: sales2's lead for sales, the second campus's lead for the
 first campus's manager, a pool lead for sales, another lead's trial under this lead's URL for everyone.
 """
-import datetime as dt
-
 from eduflow.extensions import db
 from eduflow.leads.trials import school_today
-from eduflow.models import ClassGroup, Course, Lead, LeadStage, Lesson, TrialLesson
+from eduflow.models import LeadStage, Lesson, TrialLesson
+from tests.factories import make_class, make_course, make_lead, make_lesson
 from tests.matrix import LOGIN, ROLES, Route, only
 
 LEAD_STAFF = only("admin", "manager", "sales")
@@ -71,28 +70,19 @@ ROWS = [
 
 
 def _todays_lesson(campus) -> Lesson:
-    course = Course(name="矩阵试听课")
-    db.session.add(course)
-    db.session.flush()
-    group = ClassGroup(name="矩阵试听班", course_id=course.id, campus_id=campus.id)
-    db.session.add(group)
-    db.session.flush()
-    lesson = Lesson(class_id=group.id, lesson_date=school_today(), start_time=dt.time(9), end_time=dt.time(10))
-    db.session.add(lesson)
-    db.session.flush()
-    return lesson
+    group = make_class(make_course("矩阵试听课"), campus, name="矩阵试听班")
+    return make_lesson(group, school_today())
 
 
 def build(users, campuses) -> dict:
     """Leads of sales, sales2, the second campus and the pool; a trial today for sales's and sales2's leads."""
     first, second = campuses
     leads = {
-        "own": Lead(name="详情自己", campus_id=first.id, owner_id=users["sales"].id, stage=LeadStage.INTENT),
-        "others": Lead(name="详情同事", campus_id=first.id, owner_id=users["sales2"].id, stage=LeadStage.INTENT),
-        "other_campus": Lead(name="详情二校", campus_id=second.id, owner_id=users["sales_b"].id),
-        "pool": Lead(name="详情公海", campus_id=first.id),
+        "own": make_lead(first, name="详情自己", owner=users["sales"], stage=LeadStage.INTENT),
+        "others": make_lead(first, name="详情同事", owner=users["sales2"], stage=LeadStage.INTENT),
+        "other_campus": make_lead(second, name="详情二校", owner=users["sales_b"]),
+        "pool": make_lead(first, name="详情公海"),
     }
-    db.session.add_all(leads.values())
     lesson = _todays_lesson(first)
     trials = {f"{key}_trial": TrialLesson(lead_id=leads[key].id, lesson_id=lesson.id) for key in ("own", "others")}
     db.session.add_all(trials.values())

@@ -3,8 +3,8 @@
 Leads for admins, managers and sales; delete and restore for managers and admins. Out of scope is 404:
 sales2's lead for sales, the second campus's lead for a manager, a live lead for restore.
 """
-from eduflow.extensions import db
-from eduflow.models import Lead, utcnow
+from eduflow.models import utcnow
+from tests.factories import make_lead
 from tests.matrix import Route, fixed, only
 
 LEADS = only("admin", "manager", "sales")
@@ -43,12 +43,10 @@ ROWS = [
 def build(users, campuses) -> dict:
     first, second = campuses
     leads = {
-        "own": Lead(name="矩阵线索", campus_id=first.id, owner_id=users["sales"].id),
-        "colleagues": Lead(name="同事线索", campus_id=first.id, owner_id=users["sales2"].id),
-        "other_campus": Lead(name="二校线索", campus_id=second.id, owner_id=users["sales_b"].id),
-        "deleted": Lead(name="已删线索", campus_id=first.id, owner_id=users["sales"].id, deleted_at=utcnow()),
-        "deleted_other_campus": Lead(name="二校已删", campus_id=second.id, deleted_at=utcnow()),
+        "own": make_lead(first, name="矩阵线索", owner=users["sales"]),
+        "colleagues": make_lead(first, name="同事线索", owner=users["sales2"]),
+        "other_campus": make_lead(second, name="二校线索", owner=users["sales_b"]),
+        "deleted": make_lead(first, name="已删线索", owner=users["sales"], deleted_at=utcnow()),
+        "deleted_other_campus": make_lead(second, name="二校已删", deleted_at=utcnow()),
     }
-    db.session.add_all(leads.values())
-    db.session.commit()
     return {"leads_records": {key: lead.id for key, lead in leads.items()}}

@@ -5,10 +5,8 @@ neither heads nor teaches is a 404 for the teacher, another teacher's week is a 
 """
 import datetime as dt
 
-from eduflow.admin.services import create_user
-from eduflow.extensions import db
-from eduflow.models import ClassGroup, Classroom, Course, Lesson, Role
-from tests.conftest import PASSWORD
+from eduflow.models import Role
+from tests.factories import make_class, make_course, make_lesson, make_room, make_user
 from tests.matrix import EVERY_STAFF, Route, only
 
 MANAGERS = only("admin", "manager", "academic")
@@ -69,31 +67,20 @@ ROWS = [
 
 def build(users, campuses) -> dict:
     first, second = campuses
-    colleague = create_user(username="schedule_teacher2", display_name="矩阵教师", role=Role.TEACHER, campus=first,
-                            password=PASSWORD)
-    course = Course(name="矩阵排课课程")
-    rooms = [Classroom(campus_id=first.id, name="矩阵教室"), Classroom(campus_id=second.id, name="矩阵二校教室")]
-    db.session.add_all([course, *rooms])
-    db.session.flush()
+    colleague = make_user("schedule_teacher2", Role.TEACHER, first, display_name="矩阵教师")
+    course = make_course("矩阵排课课程")
+    rooms = [make_room(first, name="矩阵教室"), make_room(second, name="矩阵二校教室")]
     start = dt.date.today()
     classes = {
-        "own": ClassGroup(name="矩阵一班", course_id=course.id, campus_id=first.id, classroom_id=rooms[0].id,
-                          head_teacher_id=users["teacher"].id, start_date=start, capacity=10),
-        "colleague": ClassGroup(name="矩阵同事班", course_id=course.id, campus_id=first.id,
-                                head_teacher_id=colleague.id, capacity=10),
-        "other_campus": ClassGroup(name="矩阵二校班", course_id=course.id, campus_id=second.id,
-                                   classroom_id=rooms[1].id, head_teacher_id=users["teacher_b"].id, capacity=10),
+        "own": make_class(course, first, name="矩阵一班", room=rooms[0], head=users["teacher"], start_date=start,
+                          capacity=10),
+        "colleague": make_class(course, first, name="矩阵同事班", head=colleague, capacity=10),
+        "other_campus": make_class(course, second, name="矩阵二校班", room=rooms[1], head=users["teacher_b"],
+                                   capacity=10),
     }
-    db.session.add_all(classes.values())
-    db.session.flush()
-    lessons = {
-        f"{key}_lesson": Lesson(class_id=group.id, lesson_date=start + dt.timedelta(days=3),
-                                start_time=dt.time(9), end_time=dt.time(10), teacher_id=group.head_teacher_id,
-                                classroom_id=group.classroom_id)
-        for key, group in classes.items()
-    }
-    db.session.add_all(lessons.values())
-    db.session.commit()
+    lessons = {f"{key}_lesson": make_lesson(group, start + dt.timedelta(days=3), teacher=group.head_teacher,
+                                            room=group.classroom)
+               for key, group in classes.items()}
     ids = {key: record.id for key, record in {**classes, **lessons}.items()}
     ids.update(colleague_teacher=colleague.id, other_campus_teacher=users["teacher_b"].id, second_campus=second.id)
     return {"schedule": ids}

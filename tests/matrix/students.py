@@ -1,11 +1,8 @@
 """Students and parents: every role lists and opens the students in its scope; teachers only read.
 Scope: sales own students, managers and academic staff their campus, teachers the students of their classes."""
-from decimal import Decimal
-
-from eduflow.enrollments.creation import create_enrollment
-from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, StudentStatus
+from eduflow.models import StudentStatus
 from eduflow.students.services import add_parent, create_student
+from tests.factories import enroll, make_class, make_course
 from tests.matrix import EVERY_STAFF, Route, only
 
 WRITERS = only("admin", "manager", "sales", "academic")
@@ -81,21 +78,17 @@ def _student(users, campus, owner: str, name: str, phone: str):
 
 def build(users, campuses) -> dict:
     first, second = campuses
-    course = Course(name="矩阵学员课程")
-    db.session.add(course)
-    db.session.flush()
-    own_class = ClassGroup(name="矩阵一班", course_id=course.id, campus_id=first.id, head_teacher_id=users["teacher"].id)
-    other_class = ClassGroup(name="矩阵二校班", course_id=course.id, campus_id=second.id)
-    db.session.add_all([own_class, other_class])
+    course = make_course("矩阵学员课程")
+    own_class = make_class(course, first, name="矩阵一班", head=users["teacher"])
+    other_class = make_class(course, second, name="矩阵二校班")
     own = _student(users, first, "sales", "矩阵学员", "13700000001")
     colleague = _student(users, first, "sales2", "矩阵同事学员", "13700000002")
     other = _student(users, second, "sales_b", "矩阵二校学员", "13700000003")
     second_parent = add_parent(own, name="矩阵第二家长", phone="13700000004")
-    enrollment = create_enrollment(own, course, by=users["admin"], contract_no="MX-STU-1", total_fee=Decimal("100"),
-                                   lessons_purchased=10, class_group=own_class)
-    other_enrollment = create_enrollment(other, course, by=users["admin"], contract_no="MX-STU-2",
-                                         total_fee=Decimal("100"), lessons_purchased=10, class_group=other_class)
-    db.session.commit()
+    enrollment = enroll(own, course, by=users["admin"], group=own_class, lessons=10, fee="100",
+                        contract_no="MX-STU-1")
+    other_enrollment = enroll(other, course, by=users["admin"], group=other_class, lessons=10, fee="100",
+                              contract_no="MX-STU-2")
     return {"students": {
         "own": own.id, "colleague": colleague.id, "other_campus": other.id, "enrollment": enrollment.id,
         "other_enrollment": other_enrollment.id, "own_parent": own.parents[0].id, "second_parent": second_parent.id,

@@ -6,15 +6,10 @@ Out of scope is 404: sales2's student for sales and teacher, the second campus f
 another teacher's review for teacher.
 """
 import datetime as dt
-from decimal import Decimal
 
-from eduflow.enrollments.creation import create_enrollment
-from eduflow.admin.services import create_user
 from eduflow.extensions import db
-from eduflow.models import (
-    ClassGroup, Course, PaymentMethod, Review, Role, StatusChange, StatusChangeKind, Student, StudentStatus,
-)
-from tests.conftest import PASSWORD
+from eduflow.models import Review, Role, StatusChange, StatusChangeKind, StudentStatus
+from tests.factories import enroll, make_class, make_course, make_student, make_user
 from tests.matrix import EVERY_STAFF, LOGIN, ROLES, Route, only
 
 REQUESTERS = only("admin", "manager", "sales", "academic")
@@ -84,13 +79,10 @@ ROWS = [
 ]
 
 
-def _enrolled(users, campus, owner: str, name: str, group: ClassGroup, course: Course, contract: str) -> tuple:
-    student = Student(name=name, campus_id=campus.id, owner_id=users[owner].id, status=StudentStatus.ACTIVE)
-    db.session.add(student)
-    db.session.flush()
-    enrollment = create_enrollment(student, course, by=users["admin"], contract_no=contract, total_fee=Decimal("1000"),
-                                   lessons_purchased=10, class_group=group, paid_amount=Decimal("1000"),
-                                   payment_method=PaymentMethod.CASH)
+def _enrolled(users, campus, owner: str, name: str, group, course, contract: str) -> tuple:
+    student = make_student(campus, name=name, owner=users[owner], status=StudentStatus.ACTIVE)
+    enrollment = enroll(student, course, by=users["admin"], group=group, lessons=10, fee="1000", paid="1000",
+                        contract_no=contract)
     return student, enrollment
 
 
@@ -111,25 +103,19 @@ def _change(student, by) -> StatusChange:
 def build(users, campuses) -> dict:
     """Students of sales (in teacher's class), sales2 and the second campus; a pending request and reviews."""
     first, second = campuses
-    course = Course(name="矩阵状态课程")
-    db.session.add(course)
-    db.session.flush()
-    own_class = ClassGroup(name="矩阵状态一班", course_id=course.id, campus_id=first.id,
-                           head_teacher_id=users["teacher"].id)
-    plain_class = ClassGroup(name="矩阵状态二班", course_id=course.id, campus_id=first.id)
-    other_class = ClassGroup(name="矩阵状态二校班", course_id=course.id, campus_id=second.id)
-    db.session.add_all([own_class, plain_class, other_class])
-    db.session.flush()
+    course = make_course("矩阵状态课程")
+    own_class = make_class(course, first, name="矩阵状态一班", head=users["teacher"])
+    plain_class = make_class(course, first, name="矩阵状态二班")
+    other_class = make_class(course, second, name="矩阵状态二校班")
     own, enrollment = _enrolled(users, first, "sales", "矩阵状态学员", own_class, course, "MX-SS-1")
     colleague, _ = _enrolled(users, first, "sales2", "矩阵状态同事学员", plain_class, course, "MX-SS-2")
     other, _ = _enrolled(users, second, "sales_b", "矩阵状态二校学员", other_class, course, "MX-SS-3")
-    colleague_teacher = create_user(username="ss_teacher2", display_name="Ss Teacher2", role=Role.TEACHER,
-                                    campus=first, password=PASSWORD)
+    colleague_teacher = make_user("ss_teacher2", Role.TEACHER, first)
     changes = {"own_change": _change(own, users["sales"]), "other_campus_change": _change(other, users["sales_b"])}
     reviews = {"own_review": _review(own, course, users["teacher"]),
                "colleague_teacher_review": _review(own, course, colleague_teacher),
                "other_campus_review": _review(other, course, users["teacher_b"])}
-    db.session.commit()
+    db.session.flush()
     return {"students_status": {
         "own": own.id, "colleague": colleague.id, "other_campus": other.id, "enrollment": enrollment.id,
         **{key: change.id for key, change in changes.items()}, **{key: review.id for key, review in reviews.items()},
