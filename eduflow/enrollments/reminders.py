@@ -21,7 +21,7 @@ from eduflow.extensions import db
 from eduflow.i18n import school_date
 from eduflow.models import (
     Campus, ClassGroup, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry, ReminderKind,
-    ReminderStatus, RenewalReminder, Role, Settings, Student, User, utcnow,
+    ReminderStatus, RenewalReminder, Settings, Student, User, utcnow,
 )
 from eduflow.settings import settings_for
 
@@ -132,11 +132,8 @@ def _add(due: Due, kind: ReminderKind, now: dt.datetime, **fields) -> None:
 
 
 def reminder_scope(user: User):
-    """Reminders of students in the user's scope; a salesperson sees only those assigned to them."""
-    clause = RenewalReminder.student_id.in_(select(Student.id).where(scope_clause(Student, user)))
-    if user.role == Role.SALES:
-        clause = clause & (RenewalReminder.assigned_to_id == user.id)
-    return clause
+    """Reminders of students in the user's scope; a salesperson sees only those assigned to them (access.scopes)."""
+    return scope_clause(RenewalReminder, user)
 
 
 def reminders_for(user: User, status: ReminderStatus | None = ReminderStatus.PENDING,
