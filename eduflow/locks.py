@@ -1,4 +1,5 @@
-"""A named lock across every app server, held by the database: one copy of a scheduled job at a time.
+"""Locks held by the database: a named one across every app server (one copy of a scheduled job at a time), and
+row locks that make writers of the same rows take turns (`lock_rows`).
 
     with exclusive("jobs") as held:
         if not held: ...  # another server is running it; nothing to do
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 import zlib
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from sqlalchemy import text
+from sqlalchemy import Select, select, text, update
 
 from eduflow.extensions import db
 
@@ -42,3 +43,35 @@ def exclusive(name: str) -> Iterator[bool]:
             if held:
                 conn.execute(*release)
                 conn.commit()
+
+
+def lock_rows(model, ids: Iterable[int] | Select, *, on=None) -> None:
+    """Hold the row locks of these rows (a list of ids, or a select of ids) until commit, taken in id order so
+    two writers never wait on each other in a circle; on SQLite, its database write lock, taken before anything
+    is read (a write that changes nothing). `on` is the session or connection to lock with (the app's session)."""
+    executor = db.session if on is None else on
+    if not isinstance(ids, Select):
+        ids = sorted(set(ids))
+        if not ids:
+            return
+    table = model.__table__
+    which = table.c.id.in_(ids)
+    if _dialect(executor) == "sqlite":
+        column = _plain_column(table)
+        executor.execute(update(table).where(which).values({column: column}))
+    else:
+        executor.execute(select(table.c.id).where(which).order_by(table.c.id).with_for_update())
+
+
+def _plain_column(table):
+    """A column to set to itself: neither a key nor indexed where the table has one, so the write checks and
+    rewrites nothing else (setting a key would look up every row referring to it)."""
+    indexed = {column for index in table.indexes for column in index.columns}
+    return next((column for column in table.columns
+                 if not (column.primary_key or column.foreign_keys or column.unique or column in indexed)),
+                table.c.id)
+
+
+def _dialect(executor) -> str:
+    bind = executor.get_bind() if hasattr(executor, "get_bind") else executor  # a session, or a connection
+    return bind.dialect.name

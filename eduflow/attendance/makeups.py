@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from eduflow.attendance.roster import OPEN_MAKEUPS
 from eduflow.attendance.services import (
-    MISSED, StudentSuspended, fresh, lock_enrollment, makeup_into, school_today,
+    MISSED, StudentSuspended, fresh, makeup_into, school_today,
 )
 from eduflow.domain import DomainError, StaleRecord
+from eduflow.enrollments.services import lock_enrollment
 from eduflow.extensions import db
 from eduflow.models import Attendance, Enrollment, EnrollmentStatus, Lesson, Makeup, MakeupStatus, Student, User
 

@@ -1,4 +1,6 @@
-"""Enrolments (报名): contract, class capacity, the first payment and the purchase in the ledger."""
+"""Enrolments (报名): contract, class capacity, the first payment and the purchase in the ledger.
+
+A class's head count is its active enrolments, never a typed-in number; a class is full at its capacity."""
 from __future__ import annotations
 
 import datetime as dt
@@ -17,12 +19,29 @@ from eduflow.models import (
 )
 
 
-def head_count(class_id: int) -> int:
-    """Students in a class: its active enrolments (never a typed-in number)."""
-    return db.session.scalar(
-        select(func.count(Enrollment.id)).where(Enrollment.class_id == class_id,
-                                                Enrollment.status == EnrollmentStatus.ACTIVE)
+def head_counts(class_ids: list[int]) -> dict[int, int]:
+    """Students per class (its active enrolments), for many classes in one grouped query."""
+    if not class_ids:
+        return {}
+    rows = db.session.execute(
+        select(Enrollment.class_id, func.count(Enrollment.id))
+        .where(Enrollment.class_id.in_(class_ids), Enrollment.status == EnrollmentStatus.ACTIVE)
+        .group_by(Enrollment.class_id)
     )
+    found = {class_id: count for class_id, count in rows}
+    return {class_id: found.get(class_id, 0) for class_id in class_ids}
+
+
+def head_count(class_id: int) -> int:
+    """Students in one class."""
+    return head_counts([class_id])[class_id]
+
+
+def check_free_seat(class_group: ClassGroup) -> None:
+    """A class at its capacity takes no one more."""
+    if head_count(class_group.id) >= class_group.capacity:
+        raise LimitReached(_("班级 %(name)s 已满（%(capacity)s 人）。", name=class_group.name,
+                             capacity=class_group.capacity))
 
 
 def _check_class(course: Course, class_group: ClassGroup | None, student: Student) -> None:
@@ -32,9 +51,7 @@ def _check_class(course: Course, class_group: ClassGroup | None, student: Studen
         raise DomainError(_("所选班级不属于该课程。"))
     if class_group.campus_id != student.campus_id:
         raise DomainError(_("所选班级不在学员所在校区。"))
-    if head_count(class_group.id) >= class_group.capacity:
-        raise LimitReached(_("班级 %(name)s 已满（%(capacity)s 人）。", name=class_group.name,
-                             capacity=class_group.capacity))
+    check_free_seat(class_group)
 
 
 def create_enrollment(student: Student, course: Course, *, by: User, contract_no: str, total_fee: Decimal,

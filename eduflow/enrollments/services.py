@@ -7,14 +7,15 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, case, func, or_, select, update
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from eduflow.enrollments.creation import create_enrollment
-from eduflow.enrollments.ledger import carry_in, close_out, post_entry
 from eduflow.access import scoped
 from eduflow.domain import DomainError
+from eduflow.enrollments.creation import create_enrollment
+from eduflow.enrollments.ledger import carry_in, close_out, post_entry
 from eduflow.extensions import db
+from eduflow.locks import lock_rows
 from eduflow.models import (
     Attendance, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry, Payment, PaymentMethod,
     ReminderKind, Student, User, utcnow,
@@ -95,10 +96,9 @@ def money_of(enrollment: Enrollment, paid: Decimal | None = None) -> Money:
 
 
 def lock_enrollment(enrollment_id: int) -> None:
-    """Serialise writers of one enrolment: a no-op UPDATE takes its row lock (the database lock on SQLite),
-    so checks made after it see what a concurrent writer committed."""
-    db.session.execute(update(Enrollment).where(Enrollment.id == enrollment_id)
-                       .values(updated_at=Enrollment.updated_at).execution_options(synchronize_session=False))
+    """Serialise writers of one enrolment (payments, marks, renewals, refunds): checks made after it see what a
+    concurrent writer committed."""
+    lock_rows(Enrollment, [enrollment_id])
 
 
 def record_payment(enrollment: Enrollment, *, amount: Decimal, method: PaymentMethod, by: User,

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, attributes
 
 from eduflow.extensions import db
+from eduflow.locks import lock_rows
 from eduflow.models import (
     FollowUp, FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, Lead, LeadStage, LeadStageChange,
     LeadStageCount, SchoolDay, SheetDay, SixSpeed, SixSpeedChange, Student, TrialLesson, TrialStatus,
@@ -448,10 +449,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
         return
     conn = session.connection()
     leads = _resolve(conn, touched)
-    if conn.dialect.name != "sqlite":  # SQLite writers already take turns
-        for model, ids in ((Lead, leads), (Student, touched.students)):
-            if ids:
-                conn.execute(select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update())
+    for model, ids in ((Lead, leads), (Student, touched.students)):
+        lock_rows(model, ids, on=conn)
     session.info[INFO_KEY] = (touched, leads, _shares(conn, leads, touched.follow_ups, touched.places))
 
 

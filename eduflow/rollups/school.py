@@ -22,6 +22,7 @@ from sqlalchemy import Integer, case, delete, event, func, insert, literal, or_,
 from sqlalchemy.orm import Session, attributes
 
 from eduflow.extensions import db
+from eduflow.locks import lock_rows
 from eduflow.models import Attendance, Enrollment, Lesson, LessonDay, LessonLedgerEntry, Payment, PaymentDay, Student
 from eduflow.models.rollups import NOBODY
 from eduflow.models.rollups_school import STATUS_FIGURES, UNITS
@@ -191,10 +192,8 @@ def _before_flush(session: Session, _context, _instances) -> None:
         return
     lessons, students, payments, enrollments = touched
     conn = session.connection()
-    if conn.dialect.name != "sqlite":  # SQLite writers already take turns
-        for model, ids in ((Lesson, lessons), (Student, students), (Enrollment, enrollments)):
-            if ids:
-                conn.execute(select(model.id).where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update())
+    for model, ids in ((Lesson, lessons), (Student, students), (Enrollment, enrollments)):
+        lock_rows(model, ids, on=conn)
     session.info[INFO_KEY] = (touched, _share(conn, lessons, students),
                               _money_share(conn, payments, enrollments, students))
 

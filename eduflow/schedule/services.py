@@ -13,12 +13,13 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
 from eduflow.domain import DomainError
+from eduflow.enrollments.creation import head_counts
 from eduflow.extensions import db
 from eduflow.i18n import school_today
+from eduflow.locks import lock_rows
 from eduflow.models import (
     Attendance, Campus, Classroom, ClassGroup, Course, Lesson, LessonLedgerEntry, Makeup, Role, TrialLesson, User,
 )
-from eduflow.schedule.timetable import head_counts
 
 MAX_PATTERN_LESSONS = 200
 MAX_UNITS = 10
@@ -160,14 +161,9 @@ class ClashError(DomainError):
 
 
 def _lock_resources(slots: list[Slot]) -> None:
-    """Serialise bookings of the same teachers and classrooms (row locks; a no-op on SQLite)."""
-    teacher_ids = sorted({s.teacher_id for s in slots if s.teacher_id})
-    room_ids = sorted({s.classroom_id for s in slots if s.classroom_id})
-    if teacher_ids:
-        db.session.execute(select(User.id).where(User.id.in_(teacher_ids)).order_by(User.id).with_for_update())
-    if room_ids:
-        db.session.execute(select(Classroom.id).where(Classroom.id.in_(room_ids)).order_by(Classroom.id)
-                           .with_for_update())
+    """Serialise bookings of the same teachers and classrooms."""
+    lock_rows(User, {s.teacher_id for s in slots if s.teacher_id})
+    lock_rows(Classroom, {s.classroom_id for s in slots if s.classroom_id})
 
 
 def check_clashes(slots: list[Slot]) -> list[Clash]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from eduflow.access import scope_clause, scoped
@@ -45,19 +45,6 @@ def filtered_classes(user: User, filters: ClassFilters, today: dt.date) -> Selec
     elif filters.status == "ended":
         query = query.where(ClassGroup.end_date < today)
     return query.order_by(ClassGroup.start_date.desc(), ClassGroup.id.desc())
-
-
-def head_counts(class_ids: list[int]) -> dict[int, int]:
-    """Active enrolments per class for a page of classes, in one grouped query."""
-    if not class_ids:
-        return {}
-    rows = db.session.execute(
-        select(Enrollment.class_id, func.count(Enrollment.id))
-        .where(Enrollment.class_id.in_(class_ids), Enrollment.status == EnrollmentStatus.ACTIVE)
-        .group_by(Enrollment.class_id)
-    )
-    found = {class_id: count for class_id, count in rows}
-    return {class_id: found.get(class_id, 0) for class_id in class_ids}
 
 
 def class_roster(class_group: ClassGroup, user: User) -> list[Enrollment]:

@@ -24,7 +24,8 @@ from eduflow.schedule.forms import (
 from eduflow.schedule.services import (
     create_class, create_lesson, create_pattern, delete_lesson, move_lesson, school_today, update_class,
 )
-from eduflow.schedule.timetable import class_lessons, class_roster, filtered_classes, head_counts
+from eduflow.enrollments.creation import head_counts
+from eduflow.schedule.timetable import class_lessons, class_roster, filtered_classes
 
 MANAGERS = (Role.ADMIN, Role.MANAGER, Role.ACADEMIC)
 PAST_PER_PAGE = 20

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
+from eduflow.locks import lock_rows
 from eduflow.models import (
     Campus, FollowUp, FollowUpMethod, Parent, Role, SourceChannel, Student, StudentStatus, Tag, TagKind, User, utcnow,
 )
@@ -156,8 +157,8 @@ def update_student(student: Student, *, by: User, owner_id=UNCHANGED, tag_ids=No
 
 def _parents_locked(student_id: int) -> list[Parent]:
     """The student's parents, locked so that two primary swaps cannot interleave."""
-    return list(db.session.scalars(select(Parent).where(Parent.student_id == student_id)
-                                   .order_by(Parent.id).with_for_update()))
+    lock_rows(Parent, select(Parent.id).where(Parent.student_id == student_id))
+    return list(db.session.scalars(select(Parent).where(Parent.student_id == student_id).order_by(Parent.id)))
 
 
 def _apply_parent(parent: Parent, values: dict) -> None:

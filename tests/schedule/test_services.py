@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.enrollments.creation import create_enrollment
+from eduflow.enrollments.creation import create_enrollment, head_counts
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, Lesson, Student, TrialLesson, Lead
@@ -15,7 +15,6 @@ from eduflow.schedule.services import (
     ClashError, ClassDetails, LessonPlan, Slot, check_clashes, create_lesson, create_pattern, delete_lesson,
     move_lesson, pattern_dates, school_today, update_class,
 )
-from eduflow.schedule.timetable import head_counts
 from tests.schedule.conftest import next_weekday
 
 T = dt.time.fromisoformat
