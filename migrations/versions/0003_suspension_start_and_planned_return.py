@@ -1,4 +1,6 @@
-"""suspension start and planned return; the mark each ledger row was written for
+"""Add the suspension dates of a student and of a status change, and the mark each ledger row settled.
+
+suspension start and planned return; the mark each ledger row was written for
 
 Students get the dates of their 休学 (off the rosters from suspended_from, back on returns_on); a status
 change keeps the dates asked for (effective_on: 休学 start or 复学 day; planned_return_on); a ledger row keeps

@@ -1,4 +1,4 @@
-"""refund pools (bought and gift) and one-time submission tokens
+"""Split refunds into the bought and the gift pool and add one-time submission tokens.
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""sign-in throttling per account and address
+"""Count sign-in failures per (username, address) pair, usernames in lower case.
 
 Throttling now counts failures per (username, address) pair, so the per-username index becomes one on
 (username, ip, attempted_at). Usernames are keyed in lower case, as the accounts are unique regardless

@@ -1,4 +1,6 @@
-"""report attribution: who did each counted act; no personal data quoted in import row messages
+"""Record who opened each six-speed sheet and mask the personal data quoted in stored import row messages.
+
+report attribution: who did each counted act; no personal data quoted in import row messages
 
 Reports count each act by whoever did it (DOMAIN "Report attribution"). Every counted act already names its
 actor (follow-ups, stage moves including conversion, trials, ledger purchases, six-speed edits) except the

@@ -1,4 +1,6 @@
-"""Daily report rollups of the sales reports (funnel, six-speed, follow-up activity) and the school calendar.
+"""Add the daily rollups of the sales reports (funnel, six-speed, follow-up activity) and the school calendar.
+
+Daily report rollups of the sales reports (funnel, six-speed, follow-up activity) and the school calendar.
 
 Revision ID: 0007
 Revises: 0006

@@ -1,4 +1,6 @@
-"""Lead search and paging indexes.
+"""Add the indexes the lead board, list and pool count and page from.
+
+Lead search and paging indexes.
 
 The board, the lead list and the pool count and page through leads from these indexes instead of
 reading and sorting a whole campus: each starts with the columns scope fixes (campus or owner, and

@@ -1,4 +1,6 @@
-"""Attendance and student-side indexes.
+"""Add the attendance and ledger indexes the school reports read from.
+
+Attendance and student-side indexes.
 
 The school reports read a year of marks and ledger rows from covering indexes instead of the tables:
 marks per lesson with their status, ledger units per lesson (consumption by lesson date) and per

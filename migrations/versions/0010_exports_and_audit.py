@@ -1,4 +1,6 @@
-"""Audit log indexes for newest-first keyset paging: each filter's column, then (created_at, id), then the
+"""Add the audit log indexes for newest-first keyset paging.
+
+Audit log indexes for newest-first keyset paging: each filter's column, then (created_at, id), then the
 other filters' columns.
 
 The audit page lists entries newest first by (created_at, id) and pages by the last entry shown; with each

@@ -1,4 +1,6 @@
-"""Daily rollup of the school reports: marks per status and lesson units consumed, per lesson day, class, teacher
+"""Add the daily rollup of the school reports (marks, lesson units consumed, money received and refunded).
+
+Daily rollup of the school reports: marks per status and lesson units consumed, per lesson day, class, teacher
 and student's campus; money received and refunded per school day and campus (eduflow.models.rollups_school).
 
 Revision ID: 0011

@@ -1,4 +1,6 @@
-"""Lead name keys: every ending of each lead's name, so searching part of a Chinese name reads an index range.
+"""Add lead name keys, so searching part of a Chinese name reads an index range.
+
+Lead name keys: every ending of each lead's name, so searching part of a Chinese name reads an index range.
 
 Revision ID: 0012
 Revises: 0011

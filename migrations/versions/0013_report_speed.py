@@ -1,4 +1,6 @@
-"""Follow-up activity's short ranges from report_followup_firsts: per person and day, the leads and students
+"""Add report_followup_firsts for short follow-up ranges and re-lead report_followup_reach's index by pair.
+
+Follow-up activity's short ranges from report_followup_firsts: per person and day, the leads and students
 followed up that day and not since each of the 44 days before (eduflow.models.rollups.FollowUpFirst). Empty
 when created: `flask --app eduflow rollups rebuild` fills it. report_followup_reach is now read by pair only (the
 days of one person's lead or student), so its index leads with the pair instead of the person and day.

@@ -1,4 +1,6 @@
-"""Who is suspended (休学) on a day, from an index: the renewal reminders (the dashboard's and their page) leave out
+"""Index who is suspended on a day, for the renewal reminders that leave suspended students out.
+
+Who is suspended (休学) on a day, from an index: the renewal reminders (the dashboard's and their page) leave out
 those of students suspended today, and each statement asked it by reading every student of the database.
 
 Revision ID: 0014
