@@ -14,8 +14,7 @@ from eduflow.leads.followups import add_lead_follow_up
 from eduflow.leads.sixspeed import update_six_speed
 from eduflow.leads.stages import can_move, change_stage
 from eduflow.models import (
-    FollowUp, FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpReach, FunnelDay, Lead, LeadStage, SheetDay, SixSpeed, Student,
-    TrialLesson, TrialStatus, User, utcnow,
+    FollowUp, FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpReach, FunnelDay, Lead, LeadStage, SheetDay, SixSpeed, TrialLesson, TrialStatus, User, utcnow,
 )
 from eduflow.models.rollups import FollowUpFirst
 from eduflow.reports import services
