@@ -8,12 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from flask import Response, redirect, render_template
+from flask import Response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from eduflow.access import may_open
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.htmx import hx_redirect, is_htmx
@@ -35,6 +36,11 @@ def render(template: str, fragment: str | None = None, /, *, status: int = 200, 
     if trigger:
         response.headers["HX-Trigger"] = trigger
     return response
+
+
+def link_to(endpoint: str, **values) -> str | None:
+    """A screen's URL if the user's role may open it (its view's role_required), else None: show no link."""
+    return url_for(endpoint, **values) if may_open(endpoint) else None
 
 
 def go(url: str) -> Response:
@@ -61,11 +67,12 @@ def refuse(form, error: Exception | str, field: str | None = None) -> None:
     (form[field].errors if field and field in form else form.form_errors).append(str(error))
 
 
-def submit(form, action: Callable[[], object], *, conflict: str | None = None,
+def submit(form, action: Callable[[], object], *, conflict: str | None = None, stale: str | None = None,
            conflict_field: str | None = None, validate: bool = True) -> Outcome:
-    """Validate the form, run the service call and commit. A broken rule rolls back and lands on its field (422,
-    or the error's own status: a stale version answers 409); a concurrent write (a stale row, a unique index)
-    rolls back with `conflict` on `conflict_field` (409)."""
+    """Validate the form (unless the caller did), run the service call and commit. A broken rule rolls back and
+    lands on its field (422, or the error's own status: a stale version answers 409); a concurrent write rolls
+    back with a message on `conflict_field` or the form (409): `stale` for a row changed meanwhile (version),
+    `conflict` for a unique index (either one stands for both when only one is given)."""
     if validate and not form.validate_on_submit():
         return Outcome(False, status=422)
     try:
@@ -75,9 +82,10 @@ def submit(form, action: Callable[[], object], *, conflict: str | None = None,
         db.session.rollback()
         refuse(form, error)
         return Outcome(False, status=error.status_code, message=str(error))
-    except (StaleDataError, IntegrityError):
+    except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
-        message = str(conflict or _("该记录刚被他人修改，请刷新页面后重试。"))
+        given = (stale or conflict) if isinstance(error, StaleDataError) else (conflict or stale)
+        message = str(given or _("该记录刚被他人修改，请刷新页面后重试。"))
         refuse(form, message, conflict_field)
         return Outcome(False, status=StaleRecord.status_code, message=message)
     return Outcome(True, result)

@@ -5,22 +5,18 @@ managers and admins may also record work on a pool lead before handing it out.
 """
 from __future__ import annotations
 
-
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from flask_babel import lazy_gettext as _l
 
-from eduflow.access import LEAD_ROLES, get_or_404, may_see_full_phone, role_required
-from eduflow.domain import DomainError, StaleRecord
-from eduflow.extensions import db
+from eduflow.access import SALES_SIDE, get_or_404, may_see_full_phone, role_required
 from eduflow.htmx import is_htmx
+from eduflow.followups import FollowUpForm
 from eduflow.leads import bp
 from eduflow.leads.followups import add_lead_follow_up
 from eduflow.leads.forms_board import ReleaseForm
 from eduflow.leads.forms_detail import (
-    FollowUpForm, TrialBookingForm, TrialStatusForm, lesson_label, logged_value, sheet_value, shown_value,
+    TrialBookingForm, TrialStatusForm, lesson_label, logged_value, sheet_value, shown_value,
     six_speed_form,
 )
 from eduflow.leads.sixspeed import FIELDS, update_six_speed
@@ -31,28 +27,21 @@ from eduflow.leads.trials import (
 )
 from eduflow.leads.conversion import conversion_blocker
 from eduflow.models import Lead, TrialStatus
+from eduflow.web import link_to, me, render, submit
 
 SIX_SPEED_FIELDS = ",".join(FIELDS)
 TIMELINE_CHANGED, LEAD_CHANGED = "timeline-changed", "lead-changed"
-
-
-def _me():
-    return current_user._get_current_object()
-
-
-def _url(endpoint: str, **values) -> str | None:
-    """The URL of a colleague's endpoint, or None while it is not registered (the link is then left out)."""
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
+CHANGED_MEANWHILE = _l("该线索刚被他人修改，请刷新页面后重试。")  # a concurrent write: the version, a unique index
 
 
 def _header_context(lead: Lead) -> dict:
     release_form = None
-    if lead.owner_id is not None and _url("leads.release", lead_id=lead.id):
+    if lead.owner_id is not None and link_to("leads.release", lead_id=lead.id):
         release_form = ReleaseForm(formdata=None)
     return {
         "full_phone": may_see_full_phone(lead),
-        "edit_url": _url("leads.edit", lead_id=lead.id),
-        "convert_url": None if conversion_blocker(lead) else _url("leads.convert", lead_id=lead.id),
+        "edit_url": link_to("leads.edit", lead_id=lead.id),
+        "convert_url": None if conversion_blocker(lead) else link_to("leads.convert", lead_id=lead.id),
         "release_form": release_form,
         "student_url": _student_url(lead),
     }
@@ -61,7 +50,7 @@ def _header_context(lead: Lead) -> dict:
 def _student_url(lead: Lead) -> str | None:
     if lead.converted_student_id is None:
         return None
-    return _url("students.detail", student_id=lead.converted_student_id)
+    return link_to("students.detail", student_id=lead.converted_student_id)
 
 
 def _timeline_context(lead: Lead, before=None) -> dict:
@@ -88,46 +77,27 @@ def _page(lead: Lead, status: int = 200, **overrides):
                "six_speed_rows": [_six_speed_row(lead, name) for name in FIELDS],
                **_header_context(lead), **_timeline_context(lead), **_trials_context(lead)}
     context.update(overrides)
-    return render_template("leads/detail.html", **context), status
+    return render("leads/detail.html", status=status, **context)
 
 
 def _answer(lead: Lead, fragment: str, status: int = 200, trigger: str | None = None, **context):
     """htmx gets the fragment; a plain browser gets the page, or goes back to it after a POST that worked."""
-    if not is_htmx():
-        if request.method == "POST" and status < 400:
-            return redirect(url_for("leads.detail", lead_id=lead.id))
-        response = make_response(_page(lead, status, **context))
-    else:
-        response = make_response(render_template(fragment, lead=lead, **context), status)
-        if trigger:
-            response.headers["HX-Trigger"] = trigger
-    response.vary.add("HX-Request")
-    return response
-
-
-def _attempt(action, conflict: str | None = None) -> tuple[object, str | None, int]:
-    """Run one service call and commit; a refusal is rolled back and returned as (None, message, status)."""
-    try:
-        result = action()
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        return None, str(error), error.status_code
-    except (StaleDataError, IntegrityError):  # a concurrent write to the same lead (version) or row (unique index)
-        db.session.rollback()
-        return None, conflict or _("该线索刚被他人修改，请刷新页面后重试。"), StaleRecord.status_code
-    return result, None, 200
+    if is_htmx():
+        return render(fragment, status=status, trigger=trigger, lead=lead, **context)
+    if request.method == "POST" and status < 400:
+        return redirect(url_for("leads.detail", lead_id=lead.id))
+    return _page(lead, status, **context)
 
 
 @bp.route("/<int:lead_id>")
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def detail(lead_id: int):
     """线索详情: header, quick-add and timeline, six-speed sheet, trial lessons."""
     return _page(get_or_404(Lead, lead_id))
 
 
 @bp.route(f"/<int:lead_id>/six-speed/<any({SIX_SPEED_FIELDS}):field>", methods=["GET", "POST"])
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def six_speed_field(lead_id: int, field: str):
     """One six-speed field: GET its edit form (?show=1: its value), POST saves it and logs the change."""
     lead = get_or_404(Lead, lead_id)
@@ -138,11 +108,11 @@ def six_speed_field(lead_id: int, field: str):
     form = six_speed_form(field, lead.six_speed)
     if not form.validate_on_submit():
         return _six_speed_editor(lead, form, 422)
-    changed, message, status = _attempt(lambda: update_six_speed(lead, form.change(), by=_me()))
-    if message:
-        form.form_errors.append(message)
-        return _six_speed_editor(get_or_404(Lead, lead_id), form, status)
-    return _answer(lead, "leads/_sixspeed_field.html", trigger=TIMELINE_CHANGED if changed else None,
+    done = submit(form, lambda: update_six_speed(lead, form.change(), by=me()), conflict=CHANGED_MEANWHILE,
+                  validate=False)
+    if not done:
+        return _six_speed_editor(get_or_404(Lead, lead_id), form, done.status)
+    return _answer(lead, "leads/_sixspeed_field.html", trigger=TIMELINE_CHANGED if done.result else None,
                    row=_six_speed_row(lead, field), saved=True)
 
 
@@ -152,7 +122,7 @@ def _six_speed_editor(lead: Lead, form, status: int = 200):
 
 
 @bp.route("/<int:lead_id>/timeline")
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def timeline(lead_id: int):
     """The timeline's first page, or (?before=<cursor>) the next older page."""
     lead = get_or_404(Lead, lead_id)
@@ -164,17 +134,14 @@ def timeline(lead_id: int):
 
 
 @bp.route("/<int:lead_id>/follow-ups", methods=["POST"])
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def add_follow_up(lead_id: int):
     """Quick-add a follow-up: the form comes back empty, the timeline and the header refresh themselves."""
     lead = get_or_404(Lead, lead_id)
     form = FollowUpForm()
-    if not form.validate_on_submit():
-        return _answer(lead, "leads/_followup_form.html", 422, followup_form=form)
-    _done, message, status = _attempt(lambda: add_lead_follow_up(lead, by=_me(), **form.values()))
-    if message:
-        form.form_errors.append(message)
-        return _answer(get_or_404(Lead, lead_id), "leads/_followup_form.html", status, followup_form=form)
+    done = submit(form, lambda: add_lead_follow_up(lead, by=me(), **form.values()), conflict=CHANGED_MEANWHILE)
+    if not done:
+        return _answer(get_or_404(Lead, lead_id), "leads/_followup_form.html", done.status, followup_form=form)
     if not is_htmx():
         flash(_("已添加跟进记录。"), "success")
     return _answer(lead, "leads/_followup_form.html", trigger=f"{TIMELINE_CHANGED}, {LEAD_CHANGED}",
@@ -182,23 +149,19 @@ def add_follow_up(lead_id: int):
 
 
 @bp.route("/<int:lead_id>/trials", methods=["POST"])
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def book_trial(lead_id: int):
     """Book the lead into an upcoming lesson of an intended course (试听)."""
     lead = get_or_404(Lead, lead_id)
     form = TrialBookingForm(lessons=bookable_lessons(lead))
-    if not form.validate_on_submit():
-        return _trials_answer(lead, 422, booking_form=form)
-    _trial, message, status = _attempt(lambda: book_trial_for(lead, form.lesson.data, by=_me()),
-                                       conflict=_("该线索已预约过这节课。"))
-    if message:
-        form.form_errors.append(message)
-        return _trials_answer(get_or_404(Lead, lead_id), status, booking_form=form)
+    done = submit(form, lambda: book_trial_for(lead, form.lesson.data, by=me()), conflict=_("该线索已预约过这节课。"))
+    if not done:
+        return _trials_answer(get_or_404(Lead, lead_id), done.status, booking_form=form)
     return _trials_answer(lead, trigger=TIMELINE_CHANGED, message=_("已预约试听。"), ok=True)
 
 
 @bp.route("/<int:lead_id>/trials/<int:trial_id>/status", methods=["POST"])
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def trial_status(lead_id: int, trial_id: int):
     """Mark one of the lead's trials attended, no-show, or booked again."""
     lead = get_or_404(Lead, lead_id)
@@ -208,9 +171,9 @@ def trial_status(lead_id: int, trial_id: int):
     form = TrialStatusForm()
     if not form.validate_on_submit():
         return _trials_answer(lead, 422, message=next(iter(form.errors.values()))[0])
-    _done, message, status = _attempt(lambda: set_trial_status(trial, form.status.data))
-    if message:
-        return _trials_answer(get_or_404(Lead, lead_id), status, message=message)
+    done = submit(form, lambda: set_trial_status(trial, form.status.data), conflict=CHANGED_MEANWHILE, validate=False)
+    if not done:
+        return _trials_answer(get_or_404(Lead, lead_id), done.status, message=done.message)
     return _trials_answer(lead, trigger=TIMELINE_CHANGED)
 
 

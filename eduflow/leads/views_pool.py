@@ -3,61 +3,47 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from eduflow.access import LEAD_ROLES, get_or_404, role_required
+from eduflow.access import LEAD_OWNERS, OFFICE, SALES_SIDE, get_or_404, is_sales, may_open, role_required
 from eduflow.domain import DomainError
 from eduflow.extensions import db
-from eduflow.htmx import hx_redirect, is_htmx
+from eduflow.htmx import is_htmx
 from eduflow.leads import bp
 from eduflow.leads import pool as pool_rules
 from eduflow.leads.board import POOL_ORDER, leads_in_scope, pool_campus, pool_leads
 from eduflow.leads.forms_board import AssignForm, ClaimForm, PoolFilterForm, ReleaseForm
-from eduflow.models import Lead, Role, User
+from eduflow.models import Lead, User
 from eduflow.pagination import keyset_paginate
-
-
-def _me():
-    return current_user._get_current_object()
-
-
-def _may(view) -> bool:
-    """Whether the signed-in user's role may use `view` (its role_required list, kept in one place)."""
-    return current_user.role in view.allowed_roles
-
-
-def _go(url: str):
-    """After a POST: a redirect, which htmx must be told to follow as a page load."""
-    return hx_redirect(url) if is_htmx() else redirect(url)
+from eduflow.web import go, me, render
 
 
 def _rows_context(**context) -> dict:
-    return {"can_claim": _may(claim), "can_assign": _may(assign),
-            "can_open": current_user.role != Role.SALES, **context}
+    return {"can_claim": may_open("leads.claim"), "can_assign": may_open("leads.assign"),
+            "can_open": not is_sales(me()), **context}
 
 
 @bp.route("/pool")
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def pool():
     """公海: the campus's open leads without an owner, to claim or (managers) to assign."""
-    filters = PoolFilterForm(request.args, user=_me())
-    campus = pool_campus(_me(), filters.valid_data().get("campus"))
+    filters = PoolFilterForm(request.args, user=me())
+    campus = pool_campus(me(), filters.valid_data().get("campus"))
     criteria = filters.criteria()
     page = keyset_paginate(pool_leads(campus.id, criteria), Lead, POOL_ORDER, narrow=bool(criteria.q)) if campus else None
-    assign_form = AssignForm(user=_me(), campus_id=campus.id if campus else None) if _may(assign) else None
+    assign_form = AssignForm(user=me(), campus_id=campus.id if campus else None) if may_open("leads.assign") else None
     return render_template("leads/pool.html", **_rows_context(
         filters=filters, campus=campus, page=page, leads=page.items if page else [], assign_form=assign_form))
 
 
 @bp.route("/<int:lead_id>/claim", methods=["POST"])
-@role_required(Role.SALES, Role.MANAGER)
+@role_required(*LEAD_OWNERS)
 def claim(lead_id: int):
     """领取: first come, first served, within the holding cap. A lead the user cannot claim (a colleague's,
     taken a moment ago, closed, another campus's) answers 404 exactly like an unknown id."""
     if not ClaimForm().validate_on_submit():
         abort(400)
     try:
-        lead = pool_rules.claim(lead_id, by=_me())
+        lead = pool_rules.claim(lead_id, by=me())
     except DomainError as error:
         db.session.rollback()
         return _claim_answer(None, str(error), error.status_code)
@@ -72,45 +58,45 @@ def _claim_answer(lead: Lead | None, message: str, status: int = 200):
         flash(message, "success" if lead else "danger")
         return redirect(url_for("leads.pool"))
     context = _rows_context(leads=[lead] if lead else [], claimed=lead is not None, message=None if lead else message)
-    return render_template("leads/_pool_rows.html", **context), status, {"Vary": "HX-Request"}
+    return render("leads/_pool_rows.html", status=status, **context)
 
 
 @bp.route("/<int:lead_id>/release", methods=["POST"])
-@role_required(*LEAD_ROLES)
+@role_required(*SALES_SIDE)
 def release(lead_id: int):
     """释放到公海 with a reason: the owner, their campus manager or an admin."""
     lead = get_or_404(Lead, lead_id)
     form = ReleaseForm()
     if form.validate_on_submit():
         try:
-            pool_rules.release(lead, by=_me(), reason=form.reason.data)
+            pool_rules.release(lead, by=me(), reason=form.reason.data)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(str(error))
         else:
             db.session.commit()
             flash(_("已将 %(name)s 释放到公海。", name=lead.name), "success")
-            return _go(url_for("leads.pool", campus=lead.campus_id))
+            return go(url_for("leads.pool", campus=lead.campus_id))
     for errors in form.errors.values():
         flash(errors[0], "danger")
-    return _go(url_for("leads.detail", lead_id=lead.id))
+    return go(url_for("leads.detail", lead_id=lead.id))
 
 
 @bp.route("/assign", methods=["POST"])
-@role_required(Role.ADMIN, Role.MANAGER)
+@role_required(*OFFICE)
 def assign():
     """分配: hand the ticked leads (pool or owned) to a salesperson of their campus."""
-    form = AssignForm(user=_me())
+    form = AssignForm(user=me())
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(errors[0], "danger")
-        return _go(url_for("leads.pool"))
-    leads = leads_in_scope(_me(), form.lead_ids.data)
+        return go(url_for("leads.pool"))
+    leads = leads_in_scope(me(), form.lead_ids.data)
     if leads is None:
         abort(404)
     to_user = get_or_404(User, form.to_user.data)
     try:
-        moved = pool_rules.assign(leads, to_user=to_user, by=_me())
+        moved = pool_rules.assign(leads, to_user=to_user, by=me())
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -119,5 +105,5 @@ def assign():
         flash(_("已将 %(n)s 条线索分配给 %(name)s。", n=moved, name=to_user.display_name), "success")
     back = form.next.data or ""
     if back.startswith(url_for("leads.index")):  # reassigned from the lead list: go back to the same filters
-        return _go(back)
-    return _go(url_for("leads.pool", campus=leads[0].campus_id))
+        return go(back)
+    return go(url_for("leads.pool", campus=leads[0].campus_id))
