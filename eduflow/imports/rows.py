@@ -20,10 +20,10 @@ from eduflow.models import (
     Course, CustomerLevel, FollowUp, Gender, ImportAction, ImportKind, Lead, LeadPoolEvent, LeadStage, LeadStageChange,
     Parent, Role, SixSpeed, SourceChannel, Student, StudentStatus, TrialLesson, User, utcnow,
 )
-from eduflow.models.academic import student_tags
+from eduflow.models.attendance import Attendance
 from eduflow.models.crm import lead_courses, lead_tags
-from eduflow.models.finance import Attendance, Enrollment
-from eduflow.models.service import Review, StatusChange
+from eduflow.models.enrollments import Enrollment
+from eduflow.models.students import Review, StatusChange, student_tags
 from eduflow.rollups import sales as rollups
 from eduflow.security.crypto import blind_index
 from eduflow.security.emails import mask_email

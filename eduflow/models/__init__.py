@@ -1,5 +1,5 @@
 """Every model, imported here so that metadata is complete for Alembic and the app."""
-from eduflow.models.academic import ClassGroup, Classroom, Course, Lesson, Parent, Student, student_tags
+from eduflow.models.attendance import Attendance, Makeup
 from eduflow.models.audit import AuditLog, LoginAttempt
 from eduflow.models.base import Base, utcnow
 from eduflow.models.crm import (
@@ -8,13 +8,14 @@ from eduflow.models.crm import (
 )
 from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the model vocabulary
 from eduflow.models.imports import ImportBatch, ImportRow
-from eduflow.models.finance import Attendance, Enrollment, LessonLedgerEntry, Makeup, Payment
+from eduflow.models.enrollments import Enrollment, LessonLedgerEntry, Payment, RenewalReminder
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.rollups import (  # noqa: F401
     FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, LeadStageCount, SchoolDay, SheetDay,
 )
 from eduflow.models.rollups_school import LessonDay, PaymentDay  # noqa: F401
-from eduflow.models.service import RenewalReminder, Review, StatusChange
+from eduflow.models.schedule import ClassGroup, Classroom, Course, Lesson
+from eduflow.models.students import Parent, Review, StatusChange, Student, student_tags
 from eduflow.models.submissions import SubmissionToken
 
 __all__ = [

@@ -1,22 +1,22 @@
-"""Enrolments, payments, the append-only lesson ledger, attendance and makeups."""
+"""Enrolments (报名 / contracts), payments, the append-only lesson ledger and renewal reminders."""
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, Money, TimestampMixin, utcnow
 from eduflow.models.enums import (
-    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, MakeupStatus, PaymentMethod,
-    enum_column,
+    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, PaymentMethod, ReminderKind,
+    ReminderStatus, enum_column,
 )
 
 
 class Enrollment(TimestampMixin, Base):
     """报名 / contract. Paid amount is the sum of payments; the balance is the sum of the ledger."""
+
 
     __tablename__ = "enrollments"
     __table_args__ = (
@@ -26,6 +26,7 @@ class Enrollment(TimestampMixin, Base):
         CheckConstraint("gift_lessons >= 0", name="gift_non_negative"),
         CheckConstraint("total_fee >= 0", name="fee_non_negative"),
     )
+
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
@@ -43,6 +44,7 @@ class Enrollment(TimestampMixin, Base):
     status: Mapped[EnrollmentStatus] = mapped_column(enum_column(EnrollmentStatus), default=EnrollmentStatus.ACTIVE)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+
     student = relationship("Student")
     course = relationship("Course")
     class_group = relationship("ClassGroup")
@@ -57,6 +59,7 @@ class Payment(Base):
         CheckConstraint("amount > 0", name="amount_positive"),
     )
 
+
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
     amount: Mapped[Decimal] = mapped_column(Money)  # always positive; is_refund says which way it went
@@ -66,60 +69,14 @@ class Payment(Base):
     note: Mapped[str] = mapped_column(String(255), default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
+
     enrollment = relationship(Enrollment, back_populates="payments")
     recorded_by = relationship("User")
 
 
-class Attendance(TimestampMixin, Base):
-    """考勤: one row per lesson and student."""
-
-    __tablename__ = "attendance"
-    __table_args__ = (
-        UniqueConstraint("lesson_id", "student_id"),
-        Index(None, "enrollment_id", "created_at"),
-        Index(None, "student_id", "created_at"),
-        Index(None, "lesson_id", "status"),  # the attendance report: marks per lesson, covering
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
-    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
-    status: Mapped[AttendanceStatus] = mapped_column(enum_column(AttendanceStatus))
-    notes: Mapped[str] = mapped_column(String(255), default="")
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
-
-    lesson = relationship("Lesson")
-    student = relationship("Student")
-    enrollment = relationship(Enrollment)
-    recorded_by = relationship("User")
-
-
-class Makeup(TimestampMixin, Base):
-    """补课: a missed lesson (请假/缺勤) made up in another lesson of the same course."""
-
-    __tablename__ = "makeups"
-    __table_args__ = (UniqueConstraint("missed_attendance_id"), Index(None, "lesson_id", "student_id"))
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    missed_attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id"))
-    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"))
-    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
-    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
-    status: Mapped[MakeupStatus] = mapped_column(enum_column(MakeupStatus), default=MakeupStatus.BOOKED)
-    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    missed_attendance = relationship(Attendance)
-    lesson = relationship("Lesson")
-    student = relationship("Student")
-    enrollment = relationship(Enrollment)
-
-
 class LessonLedgerEntry(Base):
     """课时流水: append-only; an enrolment's remaining lessons is the sum of its entries (bought + gift pools)."""
+
 
     __tablename__ = "lesson_ledger"
     __table_args__ = (
@@ -129,6 +86,7 @@ class LessonLedgerEntry(Base):
         Index(None, "lesson_id", "attendance_id", "student_id", "units"),  # consumption per lesson day, covering
         Index(None, "enrollment_id", "pool", "units"),  # balances and pools, covering
     )
+
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
@@ -145,6 +103,38 @@ class LessonLedgerEntry(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
+
     enrollment = relationship(Enrollment)
     lesson = relationship("Lesson")
     created_by = relationship("User")
+
+
+class RenewalReminder(Base):
+    """续费提醒, raised by the scheduled job: at most one pending per enrolment and kind."""
+
+
+    __tablename__ = "renewal_reminders"
+    __table_args__ = (
+        Index(None, "enrollment_id", "kind", "status"),
+        Index(None, "assigned_to_id", "status"),
+    )
+
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"))
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    kind: Mapped[ReminderKind] = mapped_column(enum_column(ReminderKind))
+    trigger_value: Mapped[str] = mapped_column(String(64), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[ReminderStatus] = mapped_column(enum_column(ReminderStatus), default=ReminderStatus.PENDING)
+    is_urgent: Mapped[bool] = mapped_column(default=False)
+    reminded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    processed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    processed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+    student = relationship("Student")
+    enrollment = relationship("Enrollment")
+    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
