@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from eduflow.access import scope_clause
+from eduflow.access import may_reply, scope_clause, teacher_accounts
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.i18n import school_today
-from eduflow.models import Course, Enrollment, Review, Role, Student, User, utcnow
+from eduflow.models import Course, Enrollment, Review, Student, User, utcnow
 
 RATINGS = range(1, 6)
 
@@ -49,7 +49,7 @@ def reviewable_courses(student_id: int) -> list[Course]:
 
 
 def campus_teachers(campus_id: int) -> list[User]:
-    return db.session.scalars(select(User).where(User.role == Role.TEACHER, User.campus_id == campus_id,
+    return db.session.scalars(select(User).where(teacher_accounts(), User.campus_id == campus_id,
                                                  User.is_active.is_(True)).order_by(User.display_name)).all()
 
 
@@ -75,15 +75,6 @@ def add_review(student: Student, data: ReviewInput, *, by: User) -> Review:
     db.session.add(review)
     db.session.flush()
     return review
-
-
-def may_reply(review: Review, user: User) -> bool:
-    """The reviewed teacher, a manager of the student's campus, or an admin."""
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.MANAGER:
-        return review.student.campus_id == user.campus_id
-    return user.role == Role.TEACHER and review.teacher_id == user.id
 
 
 def reply_to_review(review: Review, text: str, *, by: User) -> Review:

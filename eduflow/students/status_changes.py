@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from eduflow.access import scope_clause
+from eduflow.access import may_decide, scope_clause
 from eduflow.domain import DomainError
 from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote
 from eduflow.enrollments.services import lock_enrollment
@@ -23,7 +23,7 @@ from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    ApprovalStatus, Enrollment, EnrollmentStatus, PaymentMethod, Role, StatusChange, StatusChangeKind, Student,
+    ApprovalStatus, Enrollment, EnrollmentStatus, PaymentMethod, StatusChange, StatusChangeKind, Student,
     StudentStatus, User, utcnow,
 )
 from eduflow.students.suspensions import (
@@ -37,7 +37,6 @@ NEW_STATUS = {Kind.SUSPEND: StudentStatus.SUSPENDED, Kind.RESUME: StudentStatus.
 ALLOWED_FROM = {Kind.SUSPEND: {StudentStatus.ACTIVE}, Kind.RESUME: {StudentStatus.SUSPENDED, StudentStatus.ACTIVE},
                 Kind.GRADUATE: {StudentStatus.ACTIVE, StudentStatus.SUSPENDED}}
 PER_ENROLLMENT = (Kind.REFUND, Kind.TRANSFER)  # these need the enrolment concerned
-DECIDERS = (Role.ADMIN, Role.MANAGER)
 
 
 @dataclass
@@ -123,7 +122,7 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
 # ---------- the decision ----------
 
 def _check_decider(change: StatusChange, by: User) -> None:
-    if by.role == Role.ADMIN or (by.role == Role.MANAGER and by.campus_id == change.student.campus_id):
+    if may_decide(by, change):
         return
     raise DomainError(_("只有本校区主管或系统管理员可以审批。"))
 
