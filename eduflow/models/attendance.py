@@ -1,11 +1,19 @@
 """Attendance marks (考勤) and makeups (补课)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, TimestampMixin
 from eduflow.models.enums import AttendanceStatus, MakeupStatus, enum_column
+
+if TYPE_CHECKING:
+    from eduflow.models.enrollments import Enrollment
+    from eduflow.models.org import User
+    from eduflow.models.schedule import Lesson
+    from eduflow.models.students import Student
 
 
 class Attendance(TimestampMixin, Base):
@@ -34,10 +42,10 @@ class Attendance(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
-    lesson = relationship("Lesson")
-    student = relationship("Student")
-    enrollment = relationship("Enrollment")
-    recorded_by = relationship("User")
+    lesson: Mapped[Lesson] = relationship("Lesson")
+    student: Mapped[Student] = relationship("Student")
+    enrollment: Mapped[Enrollment | None] = relationship("Enrollment")
+    recorded_by: Mapped[User | None] = relationship("User")
 
 
 class Makeup(TimestampMixin, Base):
@@ -57,7 +65,7 @@ class Makeup(TimestampMixin, Base):
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-    missed_attendance = relationship(Attendance)
-    lesson = relationship("Lesson")
-    student = relationship("Student")
-    enrollment = relationship("Enrollment")
+    missed_attendance: Mapped[Attendance] = relationship(Attendance)
+    lesson: Mapped[Lesson] = relationship("Lesson")
+    student: Mapped[Student] = relationship("Student")
+    enrollment: Mapped[Enrollment] = relationship("Enrollment")

@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, utcnow
+
+if TYPE_CHECKING:
+    from eduflow.models.org import User
 
 
 class AuditLog(Base):
@@ -29,7 +33,7 @@ class AuditLog(Base):
     ip: Mapped[str] = mapped_column(String(45), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship("User")
 
 
 class LoginAttempt(Base):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
@@ -16,6 +17,11 @@ from eduflow.models.enums import (
     CustomerLevel, FollowUpMethod, Gender, LeadStage, PoolAction, Stickiness, TagCategory, TagKind,
     TrialStatus, enum_column,
 )
+
+if TYPE_CHECKING:
+    from eduflow.models.org import Campus, User
+    from eduflow.models.schedule import Course, Lesson
+    from eduflow.models.students import Student
 
 lead_courses = Table(
     "lead_courses",
@@ -105,14 +111,14 @@ class Lead(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base):
 
     __mapper_args__ = {"version_id_col": version}
 
-    owner = relationship("User", foreign_keys=[owner_id])
-    campus = relationship("Campus")
-    source = relationship(SourceChannel)
-    referrer = relationship("Student", foreign_keys=[referrer_student_id])
-    converted_student = relationship("Student", foreign_keys=[converted_student_id])
-    courses = relationship("Course", secondary=lead_courses)
-    tags = relationship(Tag, secondary=lead_tags)
-    six_speed = relationship("SixSpeed", back_populates="lead", uselist=False)
+    owner: Mapped[User | None] = relationship("User", foreign_keys=[owner_id])
+    campus: Mapped[Campus] = relationship("Campus")
+    source: Mapped[SourceChannel | None] = relationship(SourceChannel)
+    referrer: Mapped[Student | None] = relationship("Student", foreign_keys=[referrer_student_id])
+    converted_student: Mapped[Student | None] = relationship("Student", foreign_keys=[converted_student_id])
+    courses: Mapped[list[Course]] = relationship("Course", secondary=lead_courses)
+    tags: Mapped[list[Tag]] = relationship(Tag, secondary=lead_tags)
+    six_speed: Mapped[SixSpeed | None] = relationship("SixSpeed", back_populates="lead", uselist=False)
 
     def __str__(self) -> str:
         return self.name
@@ -130,7 +136,7 @@ class LeadStageChange(Base):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    changed_by = relationship("User")
+    changed_by: Mapped[User | None] = relationship("User")
 
 
 # Compared code point by code point on every database (a key range must not follow a language's collation, which
@@ -212,9 +218,9 @@ class SixSpeed(TimestampMixin, Base):
     stickiness: Mapped[Stickiness | None] = mapped_column(enum_column(Stickiness))
     is_valid: Mapped[bool] = mapped_column(Boolean, default=True)
 
-    lead = relationship(Lead, back_populates="six_speed")
-    owner = relationship("User", foreign_keys=[owner_id])
-    opened_by = relationship("User", foreign_keys=[opened_by_id])
+    lead: Mapped[Lead] = relationship(Lead, back_populates="six_speed")
+    owner: Mapped[User | None] = relationship("User", foreign_keys=[owner_id])
+    opened_by: Mapped[User | None] = relationship("User", foreign_keys=[opened_by_id])
 
 
 class SixSpeedChange(Base):
@@ -231,7 +237,7 @@ class SixSpeedChange(Base):
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    changed_by = relationship("User")
+    changed_by: Mapped[User | None] = relationship("User")
 
 
 class FollowUp(Base):
@@ -259,7 +265,7 @@ class FollowUp(Base):
     next_followup_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user = relationship("User")
+    user: Mapped[User | None] = relationship("User")
 
 
 class LeadPoolEvent(Base):
@@ -277,9 +283,9 @@ class LeadPoolEvent(Base):
     reason: Mapped[str] = mapped_column(String(255), default="")
     happened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    from_user = relationship("User", foreign_keys=[from_user_id])
-    to_user = relationship("User", foreign_keys=[to_user_id])
-    by_user = relationship("User", foreign_keys=[by_user_id])
+    from_user: Mapped[User | None] = relationship("User", foreign_keys=[from_user_id])
+    to_user: Mapped[User | None] = relationship("User", foreign_keys=[to_user_id])
+    by_user: Mapped[User | None] = relationship("User", foreign_keys=[by_user_id])
 
 
 class TrialLesson(TimestampMixin, Base):
@@ -295,9 +301,9 @@ class TrialLesson(TimestampMixin, Base):
     booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str] = mapped_column(String(255), default="")
 
-    lead = relationship(Lead)
-    lesson = relationship("Lesson")
-    booked_by = relationship("User")
+    lead: Mapped[Lead] = relationship(Lead)
+    lesson: Mapped[Lesson] = relationship("Lesson")
+    booked_by: Mapped[User | None] = relationship("User")
 
 
 class LeadInheritance(Base):
@@ -314,6 +320,6 @@ class LeadInheritance(Base):
     notes: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
-    from_user = relationship("User", foreign_keys=[from_user_id])
-    to_user = relationship("User", foreign_keys=[to_user_id])
-    operator = relationship("User", foreign_keys=[operator_id])
+    from_user: Mapped[User] = relationship("User", foreign_keys=[from_user_id])
+    to_user: Mapped[User] = relationship("User", foreign_keys=[to_user_id])
+    operator: Mapped[User | None] = relationship("User", foreign_keys=[operator_id])

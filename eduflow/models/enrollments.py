@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,11 @@ from eduflow.models.enums import (
     AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, PaymentMethod, ReminderKind,
     ReminderStatus, enum_column,
 )
+
+if TYPE_CHECKING:
+    from eduflow.models.org import User
+    from eduflow.models.schedule import ClassGroup, Course, Lesson
+    from eduflow.models.students import Student
 
 
 class Enrollment(TimestampMixin, Base):
@@ -45,11 +51,11 @@ class Enrollment(TimestampMixin, Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-    student = relationship("Student")
-    course = relationship("Course")
-    class_group = relationship("ClassGroup")
-    created_by = relationship("User")
-    payments = relationship("Payment", back_populates="enrollment", order_by="Payment.paid_at")
+    student: Mapped[Student] = relationship("Student")
+    course: Mapped[Course] = relationship("Course")
+    class_group: Mapped[ClassGroup | None] = relationship("ClassGroup")
+    created_by: Mapped[User | None] = relationship("User")
+    payments: Mapped[list[Payment]] = relationship("Payment", back_populates="enrollment", order_by="Payment.paid_at")
 
 
 class Payment(Base):
@@ -70,8 +76,8 @@ class Payment(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
-    enrollment = relationship(Enrollment, back_populates="payments")
-    recorded_by = relationship("User")
+    enrollment: Mapped[Enrollment] = relationship(Enrollment, back_populates="payments")
+    recorded_by: Mapped[User | None] = relationship("User")
 
 
 class LessonLedgerEntry(Base):
@@ -104,9 +110,9 @@ class LessonLedgerEntry(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-    enrollment = relationship(Enrollment)
-    lesson = relationship("Lesson")
-    created_by = relationship("User")
+    enrollment: Mapped[Enrollment] = relationship(Enrollment)
+    lesson: Mapped[Lesson | None] = relationship("Lesson")
+    created_by: Mapped[User | None] = relationship("User")
 
 
 class RenewalReminder(Base):
@@ -135,6 +141,6 @@ class RenewalReminder(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-    student = relationship("Student")
-    enrollment = relationship("Enrollment")
-    assigned_to = relationship("User", foreign_keys=[assigned_to_id])
+    student: Mapped[Student] = relationship("Student")
+    enrollment: Mapped[Enrollment] = relationship("Enrollment")
+    assigned_to: Mapped[User | None] = relationship("User", foreign_keys=[assigned_to_id])

@@ -7,12 +7,16 @@ manager can roll the whole import back.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, EncryptedText, utcnow
 from eduflow.models.enums import ImportAction, ImportKind, ImportStatus, enum_column
+
+if TYPE_CHECKING:
+    from eduflow.models.org import Campus, User
 
 
 class ImportBatch(Base):
@@ -38,9 +42,9 @@ class ImportBatch(Base):
     rolled_back_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     rolled_back_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    campus = relationship("Campus")
-    created_by = relationship("User", foreign_keys=[created_by_id])
-    rolled_back_by = relationship("User", foreign_keys=[rolled_back_by_id])
+    campus: Mapped[Campus] = relationship("Campus")
+    created_by: Mapped[User] = relationship("User", foreign_keys=[created_by_id])
+    rolled_back_by: Mapped[User | None] = relationship("User", foreign_keys=[rolled_back_by_id])
 
 
 class ImportRow(Base):
@@ -62,4 +66,4 @@ class ImportRow(Base):
     before: Mapped[str | None] = mapped_column(EncryptedText)  # JSON of the values an update replaced
     applied: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    batch = relationship(ImportBatch)
+    batch: Mapped[ImportBatch] = relationship(ImportBatch)

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, Money, TimestampMixin
+
+if TYPE_CHECKING:
+    from eduflow.models.org import Campus, User
 
 
 class Course(TimestampMixin, Base):
@@ -44,7 +48,7 @@ class Classroom(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-    campus = relationship("Campus")
+    campus: Mapped[Campus] = relationship("Campus")
 
 
     def __str__(self) -> str:
@@ -73,10 +77,10 @@ class ClassGroup(TimestampMixin, Base):
     capacity: Mapped[int] = mapped_column(Integer, default=20)
 
 
-    course = relationship(Course)
-    campus = relationship("Campus")
-    head_teacher = relationship("User")
-    classroom = relationship(Classroom)
+    course: Mapped[Course] = relationship(Course)
+    campus: Mapped[Campus] = relationship("Campus")
+    head_teacher: Mapped[User | None] = relationship("User")
+    classroom: Mapped[Classroom | None] = relationship(Classroom)
 
 
     def __str__(self) -> str:
@@ -109,6 +113,6 @@ class Lesson(TimestampMixin, Base):
     topic: Mapped[str] = mapped_column(String(255), default="")
 
 
-    class_group = relationship(ClassGroup)
-    teacher = relationship("User")
-    classroom = relationship(Classroom)
+    class_group: Mapped[ClassGroup] = relationship(ClassGroup)
+    teacher: Mapped[User | None] = relationship("User")
+    classroom: Mapped[Classroom | None] = relationship(Classroom)

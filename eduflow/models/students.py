@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, and_, or_,
@@ -14,6 +15,12 @@ from eduflow.models.base import (
     Base, EncryptedText, Money, PhoneMixin, PinyinNameMixin, SoftDeleteMixin, TimestampMixin, utcnow,
 )
 from eduflow.models.enums import ApprovalStatus, Gender, StatusChangeKind, StudentStatus, enum_column
+
+if TYPE_CHECKING:
+    from eduflow.models.crm import Lead, SourceChannel, Tag
+    from eduflow.models.enrollments import Enrollment
+    from eduflow.models.org import Campus, User
+    from eduflow.models.schedule import ClassGroup, Course
 
 
 student_tags = Table(
@@ -49,13 +56,14 @@ class Student(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base
     returns_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-    campus = relationship("Campus")
-    owner = relationship("User")
-    source = relationship("SourceChannel")
+    campus: Mapped[Campus] = relationship("Campus")
+    owner: Mapped[User | None] = relationship("User")
+    source: Mapped[SourceChannel | None] = relationship("SourceChannel")
     # The lead it came from: the link lives on Lead.converted_student_id, so there is no FK cycle.
-    lead = relationship("Lead", primaryjoin="Lead.converted_student_id == Student.id", viewonly=True, uselist=False)
-    parents = relationship("Parent", back_populates="student", order_by="Parent.id")
-    tags = relationship("Tag", secondary=student_tags)
+    lead: Mapped[Lead | None] = relationship("Lead", primaryjoin="Lead.converted_student_id == Student.id",
+                                             viewonly=True, uselist=False)
+    parents: Mapped[list[Parent]] = relationship("Parent", back_populates="student", order_by="Parent.id")
+    tags: Mapped[list[Tag]] = relationship("Tag", secondary=student_tags)
 
 
     def __str__(self) -> str:
@@ -91,7 +99,7 @@ class Parent(PhoneMixin, TimestampMixin, Base):
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-    student = relationship(Student, back_populates="parents")
+    student: Mapped[Student] = relationship(Student, back_populates="parents")
 
 
 class StatusChange(Base):
@@ -123,11 +131,11 @@ class StatusChange(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-    student = relationship("Student")
-    enrollment = relationship("Enrollment")
-    target_class = relationship("ClassGroup")
-    requested_by = relationship("User", foreign_keys=[requested_by_id])
-    approved_by = relationship("User", foreign_keys=[approved_by_id])
+    student: Mapped[Student] = relationship("Student")
+    enrollment: Mapped[Enrollment | None] = relationship("Enrollment")
+    target_class: Mapped[ClassGroup | None] = relationship("ClassGroup")
+    requested_by: Mapped[User | None] = relationship("User", foreign_keys=[requested_by_id])
+    approved_by: Mapped[User | None] = relationship("User", foreign_keys=[approved_by_id])
 
 
 class Review(Base):
@@ -159,7 +167,7 @@ class Review(Base):
     replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
-    student = relationship("Student")
-    course = relationship("Course")
-    teacher = relationship("User", foreign_keys=[teacher_id])
-    replied_by = relationship("User", foreign_keys=[replied_by_id])
+    student: Mapped[Student] = relationship("Student")
+    course: Mapped[Course] = relationship("Course")
+    teacher: Mapped[User | None] = relationship("User", foreign_keys=[teacher_id])
+    replied_by: Mapped[User | None] = relationship("User", foreign_keys=[replied_by_id])
