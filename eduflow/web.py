@@ -38,6 +38,13 @@ def render(template: str, fragment: str | None = None, /, *, status: int = 200, 
     return response
 
 
+def removed() -> Response:
+    """An htmx answer with no content: the swapped element (a deleted row) goes away."""
+    response = Response("")
+    response.vary.add("HX-Request")
+    return response
+
+
 def link_to(endpoint: str, **values) -> str | None:
     """A screen's URL if the user's role may open it (its view's role_required), else None: show no link."""
     return url_for(endpoint, **values) if may_open(endpoint) else None
@@ -56,6 +63,7 @@ class Outcome:
     result: object = None
     status: int = 200
     message: str | None = None
+    error: Exception | None = None
 
     def __bool__(self) -> bool:
         return self.ok
@@ -68,11 +76,11 @@ def refuse(form, error: Exception | str, field: str | None = None) -> None:
 
 
 def submit(form, action: Callable[[], object], *, conflict: str | None = None, stale: str | None = None,
-           conflict_field: str | None = None, validate: bool = True) -> Outcome:
+           field: str | None = None, validate: bool = True) -> Outcome:
     """Validate the form (unless the caller did), run the service call and commit. A broken rule rolls back and
-    lands on its field (422, or the error's own status: a stale version answers 409); a concurrent write rolls
-    back with a message on `conflict_field` or the form (409): `stale` for a row changed meanwhile (version),
-    `conflict` for a unique index (either one stands for both when only one is given)."""
+    lands on its field (the error's own, else `field`, else the form; 422, or the error's status: a stale version
+    answers 409); a concurrent write rolls back the same way with a message (409): `stale` for a row changed
+    meanwhile (version), `conflict` for a unique index (either one stands for both when only one is given)."""
     if validate and not form.validate_on_submit():
         return Outcome(False, status=422)
     try:
@@ -80,12 +88,12 @@ def submit(form, action: Callable[[], object], *, conflict: str | None = None, s
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        refuse(form, error)
-        return Outcome(False, status=error.status_code, message=str(error))
+        refuse(form, error, field)
+        return Outcome(False, status=error.status_code, message=str(error), error=error)
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
         given = (stale or conflict) if isinstance(error, StaleDataError) else (conflict or stale)
         message = str(given or _("该记录刚被他人修改，请刷新页面后重试。"))
-        refuse(form, message, conflict_field)
-        return Outcome(False, status=StaleRecord.status_code, message=message)
+        refuse(form, message, field)
+        return Outcome(False, status=StaleRecord.status_code, message=message, error=error)
     return Outcome(True, result)
