@@ -1,10 +1,9 @@
 """Exports in the browser: the exports page, and each filtered list as .xlsx or .csv (managers and admins)."""
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context, url_for
-from flask_login import current_user
+from flask import Response, request, stream_with_context, url_for
 
-from eduflow.access import role_required
+from eduflow.access import OFFICE, may_open, role_required
 from eduflow.i18n import school_today
 from eduflow.exports import bp
 from eduflow.exports.forms import AttendanceExportForm, LedgerExportForm
@@ -14,23 +13,18 @@ from eduflow.exports.outcome import start, watched
 from eduflow.exports.sheets import BadFilter, Export
 from eduflow.exports.writers import attachment, csv_chunks
 from eduflow.exports.xlsx import xlsx_chunks
-from eduflow.models import Role
+from eduflow.web import me, render
 
-EXPORTERS = (Role.ADMIN, Role.MANAGER)
 BUILDERS = {"leads": lead_export, "students": student_export, "enrollments": enrollment_export,
             "attendance": attendance_export, "ledger": ledger_export}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _me():
-    return current_user._get_current_object()
-
-
 @bp.app_template_global()
 def export_urls(entity: str) -> dict[str, str] | None:
     """The 导出 Excel / CSV links of a list page, carrying the filters it shows now (not its page number);
-    None for a role that may not export."""
-    if not current_user.is_authenticated or current_user.role not in EXPORTERS:
+    None for a role that may not export (the download view's own role_required decides)."""
+    if not may_open("exports.download"):
         return None
     filters = {key: value for key, value in request.args.items()
                if value and key not in ("page", "entity", "fmt") and not key.startswith("_")}
@@ -40,13 +34,13 @@ def export_urls(entity: str) -> dict[str, str] | None:
 def _page(error: str | None = None, status: int = 200, **forms):
     today = school_today()
     period = {"formdata": None, "date_from": today.replace(day=1), "date_to": today}
-    forms.setdefault("attendance_form", AttendanceExportForm(user=_me(), **period))
+    forms.setdefault("attendance_form", AttendanceExportForm(user=me(), **period))
     forms.setdefault("ledger_form", LedgerExportForm(**period))
-    return render_template("exports/index.html", error=error, **forms), status
+    return render("exports/index.html", status=status, error=error, **forms)
 
 
 @bp.route("")
-@role_required(*EXPORTERS)
+@role_required(*OFFICE)
 def index():
     """导出: attendance and the lesson ledger by date range, and the way to the three list exports."""
     return _page()
@@ -56,7 +50,7 @@ def _refused(entity: str, error: BadFilter):
     """A filter that cannot be applied: the exports page says which, beside the field when it is one of its forms."""
     forms = {}
     if entity == "attendance":
-        forms["attendance_form"] = AttendanceExportForm(request.args, user=_me())
+        forms["attendance_form"] = AttendanceExportForm(request.args, user=me())
     elif entity == "ledger":
         forms["ledger_form"] = LedgerExportForm(request.args)
     for form in forms.values():
@@ -76,12 +70,12 @@ def _private(response: Response, export: Export, fmt: str) -> Response:
 
 
 @bp.route("/<any(leads, students, enrollments, attendance, ledger):entity>.<any(xlsx, csv):fmt>")
-@role_required(*EXPORTERS)
+@role_required(*OFFICE)
 def download(entity: str, fmt: str):
     """The filtered list, every page of it, in the user's scope, streamed as it is written (both formats: no
     worker holds a whole file); audit-logged with its filters and row counts, and whether it was sent in full."""
     try:
-        export = BUILDERS[entity](_me(), request.args)
+        export = BUILDERS[entity](me(), request.args)
     except BadFilter as error:
         return _refused(entity, error)
     headers = export.headers()
