@@ -57,19 +57,19 @@ def lock_rows(model, ids: Iterable[int] | Select, *, on=None) -> None:
     table = model.__table__
     which = table.c.id.in_(ids)
     if _dialect(executor) == "sqlite":
-        column = _plain_column(table)
-        executor.execute(update(table).where(which).values({column: column}))
+        executor.execute(update(table).where(which).values(_unchanged(table)))
     else:
         executor.execute(select(table.c.id).where(which).order_by(table.c.id).with_for_update())
 
 
-def _plain_column(table):
-    """A column to set to itself: neither a key nor indexed where the table has one, so the write checks and
-    rewrites nothing else (setting a key would look up every row referring to it)."""
+def _unchanged(table) -> dict:
+    """Columns set to themselves: those stamped on update (so they are not), or else one neither a key nor indexed,
+    so the write checks and rewrites nothing else (setting a key would look up every row referring to it)."""
+    stamped = {column: column for column in table.columns if column.onupdate is not None}
     indexed = {column for index in table.indexes for column in index.columns}
-    return next((column for column in table.columns
-                 if not (column.primary_key or column.foreign_keys or column.unique or column in indexed)),
-                table.c.id)
+    plain = next((column for column in table.columns
+                  if not (column.primary_key or column.foreign_keys or column.unique or column in indexed)), table.c.id)
+    return stamped or {plain: plain}
 
 
 def _dialect(executor) -> str:
