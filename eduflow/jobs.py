@@ -18,10 +18,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from eduflow.enrollments.reminders import renewal_reminders
 from eduflow.extensions import db, optimize_statistics
 from eduflow.locks import exclusive
+from eduflow.leads.pool import record_return
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.students.suspensions import suspension_dates
 from eduflow.models import (
-    Campus, Enrollment, Lead, LeadPoolEvent, Payment, PoolAction, Settings, Student, Tag, lead_tags, student_tags,
+    Campus, Enrollment, Lead, Payment, Settings, Student, Tag, lead_tags, student_tags,
     utcnow,
 )
 from eduflow.settings import settings_for
@@ -58,8 +59,7 @@ def return_to_pool(campus: Campus, settings: Settings, now: dt.datetime, dry_run
                 .execution_options(synchronize_session=False)).rowcount
             if moved != 1:
                 continue
-            db.session.add(LeadPoolEvent(lead_id=lead_id, action=PoolAction.RETURN, from_user_id=owner_id,
-                                         reason=f"{settings.pool_return_days} 天未跟进", happened_at=now))
+            record_return(lead_id, owner_id, idle_days=settings.pool_return_days, at=now)
         done.append(f"return-to-pool: lead {lead_id} {name} (owner {owner_id})")
     return done
 

@@ -12,6 +12,7 @@ from eduflow.models import (
     Course, Enrollment, Lead, LeadPoolEvent, LeadStage, Payment, PaymentMethod, PoolAction, Student, StudentStatus,
     Tag,
 )
+from eduflow.settings import settings_for
 
 NOW = dt.datetime(2026, 11, 22, 2, 0)
 
@@ -35,6 +36,7 @@ def test_silent_leads_return_to_the_pool_once(campuses, users):
     assert silent.owner_id is None and active.owner_id is not None and closed.owner_id is not None
     (event,) = db.session.scalars(select(LeadPoolEvent).where(LeadPoolEvent.lead_id == silent.id))
     assert event.action == PoolAction.RETURN and event.from_user_id == users["sales"].id
+    assert (event.idle_days, event.reason) == (settings_for(campuses[0].id).pool_return_days, ""), "a code, not text"
     assert not [line for line in run_jobs(now=NOW) if "return-to-pool" in line], "a second run changes nothing"
 
 

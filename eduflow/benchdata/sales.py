@@ -248,7 +248,7 @@ def _pool_event(ctx: BenchContext, lead_id: int, story: Story, writer: int) -> N
         "id": ctx.ids.take(LeadPoolEvent.__table__), "lead_id": lead_id,
         "action": PoolAction.RETURN if returned else PoolAction.RELEASE, "from_user_id": writer, "to_user_id": None,
         "by_user_id": None if returned else writer,
-        "reason": "30 天未跟进" if returned else "家长暂无需求，释放到公海",
+        "reason": "" if returned else "家长暂无需求，释放到公海", "idle_days": 30 if returned else None,
         "happened_at": story.end + (30 * DAY if returned else HOUR)})
 
 

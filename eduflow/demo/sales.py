@@ -266,7 +266,7 @@ def build_leads(ctx: DemoContext) -> None:
                 rows.append((lead, LeadPoolEvent(
                     action=PoolAction.RETURN if returned else PoolAction.RELEASE, from_user=writer,
                     by_user=None if returned else writer,
-                    reason="超过 30 天未跟进，自动退回公海" if returned else "家长暂无需求，释放到公海",
+                    reason="" if returned else "家长暂无需求，释放到公海", idle_days=30 if returned else None,
                     happened_at=lead.last_followup_at + (30 * DAY if returned else HOUR))))
             if stage != LeadStage.NEW and (stage in (LeadStage.PENDING, LeadStage.CONVERTED) or ctx.chance(0.8)):
                 sheet, changes = _six_speed(ctx, lead, story, writer)

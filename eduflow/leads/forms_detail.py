@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from eduflow.forms import FlaskForm, SchoolDateTimeField, optional, strip
 from eduflow.i18n import from_utc
-from eduflow.leads.sixspeed import FIELDS
+from eduflow.leads.sixspeed import FIELDS, YES
 from eduflow.models import FollowUpMethod, Lesson, SixSpeed, Stickiness, TrialStatus, utcnow
 
 NOTE_MAX = 2000
@@ -122,7 +122,7 @@ def logged_value(name: str, text: str) -> str:
             return text
         return local.strftime("%Y-%m-%d %H:%M")
     if name in FLAG_FIELDS:
-        return str(_l("是") if text == "是" else _l("否"))
+        return str(_l("是") if text == YES else _l("否"))
     if name == "stickiness" and text in {s.value for s in Stickiness}:
         return Stickiness(text).label
     return text

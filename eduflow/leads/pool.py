@@ -1,6 +1,8 @@
 """The campus lead pool (公海): release, claim (first come, first served, within the cap), assignment."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -27,9 +29,15 @@ def check_cap(user: User, adding: int) -> None:
 
 
 def _event(lead_id: int, action: PoolAction, *, from_user_id=None, to_user_id=None, by: User | None = None,
-           reason: str = "") -> None:
+           reason: str = "", idle_days: int | None = None, at: dt.datetime | None = None) -> None:
     db.session.add(LeadPoolEvent(lead_id=lead_id, action=action, from_user_id=from_user_id, to_user_id=to_user_id,
-                                 by_user_id=by.id if by else None, reason=reason[:255], happened_at=utcnow()))
+                                 by_user_id=by.id if by else None, reason=reason[:255], idle_days=idle_days,
+                                 happened_at=at or utcnow()))
+
+
+def record_return(lead_id: int, owner_id: int, *, idle_days: int, at: dt.datetime) -> None:
+    """Log an overdue lead's return to the pool: the days it went without follow-up, shown in the reader's language."""
+    _event(lead_id, PoolAction.RETURN, from_user_id=owner_id, idle_days=idle_days, at=at)
 
 
 def release(lead: Lead, *, by: User, reason: str = "", action: PoolAction = PoolAction.RELEASE) -> None:

@@ -1,4 +1,8 @@
-"""The six-speed sheet (六速跟进): field edits with the visit-time rules and a modification log."""
+"""The six-speed sheet (六速跟进): field edits with the visit-time rules and a modification log.
+
+The log stores canonical values, never display text: yes/no as YES/NO, a choice as its code, a time as
+UTC "YYYY-MM-DD HH:MM"; the lead page renders them in the reader's language (leads.forms_detail).
+"""
 from __future__ import annotations
 
 import datetime as dt
@@ -42,15 +46,20 @@ def sheet_for(lead: Lead, by: User) -> SixSpeed:
     return lead.six_speed
 
 
-def _as_text(value) -> str:
+YES, NO = "true", "false"
+LOGGED_TIME = "%Y-%m-%d %H:%M"
+
+
+def logged_text(value) -> str:
+    """A sheet value as the modification log stores it."""
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return YES if value else NO
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, dt.datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+        return value.strftime(LOGGED_TIME)
     return str(value)
 
 
@@ -88,10 +97,10 @@ def update_six_speed(lead: Lead, changes: dict, *, by: User) -> list[SixSpeedCha
     log = []
     now = utcnow()
     for name, value in changes.items():
-        if _as_text(value) == _as_text(current[name]):
+        if logged_text(value) == logged_text(current[name]):
             continue
         setattr(sheet, name, value)
-        log.append(SixSpeedChange(six_speed_id=sheet.id, field=name, old_value=_as_text(current[name]),
-                                  new_value=_as_text(value), changed_by_id=by.id, changed_at=now))
+        log.append(SixSpeedChange(six_speed_id=sheet.id, field=name, old_value=logged_text(current[name]),
+                                  new_value=logged_text(value), changed_by_id=by.id, changed_at=now))
     db.session.add_all(log)
     return log

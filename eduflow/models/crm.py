@@ -280,7 +280,8 @@ class LeadPoolEvent(Base):
     from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    reason: Mapped[str] = mapped_column(String(255), default="")
+    reason: Mapped[str] = mapped_column(String(255), default="")  # as a person typed it; empty for a return
+    idle_days: Mapped[int | None] = mapped_column(Integer)  # a return: the days without follow-up that caused it
     happened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     from_user: Mapped[User | None] = relationship("User", foreign_keys=[from_user_id])

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from eduflow.extensions import db
 from eduflow.leads.conversion import convert_lead
 from eduflow.leads.followups import add_lead_follow_up
-from eduflow.leads.pool import release
+from eduflow.leads.pool import record_return, release
+from eduflow.leads.sixspeed import update_six_speed
 from eduflow.models import FollowUp, FollowUpMethod, Lead, LeadStage, utcnow
 
 HX = {"HX-Request": "true"}
@@ -125,6 +126,19 @@ def test_timeline_shows_pool_events_and_conversion(client, login_as, make_lead, 
     assert 'data-testid="timeline-conversion"' in converted and "已转化为学员" in converted
     released = client.get(f"/leads/{other.id}/timeline", headers=HX).get_data(as_text=True)
     assert "释放到公海" in released and "号码空号" in released
+
+
+def test_an_overdue_return_and_a_yes_no_edit_read_in_the_readers_language(client, login_as, make_lead, users):
+    lead = make_lead()
+    update_six_speed(lead, {"wechat_added": True}, by=users["sales"])
+    record_return(lead.id, users["sales"].id, idle_days=15, at=utcnow())
+    db.session.commit()
+    login_as("manager")
+    chinese = client.get(f"/leads/{lead.id}/timeline", headers=HX).get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    english = client.get(f"/leads/{lead.id}/timeline", headers=HX).get_data(as_text=True)
+    assert "15 天未跟进" in chinese and "否</span> → 是" in chinese
+    assert "No follow-up for 15 days" in english and "No</span> → Yes" in english
 
 
 def test_a_concurrent_change_to_the_lead_is_refused_with_409_and_nothing_saved(client, login_as, make_lead,

@@ -17,7 +17,7 @@ def test_each_changed_field_is_logged_with_old_and_new(make_lead, users):
     update_six_speed(lead, {"purchase_power": "中", "wechat_added": True}, by=users["sales"])
     db.session.commit()
     log = [(c.field, c.old_value, c.new_value) for c in db.session.query(SixSpeedChange).order_by(SixSpeedChange.id)]
-    assert log == [("purchase_power", "", "高"), ("wechat_added", "否", "是"), ("purchase_power", "高", "中")]
+    assert log == [("purchase_power", "", "高"), ("wechat_added", "false", "true"), ("purchase_power", "高", "中")]
 
 
 def test_actual_visit_cannot_be_earlier_than_promised(make_lead, users):
