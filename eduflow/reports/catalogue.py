@@ -6,12 +6,11 @@ from typing import Any, Callable
 
 from flask_babel import lazy_gettext as _l
 
-from eduflow.models import Role, User
+from eduflow.access import OFFICE, SALES_SIDE, in_roles
+from eduflow.models import User
 from eduflow.reports import charts, services, services_school
 from eduflow.reports.scope import ReportScope
 
-SALES_SIDE = frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})
-OFFICE = frozenset({Role.ADMIN, Role.MANAGER})
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class Report:
     name: str  # its URL: /reports/<name>; its table template: reports/_<name>.html
     title: Any
     summary: Any
-    roles: frozenset[Role]
+    roles: frozenset  # a named role set of eduflow.access.rules
     build: Callable[[ReportScope], Any]
     chart: Callable[[Any], dict | None]
     dated: bool = True  # False: figures as of today, the date range does not apply
@@ -47,4 +46,9 @@ REPORTS = {report.name: report for report in (
 
 def reports_for(user: User) -> list[Report]:
     """The reports this user may open, in the catalogue's order."""
-    return [report for report in REPORTS.values() if user.role in report.roles]
+    return [report for report in REPORTS.values() if may_open_report(user, report)]
+
+
+def may_open_report(user: User, report: Report) -> bool:
+    """Each report names the role set that may open it (a sales report, an office report)."""
+    return in_roles(user, report.roles)

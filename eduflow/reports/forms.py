@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import StopValidation, ValidationError
 
-from eduflow.access import scoped
+from eduflow.access import is_admin, scoped
 from eduflow.forms import FlaskForm, optional
 from eduflow.extensions import db
 from eduflow.i18n import school_today
-from eduflow.models import Campus, Role, User
+from eduflow.models import Campus, User
 from eduflow.reports.scope import ReportScope
 
 MAX_DAYS = 3 * 366  # long enough for year-on-year, short enough for a month-by-month table
@@ -72,7 +72,7 @@ class ReportFilterForm(FlaskForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role != Role.ADMIN:
+        if not is_admin(user):
             del self.campus
             return
         campuses = db.session.scalars(scoped(Campus, user).order_by(Campus.name)).all()

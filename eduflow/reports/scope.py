@@ -19,9 +19,9 @@ from flask_babel import get_timezone
 from sqlalchemy import case, func, select, true
 from sqlalchemy.sql import ColumnElement
 
-from eduflow.access import scope_clause
+from eduflow.access import is_sales, scope_clause
 from eduflow.extensions import db
-from eduflow.models import Campus, ClassGroup, Lead, Role, Student, User
+from eduflow.models import Campus, ClassGroup, Lead, Student, User
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class ReportScope:
     @property
     def own_only(self) -> bool:
         """A salesperson's reports hold their own figures only."""
-        return self.user.role == Role.SALES
+        return is_sales(self.user)
 
     def campus(self, column) -> ColumnElement:
         return true() if self.campus_id is None else column == self.campus_id
