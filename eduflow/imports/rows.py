@@ -11,11 +11,10 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from eduflow import audit
+from eduflow.contacts import same_phone
 from eduflow.extensions import db
 from eduflow.i18n import to_utc
 from eduflow.imports.fields import LEAD_FIELDS, parse_choice, parse_date, parse_datetime, parse_gender, split_names
-from eduflow.leads.queries import find_duplicate
-from eduflow.leads.records import is_accepted_phone
 from eduflow.models import (
     Course, CustomerLevel, FollowUp, Gender, ImportAction, ImportKind, Lead, LeadPoolEvent, LeadStage, LeadStageChange,
     Parent, Role, SixSpeed, SourceChannel, Student, StudentStatus, TrialLesson, User, utcnow,
@@ -28,8 +27,7 @@ from eduflow.rollups import sales as rollups
 from eduflow.security.crypto import blind_index
 from eduflow.security.emails import mask_email
 from eduflow.security.idcard import is_valid_id_card, mask_id_card, normalise_id_card
-from eduflow.security.phones import mask_phone, normalise_phone, parse_phone
-from eduflow.students.queries import find_duplicate_student
+from eduflow.security.phones import is_contact_phone, mask_phone, normalise_phone, parse_phone
 
 LEAD_OWNER_ROLES = (Role.SALES, Role.MANAGER)
 # Fields an update may overwrite; stage, owner and campus change only through their own workflows.
@@ -83,12 +81,8 @@ def evaluate(context: Context, cells: list[str]) -> Outcome:
     if outcome.errors:
         outcome.action = ImportAction.REJECT
         return outcome
-    if context.kind == ImportKind.LEADS:
-        outcome.existing = find_duplicate(context.campus_id, outcome.phone)
-        updatable = LEAD_UPDATABLE
-    else:
-        outcome.existing = find_duplicate_student(context.campus_id, outcome.phone)
-        updatable = STUDENT_UPDATABLE
+    model, updatable = (Lead, LEAD_UPDATABLE) if context.kind == ImportKind.LEADS else (Student, STUDENT_UPDATABLE)
+    outcome.existing = same_phone(model, context.campus_id, outcome.phone)
     if outcome.existing is not None:
         changes = _changes(outcome.existing, outcome.values, updatable)
         adds_courses = set(outcome.values.get("course_ids", ())) - {c.id for c in getattr(outcome.existing, "courses", [])}
@@ -113,7 +107,7 @@ def _common(context: Context, cells: list[str], outcome: Outcome) -> None:
     phone = text("phone")
     if not phone:
         errors.append(_("缺少电话"))
-    elif not is_accepted_phone(phone):
+    elif not is_contact_phone(phone):
         errors.append(_("电话号码无效：%(phone)s", phone=mask_phone(phone)))
     else:
         outcome.phone = normalise_phone(phone)
@@ -236,7 +230,7 @@ def _read_student(context: Context, cells: list[str], outcome: Outcome) -> None:
         elif text(key):
             values[key] = text(key)
     if text("parent_phone"):
-        if parse_phone(text("parent_phone")) is None:
+        if not is_contact_phone(text("parent_phone")):
             errors.append(_("家长电话无效：%(value)s", value=mask_phone(text("parent_phone"))))
         else:
             values["parent_phone"] = normalise_phone(text("parent_phone"))

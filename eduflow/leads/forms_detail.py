@@ -1,4 +1,5 @@
-"""Forms of the lead page: quick-add follow-up, one six-speed field at a time, trial booking and status.
+"""Forms of the lead page: one six-speed field at a time, trial booking and status (the quick-add follow-up is
+eduflow.followups.FollowUpForm).
 
 Times are typed in the school's time zone and stored as naive UTC (eduflow.forms.SchoolDateTimeField).
 """
@@ -9,34 +10,13 @@ import datetime as dt
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
+from eduflow.followups import NOTE_MAX
 from eduflow.forms import FlaskForm, SchoolDateTimeField, optional, strip
 from eduflow.i18n import from_utc
 from eduflow.leads.sixspeed import FIELDS, YES
-from eduflow.models import FollowUpMethod, Lesson, SixSpeed, Stickiness, TrialStatus, utcnow
-
-NOTE_MAX = 2000
-
-
-class FollowUpForm(FlaskForm):
-    """跟进记录 quick-add."""
-
-    method = SelectField(_l("跟进方式"), choices=FollowUpMethod.choices(), coerce=FollowUpMethod,
-                         default=FollowUpMethod.PHONE)
-    content = TextAreaField(_l("跟进内容"), filters=[strip],
-                            validators=[DataRequired(message=_l("请填写跟进内容。")), Length(max=NOTE_MAX)])
-    feedback = TextAreaField(_l("客户反馈"), filters=[strip], validators=[Length(max=NOTE_MAX)])
-    next_plan = TextAreaField(_l("下一步计划"), filters=[strip], validators=[Length(max=NOTE_MAX)])
-    next_followup_at = SchoolDateTimeField(_l("下次跟进时间"), validators=[Optional()])
-
-    def validate_next_followup_at(self, field) -> None:
-        if field.data is not None and field.data <= utcnow():
-            raise ValidationError(_l("下次跟进时间必须晚于现在。"))
-
-    def values(self) -> dict:
-        return {"method": self.method.data, "content": self.content.data, "feedback": self.feedback.data,
-                "next_plan": self.next_plan.data, "next_followup_at": self.next_followup_at.data}
+from eduflow.models import Lesson, SixSpeed, Stickiness, TrialStatus
 
 
 # ---------- the six-speed sheet: one small form per kind of field ----------

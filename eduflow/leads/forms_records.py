@@ -10,12 +10,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from eduflow.forms import EMAIL, FlaskForm, optional, strip
+from eduflow.forms import EMAIL, FlaskForm, contact_phone, optional, strip
 from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
 from eduflow.leads.records import (
-    active_campuses, assignable_owners, is_accepted_phone, manual_tags, referrer_candidates, selectable_courses,
+    active_campuses, assignable_owners, manual_tags, referrer_candidates, selectable_courses,
     selectable_sources,
 )
 from eduflow.models import Course, CustomerLevel, Gender, Lead, LeadStage, Role, SourceChannel, Tag, User
@@ -84,7 +84,7 @@ class LeadForm(FlaskForm):
     contact_name = StringField(_l("联系人"), filters=[strip], validators=[Length(max=64)])
     contact_relation = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                    description=_l("如：母亲、父亲、本人"))
-    phone = StringField(_l("联系电话"), filters=[strip], validators=[DataRequired(), Length(max=32)],
+    phone = StringField(_l("联系电话"), filters=[strip], validators=[DataRequired(), Length(max=32), contact_phone],
                         description=_l("手机号码，或带区号的固定电话"))
     wechat_id = StringField(_l("微信号"), filters=[strip], validators=[Length(max=64)])
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
@@ -140,10 +140,6 @@ class LeadForm(FlaskForm):
         owners = assignable_owners(self.user.campus_id if role == Role.MANAGER else None)
         self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, _person(u, role == Role.ADMIN)) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
-
-    def validate_phone(self, field) -> None:
-        if not is_accepted_phone(field.data):
-            raise ValidationError(_l("请输入正确的手机号码，或带区号的固定电话。"))
 
     def validate_birth_date(self, field) -> None:
         if field.data and not EARLIEST_BIRTH <= field.data <= school_today():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import phonenumbers
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
@@ -13,49 +12,25 @@ from sqlalchemy.orm.exc import StaleDataError
 from eduflow.access import (
     LEAD_OWNERS, DeletedLead, accounts_in, is_admin, is_manager, is_sales, manages_campus, scoped,
 )
+from eduflow.contacts import check_phone, refuse_duplicate
 from eduflow.domain import DomainError, FieldError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.pool import check_cap
-from eduflow.leads.queries import find_duplicate
 from eduflow.leads.stages import OPEN_STAGES, check_version
 from eduflow.models import (
     Campus, Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, User, utcnow,
 )
-from eduflow.security.phones import is_cn_mobile, normalise_phone, parse_phone
+from eduflow.security.phones import normalise_phone
 
 SCALAR_FIELDS = {"name", "gender", "birth_date", "contact_name", "contact_relation", "wechat_id", "email",
                  "consult_date", "level", "is_valid", "notes"}
 EDITABLE = SCALAR_FIELDS | {"phone", "source_id", "referrer_student_id", "course_ids", "tag_ids"}
 
 
-
-# ---------- phone and duplicates ----------
-
-def is_accepted_phone(raw: str | None) -> bool:
-    """Chinese mobiles, and Chinese landlines with their area code (families still call from home)."""
-    if not raw or is_cn_mobile(raw):
-        return bool(raw)
-    number = parse_phone(raw)
-    return (number is not None and number.country_code == 86
-            and phonenumbers.number_type(number) == phonenumbers.PhoneNumberType.FIXED_LINE)
-
-
 def _check_phone(campus_id: int, raw: str | None, exclude_id: int | None = None) -> None:
-    """Refuse a malformed number, or one that a live lead of the campus already has."""
-    if not is_accepted_phone(raw):
-        raise FieldError("phone", _("请输入正确的手机号码，或带区号的固定电话。"))
-    _refuse_duplicate(campus_id, raw, exclude_id)
-
-
-def _refuse_duplicate(campus_id: int, phone: str, exclude_id: int | None) -> None:
-    """Say who owns the live lead with this number (their name only, or the pool), instead of a second lead."""
-    existing = find_duplicate(campus_id, phone, exclude_id=exclude_id)
-    if existing is None:
-        return
-    if existing.owner is None:
-        raise FieldError("phone", _("该电话号码已在本校区登记，目前在公海中，请到公海领取，不要重复录入。"))
-    raise FieldError("phone", _("该电话号码已在本校区登记，负责人：%(owner)s。请联系负责人，不要重复录入。",
-                                    owner=existing.owner.display_name))
+    """A lead needs a number the school can call, that no live lead of the campus has (eduflow.contacts)."""
+    check_phone(raw)
+    refuse_duplicate(Lead, campus_id, raw, exclude_id)
 
 
 # ---------- choices the lead form offers (and the service re-checks) ----------
@@ -252,7 +227,7 @@ def restore(lead: Lead, *, by: User) -> None:
     if not lead.is_deleted:
         raise DomainError(_("该线索未被删除。"))
     if lead.phone:
-        _refuse_duplicate(lead.campus_id, lead.phone, lead.id)
+        refuse_duplicate(Lead, lead.campus_id, lead.phone, lead.id)
     if lead.owner is not None and not lead.owner.is_active:
         lead.owner_id, lead.owner_assigned_at = None, None
     lead.deleted_at = None

@@ -1,22 +1,21 @@
-"""Student forms: the list's filters (GET), the student form with its first parent, the parent form, the
-quick-add follow-up, the timeline cursor and the POST-only buttons."""
+"""Student forms: the list's filters (GET), the student form with its first parent, the parent form and the
+timeline cursor (the quick-add follow-up is eduflow.followups.FollowUpForm, shared with the lead page)."""
 from __future__ import annotations
 
 import datetime as dt
 
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
-from eduflow.forms import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.access import scoped
-from eduflow.admin.forms import EMAIL, optional, school_today, strip, valid_phone
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, FollowUpMethod, Gender, Role, StudentStatus, User
+from eduflow.forms import EMAIL, FlaskForm, contact_phone, optional, strip
+from eduflow.i18n import school_today
+from eduflow.models import ClassGroup, Gender, Role, StudentStatus, User
 from eduflow.security.idcard import birth_date_of, is_valid_id_card, mask_id_card, normalise_id_card
 from eduflow.security.phones import mask_phone
 from eduflow.students.queries import SORTS, StudentFilters
@@ -29,21 +28,8 @@ SORT_LABELS = {"newest": _l("最新录入"), "oldest": _l("最早录入"), "name
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
-def to_utc(local: dt.datetime | None) -> dt.datetime | None:
-    """A wall-clock time typed in the school's zone, as the naive UTC the database stores."""
-    if local is None:
-        return None
-    zone = get_timezone()
-    aware = zone.localize(local) if hasattr(zone, "localize") else local.replace(tzinfo=zone)
-    return aware.astimezone(dt.UTC).replace(tzinfo=None)
-
-
 def _person(user: User, with_campus: bool) -> str:
     return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
-
-
-class ButtonForm(FlaskForm):
-    """No fields: the CSRF token of a button that only POSTs (make primary, remove)."""
 
 
 class StudentFilterForm(FlaskForm):
@@ -116,7 +102,7 @@ class ParentForm(ContactFields):
     name = StringField(_l("家长姓名"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     relationship = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                description=_l("如：母亲、父亲、本人"))
-    phone = StringField(_l("手机号码"), filters=[strip], validators=[DataRequired(), Length(max=32), valid_phone])
+    phone = StringField(_l("手机号码"), filters=[strip], validators=[DataRequired(), Length(max=32), contact_phone])
     wechat_id = StringField(_l("微信号"), filters=[strip], validators=[Length(max=64)])
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
 
@@ -140,7 +126,7 @@ class StudentForm(ContactFields):
     name = StringField(_l("学员姓名"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     gender = SelectField(_l("性别"), choices=Gender.choices(), coerce=Gender, default=Gender.UNKNOWN)
     birth_date = DateField(_l("出生日期"), validators=[Optional()])
-    phone = StringField(_l("学员电话"), filters=[strip], validators=[Length(max=32), valid_phone],
+    phone = StringField(_l("学员电话"), filters=[strip], validators=[Length(max=32), contact_phone],
                         description=_l("可不填；同一校区的学员电话不能重复"))
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
     id_card = StringField(_l("身份证号码"), filters=[strip], validators=[Length(max=32)])
@@ -222,7 +208,7 @@ class NewStudentForm(StudentForm):
     parent_relationship = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                       description=_l("如：母亲、父亲、本人"))
     parent_phone = StringField(_l("家长手机号码"), filters=[strip],
-                               validators=[DataRequired(), Length(max=32), valid_phone])
+                               validators=[DataRequired(), Length(max=32), contact_phone])
     parent_wechat_id = StringField(_l("家长微信号"), filters=[strip], validators=[Length(max=64)])
     parent_email = StringField(_l("家长邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
 
@@ -233,21 +219,6 @@ class NewStudentForm(StudentForm):
 
     def parent_fields(self) -> list:
         return [self[f"parent_{name}"] for name in self.PARENT]
-
-
-class FollowUpForm(FlaskForm):
-    """Quick-add follow-up on the student page; the next time is typed in school time."""
-
-    method = SelectField(_l("方式"), choices=FollowUpMethod.choices(), coerce=FollowUpMethod,
-                         default=FollowUpMethod.PHONE)
-    content = TextAreaField(_l("跟进内容"), filters=[strip], validators=[DataRequired(), Length(max=2000)])
-    feedback = TextAreaField(_l("客户反馈"), filters=[strip], validators=[Length(max=2000)])
-    next_plan = StringField(_l("下一步计划"), filters=[strip], validators=[Length(max=255)])
-    next_followup_at = DateTimeLocalField(_l("下次跟进时间"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
-
-    def values(self) -> dict:
-        return {"method": self.method.data, "content": self.content.data, "feedback": self.feedback.data or "",
-                "next_plan": self.next_plan.data or "", "next_followup_at": to_utc(self.next_followup_at.data)}
 
 
 class TimelineForm(FlaskForm):

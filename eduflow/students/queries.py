@@ -130,15 +130,6 @@ def list_summaries(student_ids: list[int]) -> dict[int, ListSummary]:
     return {sid: ListSummary(classes.get(sid, []), remaining.get(sid)) for sid in student_ids}
 
 
-def find_duplicate_student(campus_id: int, phone: str, exclude_id: int | None = None) -> Student | None:
-    """A live student of the campus with the same normalised phone, whoever owns them."""
-    query = select(Student).where(Student.campus_id == campus_id, Student.deleted_at.is_(None),
-                                  Student.phone_hash == blind_index(normalise_phone(phone)))
-    if exclude_id is not None:
-        query = query.where(Student.id != exclude_id)
-    return db.session.scalars(query.order_by(Student.id).limit(1)).first()
-
-
 @dataclass(frozen=True)
 class EnrollmentRow:
     enrollment: Enrollment

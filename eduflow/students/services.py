@@ -1,21 +1,18 @@
 """Student and parent records: create and edit (duplicate phone, ID card rule, owner of the campus), exactly
-one primary parent, follow-ups on students, and the choices the student form offers."""
+one primary parent, and the choices the student form offers (follow-ups: eduflow.followups)."""
 from __future__ import annotations
-
-import datetime as dt
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eduflow.contacts import check_phone, refuse_duplicate
 from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    Campus, FollowUp, FollowUpMethod, Parent, Role, SourceChannel, Student, StudentStatus, Tag, TagKind, User, utcnow,
+    Campus, Parent, Role, SourceChannel, Student, StudentStatus, Tag, TagKind, User,
 )
 from eduflow.security.idcard import is_valid_id_card, normalise_id_card
-from eduflow.security.phones import parse_phone
-from eduflow.students.queries import find_duplicate_student
 
 CREATE_STATUSES = (StudentStatus.POTENTIAL, StudentStatus.ACTIVE)
 PROFILE_FIELDS = ("name", "gender", "birth_date", "phone", "email", "id_card", "address", "source_id", "notes")
@@ -58,18 +55,11 @@ def manual_tags() -> list[Tag]:
 # ---------- checks ----------
 
 def _check_phone(campus_id: int, phone: str | None, exclude_id: int | None = None) -> None:
-    """A malformed number, or one a live student of the campus already has, is refused naming their owner."""
-    if not phone:
-        return
-    if parse_phone(phone) is None:
-        raise FieldError("phone", _("电话号码格式不正确。"))
-    existing = find_duplicate_student(campus_id, phone, exclude_id=exclude_id)
-    if existing is None:
-        return
-    if existing.owner is None:
-        raise FieldError("phone", _("该电话号码已登记为本校区的学员（暂无负责人），请不要重复录入。"))
-    raise FieldError("phone", _("该电话号码已登记为本校区的学员，负责人：%(owner)s。请联系负责人，不要重复录入。",
-                                       owner=existing.owner.display_name))
+    """A student's own number is optional; given, it follows the contact rule and no live student of the campus
+    may have it already (eduflow.contacts)."""
+    if phone:
+        check_phone(phone)
+        refuse_duplicate(Student, campus_id, phone, exclude_id)
 
 
 def _check_id_card(raw: str | None) -> str | None:
@@ -165,8 +155,8 @@ def _apply_parent(parent: Parent, values: dict) -> None:
     name = (values.get("name", parent.name) or "").strip()
     if not name:
         raise FieldError("name", _("请填写家长姓名。"))
-    if values.get("phone") and parse_phone(values["phone"]) is None:
-        raise FieldError("phone", _("电话号码格式不正确。"))
+    if values.get("phone"):
+        check_phone(values["phone"])
     parent.name = name
     for key in ("relationship", "wechat_id"):
         if key in values:
@@ -210,23 +200,3 @@ def remove_parent(parent: Parent) -> None:
         raise DomainError(_("不能删除主要联系人，请先把另一位家长设为主要联系人。"))
     db.session.delete(parent)
     db.session.flush()
-
-
-# ---------- follow-ups ----------
-
-def add_student_follow_up(student: Student, *, by: User, method: FollowUpMethod, content: str, feedback: str = "",
-                          next_plan: str = "", next_followup_at: dt.datetime | None = None,
-                          followed_at: dt.datetime | None = None) -> FollowUp:
-    """Record a follow-up (跟进记录) with a student or their family; times are naive UTC."""
-    content = (content or "").strip()
-    if not content:
-        raise FieldError("content", _("请填写跟进内容。"))
-    followed_at = followed_at or utcnow()
-    if next_followup_at is not None and next_followup_at <= followed_at:
-        raise FieldError("next_followup_at", _("下次跟进时间必须晚于本次跟进时间。"))
-    follow_up = FollowUp(student_id=student.id, followed_at=followed_at, method=method, content=content,
-                         feedback=(feedback or "").strip(), next_plan=(next_plan or "").strip(),
-                         next_followup_at=next_followup_at, user_id=by.id)
-    db.session.add(follow_up)
-    db.session.flush()
-    return follow_up

@@ -8,13 +8,15 @@ from flask_login import current_user
 from eduflow.access import STAFF, get_or_404, may_see_full_phone, role_required
 from eduflow.domain import DomainError
 from eduflow.extensions import db
+from eduflow.followups import FollowUpForm, record_follow_up
+from eduflow.forms import ButtonForm
 from eduflow.htmx import hx_redirect, is_htmx, render
 from eduflow.models import Enrollment, Parent, Role, Student
 from eduflow.pagination import paginate
 from eduflow.security.idcard import mask_id_card
 from eduflow.students import bp
 from eduflow.students.forms import (
-    ButtonForm, FollowUpForm, NewStudentForm, ParentForm, StudentFilterForm, StudentForm, TimelineForm,
+    NewStudentForm, ParentForm, StudentFilterForm, StudentForm, TimelineForm,
 )
 from eduflow.students.queries import (
     attendance_history, enrollment_rows, filtered_students, ledger_lines, list_summaries,
@@ -22,7 +24,7 @@ from eduflow.students.queries import (
 from eduflow.i18n import school_today
 from eduflow.students.suspensions import suspension_open
 from eduflow.students.services import (
-    add_parent, add_student_follow_up, create_student, make_primary, may_see_id_card,
+    add_parent, create_student, make_primary, may_see_id_card,
     remove_parent, update_parent, update_student,
 )
 from eduflow.students.timeline import student_timeline
@@ -157,7 +159,7 @@ def add_follow_up(student_id: int):
     """Quick-add follow-up: the timeline comes back with the new entry on top and an empty form."""
     student = _student(student_id)
     form = FollowUpForm()
-    if _save(form, lambda: add_student_follow_up(student, by=_me(), **form.values())):
+    if _save(form, lambda: record_follow_up(student, by=_me(), **form.values())):
         if not is_htmx():
             flash(_("已添加跟进记录。"), "success")
             return redirect(url_for("students.detail", student_id=student.id, _anchor="timeline"))

@@ -1,6 +1,8 @@
-"""The shared input rules: ids in URLs bounded to the id columns, and the base form's screen."""
+"""The shared input rules: ids in URLs bounded to the id columns, the base form's screen, and the one follow-up form
+of the lead page and the student page."""
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import pkgutil
 from decimal import Decimal
@@ -12,6 +14,9 @@ from wtforms import DateField, DecimalField, FloatField, IntegerField, SelectFie
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 import eduflow
+from eduflow.extensions import db
+from eduflow.models import FollowUp
+from tests import factories
 from eduflow.converters import ID_MAX, as_id
 from eduflow.forms import FlaskForm
 
@@ -111,3 +116,39 @@ def test_every_form_of_the_app_derives_from_the_base_form():
     forms = {f for f in _subclasses(WtfForm) if f.__module__.startswith("eduflow.")}
     assert len(forms) > 40
     assert sorted(f"{f.__module__}.{f.__name__}" for f in forms if not issubclass(f, FlaskForm)) == []
+
+
+# ---------- one follow-up form on the lead page and the student page ----------
+
+HX = {"HX-Request": "true"}
+FOLLOW_UP_URLS = {"lead": "/leads/{}/follow-ups", "student": "/students/{}/follow-ups"}
+
+
+def _post_follow_up(client, login_as, users, campuses, subject: str, **data):
+    record = (factories.make_lead if subject == "lead" else factories.make_student)(campuses[0], owner=users["sales"])
+    db.session.commit()
+    login_as("sales")
+    response = client.post(FOLLOW_UP_URLS[subject].format(record.id), headers=HX,
+                           data={"method": "phone", "content": "回访", **data})
+    return response, db.session.scalars(db.select(FollowUp)).all()
+
+
+@pytest.mark.parametrize("subject", ["lead", "student"])
+def test_a_next_follow_up_in_the_past_is_refused_on_both_pages(client, login_as, users, campuses, subject):
+    response, saved = _post_follow_up(client, login_as, users, campuses, subject, next_followup_at="2020-01-01T10:00")
+    assert response.status_code == 422 and "下次跟进时间必须晚于现在" in response.get_data(as_text=True)
+    assert saved == []
+
+
+@pytest.mark.parametrize("subject", ["lead", "student"])
+def test_a_plan_of_2000_characters_is_kept_whole_on_both_pages(client, login_as, users, campuses, subject):
+    response, saved = _post_follow_up(client, login_as, users, campuses, subject, next_plan="计" * 2000,
+                                      next_followup_at="2099-01-02T10:00")
+    assert response.status_code == 200
+    assert [(f.next_plan, f.next_followup_at) for f in saved] == [("计" * 2000, dt.datetime(2099, 1, 2, 2, 0))]
+
+
+@pytest.mark.parametrize("subject", ["lead", "student"])
+def test_a_plan_longer_than_2000_characters_is_refused_on_both_pages(client, login_as, users, campuses, subject):
+    response, saved = _post_follow_up(client, login_as, users, campuses, subject, next_plan="计" * 2001)
+    assert response.status_code == 422 and saved == []

@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from eduflow.domain import DomainError, FieldError, LimitReached, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.records import (
-    create_lead, deleted_leads, is_accepted_phone, restore, soft_delete, update_lead,
+    create_lead, deleted_leads, restore, soft_delete, update_lead,
 )
 from eduflow.models import (
     Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, utcnow,
 )
+from eduflow.security.phones import is_contact_phone
 from eduflow.settings import settings_for
 
 
@@ -82,8 +83,8 @@ def test_malformed_or_foreign_phone_is_refused_and_nothing_is_created(users, pho
 
 
 def test_mobiles_and_landlines_with_area_code_are_accepted():
-    assert is_accepted_phone("+86 138-0013-8000") and is_accepted_phone("010-62345678")
-    assert not is_accepted_phone("62345678")  # a landline needs its area code
+    assert is_contact_phone("+86 138-0013-8000") and is_contact_phone("010-62345678")
+    assert not is_contact_phone("62345678")  # a landline needs its area code
 
 
 def test_duplicate_phone_on_the_campus_names_the_owner_and_creates_nothing(make_lead, users):

@@ -30,7 +30,7 @@ from eduflow.models import (
 )
 from eduflow.reports.catalogue import REPORTS
 from eduflow.reports.scope import ReportScope
-from eduflow.students.services import add_student_follow_up
+from eduflow.followups import record_follow_up
 
 PHONE = FollowUpMethod.PHONE
 
@@ -80,7 +80,7 @@ def story(users, campuses):
     student = convert_lead(b, by=sales, enrollment=FirstEnrollment(
         course=course, contract_no="HT-B", total_fee=Decimal("3000"), lessons_purchased=20)).student
     db.session.flush()
-    add_student_follow_up(student, by=sales, method=PHONE, content="开课提醒")
+    record_follow_up(student, by=sales, method=PHONE, content="开课提醒")
     db.session.add(RenewalReminder(student_id=student.id, enrollment_id=_enrollment_of(student).id,
                                    kind=ReminderKind.LOW_HOURS, assigned_to_id=sales.id,
                                    reminded_at=utcnow() - dt.timedelta(hours=1)))

@@ -19,7 +19,7 @@ from eduflow.models import (
 from eduflow.models.rollups import FollowUpFirst
 from eduflow.reports import services
 from eduflow.rollups import sales
-from eduflow.students.services import add_student_follow_up
+from eduflow.followups import record_follow_up
 from tests.reports.conftest import course, local, make_class, make_lead, make_lesson, make_student, source  # noqa: F401
 from tests.rollups import raw_sales_reports as raw
 
@@ -131,8 +131,8 @@ class Story:
 
     def student_follow_up(self):
         student = self.rng.choice(self.referrers)
-        add_student_follow_up(student, by=self.person(), method=self.rng.choice(list(FollowUpMethod)),
-                              content="回访", followed_at=_around_midnight(self.rng))
+        record_follow_up(student, by=self.person(), method=self.rng.choice(list(FollowUpMethod)),
+                         content="回访", followed_at=_around_midnight(self.rng))
 
     def move(self):
         lead = self.lead()
@@ -334,8 +334,8 @@ def test_a_deleted_lead_leaves_the_reports_and_a_restored_one_comes_back(make_le
 
 def test_a_student_follow_up_moves_with_its_student(make_student, users, campuses, scope_for):
     student = make_student("转校区")
-    add_student_follow_up(student, by=users["sales"], method=FollowUpMethod.WECHAT, content="回访",
-                          followed_at=local(2024, 3, 6, 10))
+    record_follow_up(student, by=users["sales"], method=FollowUpMethod.WECHAT, content="回访",
+                     followed_at=local(2024, 3, 6, 10))
     db.session.commit()
     student.campus_id = campuses[1].id
     db.session.commit()

@@ -5,9 +5,10 @@ import pytest
 
 from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
+from eduflow.followups import record_follow_up
 from eduflow.models import FollowUp, FollowUpMethod, Parent, StudentStatus, Tag, TagKind, utcnow
 from eduflow.students.services import (
-    add_parent, add_student_follow_up, create_student, make_primary, remove_parent,
+    add_parent, create_student, make_primary, remove_parent,
     update_student,
 )
 
@@ -122,12 +123,12 @@ def test_editing_keeps_system_tags_and_only_managers_move_the_owner(make_student
 def test_a_follow_up_needs_content_and_a_later_next_time(make_student, users):
     student = make_student()
     with pytest.raises(FieldError):
-        add_student_follow_up(student, by=users["sales"], method=FollowUpMethod.PHONE, content="  ")
+        record_follow_up(student, by=users["sales"], method=FollowUpMethod.PHONE, content="  ")
     with pytest.raises(FieldError):
-        add_student_follow_up(student, by=users["sales"], method=FollowUpMethod.PHONE, content="续费意向",
-                              next_followup_at=utcnow() - dt.timedelta(hours=1))
-    add_student_follow_up(student, by=users["sales"], method=FollowUpMethod.WECHAT, content="续费意向",
-                          next_followup_at=utcnow() + dt.timedelta(days=2))
+        record_follow_up(student, by=users["sales"], method=FollowUpMethod.PHONE, content="续费意向",
+                         next_followup_at=utcnow() - dt.timedelta(hours=1))
+    record_follow_up(student, by=users["sales"], method=FollowUpMethod.WECHAT, content="续费意向",
+                     next_followup_at=utcnow() + dt.timedelta(days=2))
     db.session.commit()
     saved = db.session.scalar(db.select(FollowUp).where(FollowUp.student_id == student.id))
     assert saved.content == "续费意向" and saved.lead_id is None and saved.user_id == users["sales"].id
