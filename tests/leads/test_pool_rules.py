@@ -42,7 +42,8 @@ def test_claim_respects_the_holding_cap(make_lead, users, campuses):
 def test_closed_leads_do_not_count_towards_the_cap(make_lead, users, campuses):
     settings_for(campuses[0].id).max_open_leads = 1
     make_lead(name="已流失", stage=LeadStage.LOST)
-    claim(make_lead(name="公海", owner=None).id, by=users["sales"])
+    claimed = claim(make_lead(name="公海", owner=None).id, by=users["sales"])
+    assert claimed is not None and claimed.owner_id == users["sales"].id
 
 
 @pytest.mark.parametrize("where", [

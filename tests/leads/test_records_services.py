@@ -109,8 +109,10 @@ def test_same_phone_on_another_campus_or_on_a_deleted_lead_is_not_a_duplicate(ma
     make_lead(campus=1, owner="sales_b").phone = "13800138000"
     make_lead(deleted_at=utcnow()).phone = "13900139000"
     db.session.commit()
-    create_lead(_values(), by=users["sales"])
-    create_lead(_values(phone="13900139000"), by=users["sales"])
+    first = create_lead(_values(), by=users["sales"])
+    second = create_lead(_values(phone="13900139000"), by=users["sales"])
+    db.session.commit()
+    assert (first.phone, second.phone) == ("13800138000", "13900139000") and _lead_count() == 4
 
 
 def test_creating_respects_the_owners_holding_cap(make_lead, users, campuses):
