@@ -12,7 +12,6 @@ from flask_babel import lazy_gettext as _l
 from eduflow.access import SALES_SIDE, get_or_404, may_see_full_phone, role_required
 from eduflow.htmx import is_htmx
 from eduflow.followups import FollowUpForm
-from eduflow.followups import FollowUpForm
 from eduflow.leads import bp
 from eduflow.leads.followups import add_lead_follow_up
 from eduflow.leads.forms_board import ReleaseForm
