@@ -1,5 +1,5 @@
 """补课: a student marked 请假/缺勤 is booked into another lesson of the same course; attending it is paid for
-once (see services.implied_effect). Not into a lesson the student is suspended (休学) on."""
+once (see settlement.implied_effect). Not into a lesson the student is suspended (休学) on."""
 from __future__ import annotations
 
 import datetime as dt
@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from eduflow.attendance.roster import OPEN_MAKEUPS
-from eduflow.attendance.services import (
-    MISSED, StudentSuspended, fresh, makeup_into, school_today,
-)
+from eduflow.attendance.services import StudentSuspended, school_today
+from eduflow.attendance.settlement import MISSED, fresh, makeup_into
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.enrollments.services import lock_enrollment
 from eduflow.extensions import db

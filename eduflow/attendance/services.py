@@ -1,4 +1,4 @@
-"""Attendance rules: who may mark, the lock, each mark's ledger effect and its corrections, makeups, trials.
+"""Attendance rules: who may mark, the lock, marking (each mark's ledger effect is settlement.py's), makeups, trials.
 
 A mark's ledger effect is recomputed, never patched: the rows with its attendance_id must sum to what
 the mark implies now, and any difference is posted as a new row (the first as an attendance debit,
@@ -18,27 +18,22 @@ from typing import Callable
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow.access import may_correct_locked, may_mark
 from eduflow.attendance import writes
 from eduflow.attendance.writes import AuditRows
-from eduflow.attendance.roster import OPEN_MAKEUPS, RosterRow, Sheet, load_sheet, sheet_students, trial_of
+from eduflow.attendance.roster import RosterRow, Sheet, load_sheet, sheet_students, trial_of
+from eduflow.attendance.settlement import Settlement
 from eduflow.domain import DomainError, StaleRecord
-from eduflow.enrollments.ledger import Pools, give_back, pool_order, split_debit
 from eduflow.extensions import db
 from eduflow.locks import lock_rows
 from eduflow.i18n import school_today
 from eduflow.models import (
-    Attendance, AttendanceStatus, Enrollment, LedgerKind, Lesson, Makeup,
-    MakeupStatus, ReminderKind, ReminderStatus, RenewalReminder, Settings, Student, TrialStatus, User, utcnow,
+    Attendance, AttendanceStatus, Enrollment, Lesson, ReminderKind, ReminderStatus, RenewalReminder, Settings, Student,
+    TrialStatus, User,
 )
 from eduflow.settings import settings_for
-
-ATTENDED = frozenset({AttendanceStatus.PRESENT, AttendanceStatus.LATE})
-MISSED = frozenset({AttendanceStatus.LEAVE, AttendanceStatus.ABSENT})
-
 
 class NotYourLesson(DomainError):
     """The user may see the lesson but not mark it."""
@@ -137,109 +132,10 @@ def _check(rules: SheetRules, status) -> None:
         raise DomainError(rules.notice)
 
 
-def fresh(statement):
-    """Read past the session's identity map: after taking a lock, see what others committed."""
-    return db.session.scalar(statement.execution_options(populate_existing=True))
-
-
-def makeup_into(attendance: Attendance) -> Makeup | None:
-    """The makeup this mark is the attendance of, if any."""
-    return fresh(select(Makeup).where(Makeup.lesson_id == attendance.lesson_id,
-                                      Makeup.student_id == attendance.student_id, Makeup.status.in_(OPEN_MAKEUPS)))
-
-
-def implied_effect(attendance: Attendance, makeup: Makeup | None = None, settings: Settings | None = None) -> int:
-    """Units the mark should have taken from the balance (≤ 0); a makeup pair is paid for exactly once."""
-    deducting = (settings or settings_for(attendance.lesson.class_group.campus_id)).deducting
-    if makeup is None:
-        return -attendance.lesson.units if attendance.status in deducting else 0
-    missed = fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
-    if attendance.status not in ATTENDED or missed.status in deducting:
-        return 0
-    return -missed.lesson.units
-
-
-def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None, lesson: Lesson | None = None) -> str:
-    lesson = lesson or attendance.lesson
-    where = f"{lesson.lesson_date.isoformat()} {lesson.class_group.name}"
-    if makeup is not None:
-        where = _("补课 %(where)s", where=where)
-    if kind == LedgerKind.CORRECTION:
-        return _("考勤更正：%(where)s 改为%(status)s", where=where, status=attendance.status.label)
-    return _("考勤：%(where)s %(status)s", where=where, status=attendance.status.label)
-
-
 def lock_students(students) -> None:
     """Hold the row locks of these students' enrolments (ids, or a subquery of ids) until commit, so marks drawing
     on them take turns."""
     lock_rows(Enrollment, select(Enrollment.id).where(Enrollment.student_id.in_(students)))
-
-
-class _Settlement:
-    """Marks written against one loaded sheet: their ledger rows are computed here and written in one flush.
-
-    The figures (remainders per enrolment, what each mark has taken) come from the sheet, read after the lock,
-    and are kept up to date as rows are planned, so several marks of one request see each other's effect. New
-    marks have no id yet: their rows get it once the marks are flushed (`link`)."""
-
-    def __init__(self, sheet: Sheet, rules: SheetRules, by: User):
-        self.sheet, self.rules, self.by = sheet, rules, by
-        self.order = pool_order(rules.settings)
-        self.entries: list[tuple[dict, Attendance]] = []
-        self.undo: list[tuple[object, str, object]] = []  # (object, attribute, old value) to put back when asking
-        self.makeups: list[tuple[Makeup, MakeupStatus]] = []  # (makeup, status before)
-
-    def set(self, target, attribute: str, value) -> None:
-        """Plan a value (no ORM history: the writes are explicit statements, see writes.py)."""
-        self.undo.append((target, attribute, getattr(target, attribute)))
-        set_committed_value(target, attribute, value)
-
-    def implied(self, attendance: Attendance, makeup: Makeup | None, missed: Attendance | None = None) -> int:
-        """What the mark should have taken (≤ 0); a makeup pair is paid for exactly once."""
-        deducting = self.rules.settings.deducting
-        if makeup is None:
-            return -self.sheet.lesson.units if attendance.status in deducting else 0
-        missed = missed or makeup.missed_attendance
-        if attendance.status not in ATTENDED or missed.status in deducting:
-            return 0
-        return -missed.lesson.units
-
-    def settle(self, attendance: Attendance, implied: int, makeup: Makeup | None, lesson: Lesson) -> int:
-        """Plan the row(s) bringing the mark's ledger in line with what it implies; returns the units moved."""
-        count, taken = self.sheet.taken.get(attendance.id, (0, Pools())) if attendance.id else (0, Pools())
-        change = implied + taken.total
-        if not change:
-            return 0
-        kind = LedgerKind.CORRECTION if count else LedgerKind.ATTENDANCE
-        held = self.sheet.pools.get(attendance.enrollment_id, Pools())
-        parts = (split_debit(held, -change, self.order) if change < 0
-                 else give_back(taken, change, tuple(reversed(self.order))))
-        reason = _reason(attendance, kind, makeup, lesson)
-        for pool, units in parts:
-            self.entries.append(({
-                "enrollment_id": attendance.enrollment_id, "student_id": attendance.student_id, "kind": kind,
-                "pool": pool, "units": units, "lesson_id": attendance.lesson_id,
-                "attendance_status": attendance.status, "reason": reason, "created_by_id": self.by.id,
-                "created_at": utcnow()}, attendance))
-        self.sheet.pools[attendance.enrollment_id] = held.after(parts)
-        return change
-
-    def settle_row(self, row: RosterRow, attendance: Attendance) -> int:
-        """Settle the mark, and the makeup attendance whose price depends on it (same student, already locked)."""
-        makeup = row.makeup
-        if makeup is not None:
-            self.makeups.append((makeup, makeup.status))
-            self.set(makeup, "status", MakeupStatus.ATTENDED if attendance.status in ATTENDED else MakeupStatus.BOOKED)
-        change = self.settle(attendance, self.implied(attendance, makeup), makeup, self.sheet.lesson)
-        later = row.booked_makeup
-        made_up = self.sheet.made_up.get(later.id) if later is not None else None
-        if made_up is not None:
-            change += self.settle(made_up, self.implied(made_up, later, missed=attendance), later, later.lesson)
-        return change
-
-    def put_back(self) -> None:
-        for target, attribute, value in reversed(self.undo):
-            set_committed_value(target, attribute, value)
 
 
 def _remind_owing(rows: list[tuple[Student, int, int]]) -> None:
@@ -272,7 +168,7 @@ def _mark_rows(sheet: Sheet, rows: list[RosterRow], status: AttendanceStatus, by
                 or not (only_if_unmarked or row.attendance.status == status)]
     if not changing:
         return []
-    settlement, owing, after, marks = _Settlement(sheet, rules, by), [], [], []
+    settlement, owing, after, marks = Settlement(sheet, rules, by), [], [], []
     for row in changing:
         attendance = row.attendance or Attendance(lesson_id=sheet.lesson.id, student_id=row.student.id,
                                                   enrollment_id=row.enrollment_id)
@@ -293,7 +189,7 @@ def _mark_rows(sheet: Sheet, rows: list[RosterRow], status: AttendanceStatus, by
     return changing
 
 
-def _write(sheet: Sheet, settlement: _Settlement, marks: list, status: AttendanceStatus, by: User,
+def _write(sheet: Sheet, settlement: Settlement, marks: list, status: AttendanceStatus, by: User,
            rules: SheetRules) -> None:
     """The planned marks, makeup statuses and ledger rows, and their audit entries: a statement per kind."""
     audited = AuditRows()

@@ -10,7 +10,8 @@ import threading
 from sqlalchemy import func, select
 
 from eduflow.enrollments.ledger import balance
-from eduflow.attendance.services import implied_effect, mark_all_present, mark_attendance
+from eduflow.attendance.services import mark_all_present, mark_attendance
+from eduflow.attendance.settlement import implied_effect
 from eduflow.extensions import db
 from eduflow.models import Attendance, AttendanceStatus, LessonLedgerEntry, Lesson, User
 
