@@ -144,7 +144,7 @@ def may_manage_records(user: User) -> bool:
 
 def may_own_leads(user: User) -> bool:
     """Salespeople and managers may own, claim and be given leads."""
-    return in_roles(user, LEAD_OWNERS)
+    return role_may_own_leads(user.role)
 
 
 # ---------- accounts by role, as query clauses ----------
@@ -160,3 +160,23 @@ def teacher_accounts():
 
 def sales_accounts():
     return User.role == Role.SALES
+
+
+# ---------- what a role (being given to an account) implies ----------
+
+def role_needs_campus(role: Role) -> bool:
+    """Every account but an admin's belongs to a campus."""
+    return role in CAMPUS_BOUND
+
+
+def role_may_own_leads(role: Role) -> bool:
+    return role in LEAD_OWNERS
+
+
+def changes_role(user: User, role: Role) -> bool:
+    return role != user.role
+
+
+def accounts_with(role: Role):
+    """The WHERE clause for user accounts of one role (a list filter)."""
+    return User.role == role

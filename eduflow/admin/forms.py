@@ -13,7 +13,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eduflow.admin.services import CAMPUS_ROLES, name_taken, selectable_campuses, username_taken
+from eduflow.access import role_needs_campus
+from eduflow.admin.services import name_taken, selectable_campuses, username_taken
 from eduflow.models import AttendanceStatus, Campus, Classroom, Course, Role, SourceChannel, Tag, TagCategory
 from eduflow.auth.forms import PASSWORD_HINT, StrongPassword
 from eduflow.forms import EMAIL, MAX_PRICE, FlaskForm, optional, strip, valid_phone, yuan
@@ -123,7 +124,7 @@ class UserForm(FlaskForm):
         return self._campuses.get(self.campus_id.data)
 
     def validate_campus_id(self, field) -> None:
-        if self.role.data in CAMPUS_ROLES and field.data is None:
+        if role_needs_campus(self.role.data) and field.data is None:
             raise ValidationError(_l("该角色必须属于一个校区。"))
 
     def profile(self) -> dict:

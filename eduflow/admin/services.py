@@ -7,7 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from eduflow.access import (
+    LEAD_OWNERS, accounts_in, accounts_with, changes_role, role_may_own_leads, role_needs_campus,
+)
 from eduflow.auth.services import new_session_token, set_password, user_words
+from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import (
     AttendanceStatus, Campus, Classroom, Course, Lead, LeadInheritance, LeadPoolEvent, PoolAction, Role, Settings,
@@ -17,16 +21,12 @@ from eduflow.reference import ensure_reference_data
 from eduflow.security.passwords import hash_password
 from eduflow.security.strength import account_words, password_problem
 
-CAMPUS_ROLES = {Role.MANAGER, Role.SALES, Role.ACADEMIC, Role.TEACHER}
-HEIR_ROLES = {Role.SALES, Role.MANAGER}
-
-
-class UserError(ValueError):
+class UserError(DomainError, ValueError):
     """A user change that breaks a rule; the message is shown to the admin."""
 
 
 def _check_campus(role: Role, campus: Campus | None) -> None:
-    if role in CAMPUS_ROLES and campus is None:
+    if role_needs_campus(role) and campus is None:
         raise UserError(_("该角色必须属于一个校区。"))
 
 
@@ -40,7 +40,7 @@ def create_user(*, username: str, display_name: str, role: Role, campus: Campus 
     _check_password(password, account_words(username=username, display_name=display_name,
                                             email=profile.get("email")))
     user = User(username=username, display_name=display_name.strip(), role=role,
-                campus=None if role == Role.ADMIN and campus is None else campus,
+                campus=campus,
                 password_hash=hash_password(password), session_token=new_session_token(), **profile)
     db.session.add(user)
     db.session.flush()
@@ -53,11 +53,11 @@ def username_taken(username: str) -> bool:
 
 def update_user(user: User, *, role: Role, campus: Campus | None, operator: User | None = None, **profile) -> None:
     """Change role, campus and profile. Moving a user who owns records needs an inheritance first."""
-    if operator is not None and operator.id == user.id and role != user.role:
+    if operator is not None and operator.id == user.id and changes_role(user, role):
         raise UserError(_("不能修改自己的角色。"))
     _check_campus(role, campus)
     campus_changes = (campus.id if campus else None) != user.campus_id
-    if (campus_changes or role not in HEIR_ROLES) and owned_counts(user) != (0, 0):
+    if (campus_changes or not role_may_own_leads(role)) and owned_counts(user) != (0, 0):
         raise UserError(_("该用户名下还有线索或学员，请先通过离职继承转移给他人。"))
     user.role, user.campus = role, campus
     for name, value in profile.items():
@@ -100,7 +100,7 @@ def filter_users(query: Select, *, search: str = "", role: Role | None = None, c
         query = query.where(or_(User.username.icontains(search, autoescape=True),
                                 User.display_name.icontains(search, autoescape=True)))
     if role is not None:
-        query = query.where(User.role == role)
+        query = query.where(accounts_with(role))
     if campus_id is not None:
         query = query.where(User.campus_id == campus_id)
     if active is not None:
@@ -117,7 +117,7 @@ def owned_counts(user: User) -> tuple[int, int]:
 def heir_candidates(user: User) -> list[User]:
     """Active sales staff and managers of the same campus who may inherit the user's records."""
     return list(db.session.scalars(
-        select(User).where(User.is_active, User.id != user.id, User.role.in_(HEIR_ROLES),
+        select(User).where(User.is_active, User.id != user.id, accounts_in(LEAD_OWNERS),
                            User.campus_id == user.campus_id).order_by(User.display_name)
     ))
 

@@ -12,17 +12,17 @@ import json
 import math
 from dataclasses import dataclass
 
-from flask import current_app, request, url_for
+from flask import current_app, request
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from eduflow.access import role_required
+from eduflow.access import ADMINS, role_required
 from eduflow.admin import bp
 from eduflow.admin.forms_audit import AuditFilterForm, AuditFilters, action_label, entity_label
 from eduflow.extensions import db
-from eduflow.htmx import render
-from eduflow.models import AuditLog, Role
+from eduflow.models import AuditLog
 from eduflow.pagination import requested_page
+from eduflow.web import link_to, render
 
 COUNT_CAP = 10_000  # entries counted at most: "more than 10,000" says enough, and costs a bounded scan
 
@@ -148,9 +148,7 @@ def record_url(entry: AuditLog) -> str | None:
     if page is None or entry.action == "delete" or not (entry.entity_id or "").isdigit():
         return None
     endpoint, key = page
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **{key: int(entry.entity_id)})
+    return link_to(endpoint, **{key: int(entry.entity_id)})
 
 
 def as_text(value) -> str:
@@ -159,7 +157,7 @@ def as_text(value) -> str:
 
 
 @bp.route("/audit")
-@role_required(Role.ADMIN)
+@role_required(*ADMINS)
 def audit():
     """审计日志: every recorded change, login, export and import, filtered and paged."""
     filters = AuditFilterForm(request.args)
