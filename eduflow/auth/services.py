@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from eduflow import audit
 from eduflow.auth.throttle import NO_WAIT, record_attempt, wait_before_next_attempt
@@ -24,7 +25,8 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    # the layout shows the user's campus on every page: loaded with the user, not by a second statement
+    user = db.session.get(User, int(user_id), options=[joinedload(User.campus)])
     if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

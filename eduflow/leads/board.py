@@ -25,7 +25,7 @@ from eduflow.models import (
 )
 from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, unindexed
 
-PAGE_SIZE = 20
+PAGE_SIZE = 12  # a column shows 4-8 cards on a laptop or tablet; the next page loads as its end scrolls into view
 # Overdue cards first, then by next follow-up, cards without one last: ascending next follow-up does both.
 BOARD_ORDER = Keyset.nulls_last(Lead.next_followup_at, Lead.id, pinned=LIVE)
 # Newest first, as pool_leads orders; a pool query holds owner_id at NULL too.

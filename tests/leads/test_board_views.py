@@ -74,7 +74,7 @@ def test_the_next_page_of_a_column_is_a_fragment_that_keeps_the_filters(client, 
     response = client.get("/leads/board/column/new?page=2&q=xin", headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
-    assert html.count("data-board-card") == 2 and "新21" in html and "新00" not in html
+    assert html.count("data-board-card") == 2 and f"新{PAGE_SIZE + 1:02d}" in html and "新00" not in html
     assert "q=xin" in html  # the moved card's URL keeps the filters for the counts
     assert "board/column/new?page=3" not in html
 
