@@ -1,9 +1,14 @@
 """Search helpers: pinyin for Chinese names, so 张三 is found by `zhangsan` and `zs`; name keys, so 王小明 is found
-by 王, 小明 or 明 from an index."""
+by 王, 小明 or 明 from an index; and the one search clause that leads and students both answer (`person_search`)."""
 from __future__ import annotations
 
+import re
+
 from pypinyin import lazy_pinyin
-from sqlalchemy import and_
+from sqlalchemy import Select, and_, select, union_all
+
+from eduflow.security.crypto import blind_index
+from eduflow.security.phones import normalise_phone, parse_phone
 
 
 def pinyin_of(name: str) -> tuple[str, str]:
@@ -28,3 +33,43 @@ def key_range(column, q: str):
     """`column` starts with the case-folded `q`, as a range (the keys are compared code point by code point)."""
     key = " ".join(q.split()).casefold()[:NAME_KEY_LENGTH]
     return and_(column >= key, column < key[:-1] + chr(ord(key[-1]) + 1))
+
+
+def starts_with(column, letters: str):
+    """`column` begins with `letters` (a-z; pinyin columns hold nothing else), as an index range.
+
+    Not LIKE: SQLite's LIKE ignores case, so it cannot use a case-sensitive index, and PostgreSQL's LIKE
+    uses a B-tree only under the C collation. `>= 'wang' AND < 'wanh'` is the same set of a-z strings
+    under any collation, and every database answers it from the index."""
+    stem = letters.rstrip("z")
+    if not stem:
+        return column >= letters
+    return and_(column >= letters, column < stem[:-1] + chr(ord(stem[-1]) + 1))
+
+
+def phone_clause(model, q: str):
+    """Four digits match the last four of the phone, a whole number its keyed hash; None if q is no phone."""
+    if re.fullmatch(r"\d{4}", q):
+        return model.phone_last4 == q
+    if re.fullmatch(r"[\d\s+-]{7,}", q) and parse_phone(q) is not None:
+        return model.phone_hash == blind_index(normalise_phone(q))
+    return None
+
+
+def person_search(model, q: str, name_part: Select, live=()):
+    """For a model with a pinyin name and a phone (a lead, a student): 张三 by 张三, zhangsan, zs or any part of the
+    name; a phone by its last four digits or in full. `name_part` selects the ids whose name contains q (the
+    lead's name keys, an index range; a student's name); `live` narrows the pinyin ranges alike.
+    Letters read one set of ids from three ranges: an OR of them would make the databases test every row."""
+    q = (q or "").strip()
+    if not q:
+        return None
+    by_phone = phone_clause(model, q)
+    if by_phone is not None:
+        return by_phone
+    if not re.fullmatch(r"[A-Za-z\s]+", q):
+        return model.id.in_(name_part)
+    letters = re.sub(r"\s", "", q).lower()
+    return model.id.in_(union_all(select(model.id).where(starts_with(model.name_pinyin, letters), *live),
+                                  select(model.id).where(starts_with(model.name_initials, letters), *live),
+                                  name_part))

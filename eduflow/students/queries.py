@@ -2,7 +2,6 @@
 ledger lines and attendance history."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,8 +15,7 @@ from eduflow.models import (
     Attendance, ClassGroup, Enrollment, EnrollmentStatus, Lesson, LessonLedgerEntry, Parent, Settings, Student,
     StudentStatus, User,
 )
-from eduflow.security.crypto import blind_index
-from eduflow.security.phones import normalise_phone, parse_phone
+from eduflow.search import person_search, phone_clause
 
 SORTS = {
     "newest": (Student.created_at.desc(), Student.id.desc()),
@@ -38,33 +36,12 @@ class StudentFilters:
     sort: str = "newest"
 
 
-def phone_clause(model, q: str):
-    """Four digits match the last four of the phone, a whole number its keyed hash; None if q is no phone."""
-    if re.fullmatch(r"\d{4}", q):
-        return model.phone_last4 == q
-    if re.fullmatch(r"[\d\s+-]{7,}", q) and parse_phone(q) is not None:
-        return model.phone_hash == blind_index(normalise_phone(q))
-    return None
-
-
-def search_clause(model, q: str):
-    """For any model with a pinyin name and a phone: 张三 by 张三, zhangsan or zs; a phone by last four or in full."""
-    q = (q or "").strip()
-    if not q:
-        return None
-    by_phone = phone_clause(model, q)
-    if by_phone is not None:
-        return by_phone
-    if re.fullmatch(r"[A-Za-z\s]+", q):
-        letters = q.replace(" ", "").lower()
-        return or_(model.name_pinyin.startswith(letters), model.name_initials.startswith(letters))
-    return model.name.contains(q, autoescape=True)
-
-
 def student_search_clause(q: str):
-    """Students by their own name or phone, or by a parent's phone (the parent is usually the one calling)."""
-    own = search_clause(Student, q)
-    by_parent = phone_clause(Parent, (q or "").strip())
+    """Students by their own name (eduflow.search.person_search, as leads) or phone, or by a parent's phone (the
+    parent is usually the one calling)."""
+    q = (q or "").strip()
+    own = person_search(Student, q, select(Student.id).where(Student.name.contains(q, autoescape=True)))
+    by_parent = phone_clause(Parent, q)
     if own is None or by_parent is None:
         return own
     return or_(own, Student.id.in_(select(Parent.student_id).where(by_parent)))

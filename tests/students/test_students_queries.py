@@ -42,6 +42,15 @@ def test_search_by_name_pinyin_initials_and_phone_digits(make_student, users):
     assert _names(admin, q="9999") == []
 
 
+def test_a_name_in_latin_letters_is_found_by_its_letters_as_a_lead_is(make_student, users):
+    make_student("Tom Lee")
+    make_student("汤姆")
+    admin = users["admin"]
+    assert _names(admin, q="tom") == ["Tom Lee"]  # no pinyin: the part of the name, as the leads' search finds it
+    assert _names(admin, q="tm") == ["汤姆"]
+    assert _names(admin, q="%") == [] and _names(admin, q="_") == []
+
+
 def test_low_hours_uses_the_campus_threshold_and_the_ledger(make_student, make_class, enroll, users, campuses):
     few, many = make_student("少课时"), make_student("多课时")
     enroll(few, make_class(), lessons=3)
