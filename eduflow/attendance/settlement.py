@@ -33,15 +33,24 @@ def makeup_into(attendance: Attendance) -> Makeup | None:
                                       Makeup.student_id == attendance.student_id, Makeup.status.in_(OPEN_MAKEUPS)))
 
 
-def implied_effect(attendance: Attendance, makeup: Makeup | None = None, settings: Settings | None = None) -> int:
-    """Units the mark should have taken from the balance (≤ 0); a makeup pair is paid for exactly once."""
-    deducting = (settings or settings_for(attendance.lesson.class_group.campus_id)).deducting
-    if makeup is None:
-        return -attendance.lesson.units if attendance.status in deducting else 0
-    missed = fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
-    if attendance.status not in ATTENDED or missed.status in deducting:
+def mark_effect(status: AttendanceStatus, units: int, deducting, missed: Attendance | None = None) -> int:
+    """Units a mark takes from the balance (≤ 0): its lesson's units if its status deducts. The attendance of a
+    makeup (`missed`: the mark it makes up) takes the missed lesson's units, only if attended and the missed
+    mark took nothing, so a makeup pair is paid for exactly once."""
+    if missed is None:
+        return -units if status in deducting else 0
+    if status not in ATTENDED or missed.status in deducting:
         return 0
     return -missed.lesson.units
+
+
+def implied_effect(attendance: Attendance, makeup: Makeup | None = None, settings: Settings | None = None) -> int:
+    """Units the mark should have taken from the balance, read afresh from the database (≤ 0)."""
+    deducting = (settings or settings_for(attendance.lesson.class_group.campus_id)).deducting
+    if makeup is None:
+        return mark_effect(attendance.status, attendance.lesson.units, deducting)
+    missed = fresh(select(Attendance).where(Attendance.id == makeup.missed_attendance_id))
+    return mark_effect(attendance.status, 0, deducting, missed)
 
 
 def _reason(attendance: Attendance, kind: LedgerKind, makeup: Makeup | None, lesson: Lesson | None = None) -> str:
@@ -74,14 +83,10 @@ class Settlement:
         set_committed_value(target, attribute, value)
 
     def implied(self, attendance: Attendance, makeup: Makeup | None, missed: Attendance | None = None) -> int:
-        """What the mark should have taken (≤ 0); a makeup pair is paid for exactly once."""
-        deducting = self.rules.settings.deducting
-        if makeup is None:
-            return -self.sheet.lesson.units if attendance.status in deducting else 0
-        missed = missed or makeup.missed_attendance
-        if attendance.status not in ATTENDED or missed.status in deducting:
-            return 0
-        return -missed.lesson.units
+        """What the mark should have taken (≤ 0), from the sheet."""
+        if makeup is not None:
+            missed = missed or makeup.missed_attendance
+        return mark_effect(attendance.status, self.sheet.lesson.units, self.rules.settings.deducting, missed)
 
     def settle(self, attendance: Attendance, implied: int, makeup: Makeup | None, lesson: Lesson) -> int:
         """Plan the row(s) bringing the mark's ledger in line with what it implies; returns the units moved."""

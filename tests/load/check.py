@@ -21,7 +21,7 @@ from eduflow import create_app
 
 
 def problems(sample: dict, accepted: dict, started: dt.datetime) -> list[str]:
-    from eduflow.attendance.services import implied_effect
+    from eduflow.attendance.settlement import implied_effect
     from eduflow.extensions import db
     from eduflow.models import Attendance, FollowUp, Lead, LeadStageChange, LessonLedgerEntry, Lesson, User
     from eduflow.rollups import differences_all
