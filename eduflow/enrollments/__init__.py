@@ -1,4 +1,6 @@
-"""Enrolments, contracts, payments, renewals and renewal reminders."""
+"""The enrolment domain: creating an enrolment and a class's head count (creation.py), the lesson ledger
+(ledger.py), contracts, payments and renewals (services.py), refunds (refunds.py), transfers (transfers.py) and
+renewal reminders (reminders.py). Status changes and attendance call these; row locks are eduflow.locks'."""
 from flask import Blueprint
 
 bp = Blueprint("enrollments", __name__)
