@@ -95,6 +95,14 @@ def money_of(enrollment: Enrollment, paid: Decimal | None = None) -> Money:
     return Money(fee=enrollment.total_fee, paid=paid, outstanding=owed)
 
 
+def active_enrollments(student_id: int) -> list[Enrollment]:
+    """A student's active enrolments, oldest first, with their course and class."""
+    return db.session.scalars(select(Enrollment).where(
+        Enrollment.student_id == student_id, Enrollment.status == EnrollmentStatus.ACTIVE)
+        .options(joinedload(Enrollment.course), joinedload(Enrollment.class_group))
+        .order_by(Enrollment.enrolled_on, Enrollment.id)).all()
+
+
 def lock_enrollment(enrollment_id: int) -> None:
     """Serialise writers of one enrolment (payments, marks, renewals, refunds): checks made after it see what a
     concurrent writer committed."""

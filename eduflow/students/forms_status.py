@@ -6,13 +6,14 @@ from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from eduflow.enrollments.ledger import balance
+from eduflow.enrollments.services import active_enrollments
 from eduflow.enrollments.transfers import transfer_targets
 from eduflow.forms import FlaskForm, strip, yuan
 from eduflow.i18n import school_today
 from eduflow.models import Enrollment, PaymentMethod, StatusChangeKind, Student
 from eduflow.submissions import OneTimeTokenForm
 from eduflow.students.status_changes import (
-    PER_ENROLLMENT, StatusRequest, active_enrollments, default_kind, refund_quote,
+    PER_ENROLLMENT, StatusRequest, default_kind, refund_quote,
 )
 
 Kind = StatusChangeKind

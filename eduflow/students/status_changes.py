@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from eduflow.access import may_decide, scope_clause
 from eduflow.domain import DomainError
 from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote
-from eduflow.enrollments.services import lock_enrollment
+from eduflow.enrollments.services import active_enrollments, lock_enrollment
 from eduflow.enrollments.transfers import check_transfer_target, transfer_enrollment
 from eduflow.extensions import db
 from eduflow.i18n import school_today
@@ -48,13 +48,6 @@ class StatusRequest:
     refund_amount: Decimal | None = None  # None: the suggested amount
     effective_on: dt.date | None = None  # 休学: the first day off; 复学: the first day back (None: today)
     planned_return_on: dt.date | None = None  # 休学, optional
-
-
-def active_enrollments(student_id: int) -> list[Enrollment]:
-    return db.session.scalars(select(Enrollment).where(
-        Enrollment.student_id == student_id, Enrollment.status == EnrollmentStatus.ACTIVE)
-        .options(joinedload(Enrollment.course), joinedload(Enrollment.class_group))
-        .order_by(Enrollment.enrolled_on, Enrollment.id)).all()
 
 
 def default_kind(student: Student) -> StatusChangeKind:
