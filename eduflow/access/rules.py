@@ -180,3 +180,8 @@ def changes_role(user: User, role: Role) -> bool:
 def accounts_with(role: Role):
     """The WHERE clause for user accounts of one role (a list filter)."""
     return User.role == role
+
+
+def has_role(user: User, role: Role) -> bool:
+    """Whether the account holds exactly this role (seeding and sampling pick accounts by role)."""
+    return user.role == role

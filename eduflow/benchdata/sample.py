@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import exists, func, select
 
+from eduflow.access import accounts_with
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.models import (
@@ -50,7 +51,7 @@ def sample(campus_id: int | None = None) -> Sample:
     sheets = _sheet_lessons(teacher.id)
     return Sample(
         campus_id=campus_id,
-        admin=db.session.scalar(select(User.username).where(User.role == Role.ADMIN,
+        admin=db.session.scalar(select(User.username).where(accounts_with(Role.ADMIN),
                                                               User.username.startswith("bench-"))
                                 .order_by(User.id).limit(1)),
         manager=_staff(campus_id, Role.MANAGER).username, sales=sales.username,
@@ -64,7 +65,7 @@ def sample(campus_id: int | None = None) -> Sample:
 
 def _staff(campus_id: int, role: Role):
     """The campus's first benchmark account of a role (sales01, teacher01 …): its id and username."""
-    return db.session.execute(select(User.id, User.username).where(User.campus_id == campus_id, User.role == role,
+    return db.session.execute(select(User.id, User.username).where(User.campus_id == campus_id, accounts_with(role),
                                                                    User.username.startswith("bench-"))
                               .order_by(User.username).limit(1)).one()
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from eduflow.access import has_role
 from eduflow.admin.services import create_user
 from eduflow.demo.context import DemoContext
 from eduflow.extensions import db
@@ -89,4 +90,4 @@ def build_org(ctx: DemoContext, password: str) -> None:
 
 def campus_staff(ctx: DemoContext, campus_index: int, role: Role) -> list:
     campus = ctx.campuses[campus_index]
-    return [user for user in ctx.users.values() if user.role == role and user.campus_id == campus.id]
+    return [user for user in ctx.users.values() if has_role(user, role) and user.campus_id == campus.id]

@@ -6,10 +6,10 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from eduflow.access import scoped
+from eduflow.access import is_admin, scoped
 from eduflow.forms import FlaskForm, optional, strip
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Role, User
+from eduflow.models import ClassGroup, User
 
 
 class PeriodForm(FlaskForm):
@@ -33,7 +33,7 @@ class AttendanceExportForm(PeriodForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        everywhere = user.role == Role.ADMIN
+        everywhere = is_admin(user)
         classes = db.session.scalars(scoped(ClassGroup, user).order_by(ClassGroup.name, ClassGroup.id))
         self.class_id.choices = [("", _l("全部班级"))] + [
             (c.id, f"{c.name}（{c.campus.name}）" if everywhere else c.name) for c in classes]

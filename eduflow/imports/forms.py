@@ -6,10 +6,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from eduflow.access import is_admin
 from eduflow.forms import FlaskForm, optional
 from eduflow.imports.fields import fields_for
 from eduflow.leads.records import active_campuses
-from eduflow.models import ImportAction, ImportKind, Role
+from eduflow.models import ImportAction, ImportKind
 
 
 class UploadForm(FlaskForm):
@@ -20,7 +21,7 @@ class UploadForm(FlaskForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        if user.role == Role.ADMIN:
+        if is_admin(user):
             self.campus_id.choices = [("", _l("请选择校区"))] + [(c.id, c.name) for c in active_campuses()]
         else:
             del self.campus_id

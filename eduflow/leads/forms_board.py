@@ -8,11 +8,12 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from eduflow.access import is_admin, is_sales
 from eduflow.forms import FlaskForm, optional, strip
 from eduflow.extensions import db
 from eduflow.leads.board import assignees, owners
 from eduflow.leads.queries import LeadFilters
-from eduflow.models import Campus, Course, LeadStage, Role, SourceChannel, Tag, User
+from eduflow.models import Campus, Course, LeadStage, SourceChannel, Tag, User
 
 POOL_OWNER = "pool"  # the owner filter's choice for leads without an owner
 
@@ -65,7 +66,7 @@ class BoardFilterForm(LeadFilterForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.SALES:  # a salesperson's board holds their own leads only
+        if is_sales(user):  # a salesperson's board holds their own leads only
             del self.owner
             return
         self.owner.choices = [("", _l("全部负责人")), (POOL_OWNER, _l("公海（无负责人）"))] + [
@@ -88,7 +89,7 @@ class PoolFilterForm(LeadFilterForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.ADMIN:
+        if is_admin(user):
             self.campus.choices = _choices(Campus, (Campus.id,))
         else:
             del self.campus
@@ -139,7 +140,7 @@ class AssignForm(FlaskForm):
     def __init__(self, *args, user: User, campus_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         people = assignees(user, campus_id)
-        show_campus = user.role == Role.ADMIN and campus_id is None
+        show_campus = is_admin(user) and campus_id is None
         self.to_user.choices = [("", _l("选择课程顾问"))] + [
             (person.id, f"{person.display_name}（{person.campus.name}）" if show_campus else person.display_name)
             for person in people]

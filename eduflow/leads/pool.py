@@ -6,10 +6,11 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from eduflow.access import may_own_leads
 from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
-from eduflow.models import Lead, LeadPoolEvent, PoolAction, Role, User, utcnow
+from eduflow.models import Lead, LeadPoolEvent, PoolAction, User, utcnow
 from eduflow.settings import settings_for
 
 
@@ -58,7 +59,7 @@ def claim(lead_id: int, *, by: User) -> Lead | None:
     answer: the user may not learn that a lead they cannot claim exists. Two people claiming at once: one
     conditional UPDATE wins, the other gets None.
     """
-    if by.role not in (Role.SALES, Role.MANAGER):
+    if not may_own_leads(by):
         raise DomainError(_("只有课程顾问和主管可以领取线索。"))
     check_cap(by, 1)
     now = utcnow()
@@ -80,7 +81,7 @@ def claim(lead_id: int, *, by: User) -> Lead | None:
 
 def assign(leads: list[Lead], *, to_user: User, by: User, reason: str = "") -> int:
     """A manager hands one or many leads of their campus to a salesperson (pool or reassignment)."""
-    if not to_user.is_active or to_user.role not in (Role.SALES, Role.MANAGER):
+    if not to_user.is_active or not may_own_leads(to_user):
         raise DomainError(_("只能分配给在职的课程顾问或主管。"))
     moving = [lead for lead in leads if lead.owner_id != to_user.id]
     if any(lead.campus_id != to_user.campus_id for lead in moving):

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, func, select, union_all
 
-from eduflow.access import scope_clause, scoped
+from eduflow.access import is_manager, is_office, scope_clause, scoped
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.models import (
-    Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Role, Tag, User, lead_courses, lead_tags, utcnow,
+    Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Tag, User, lead_courses, lead_tags, utcnow,
 )
 from eduflow.pagination import Keyset
 from eduflow.search import key_range
@@ -56,13 +56,12 @@ class LeadFilters:
 
 
 # Roles whose lead scope is whole campuses (eduflow.access: live leads of the campus, or of every campus).
-WHOLE_CAMPUS_LEADS = (Role.ADMIN, Role.MANAGER)
 
 
 def stage_totals(user: User) -> dict[LeadStage, int]:
     """Every stage's number of leads in the user's scope (zero included): a campus's from its kept counts
     (report_lead_stages, a few rows however many leads), a salesperson's own counted on the (owner, stage) index."""
-    if user.role in WHOLE_CAMPUS_LEADS:
+    if is_office(user):
         kept = LeadStageCount
         query = (select(kept.stage, func.sum(kept.leads))
                  .where(kept.campus_id.in_(select(Campus.id).where(scope_clause(Campus, user))))
@@ -75,7 +74,7 @@ def stage_totals(user: User) -> dict[LeadStage, int]:
 
 def counts_are_kept(user: User, filters: LeadFilters) -> bool:
     """Whether the kept counts hold the filters' totals: whole campuses, narrowed by stage at most."""
-    return user.role in WHOLE_CAMPUS_LEADS and not filters.narrows
+    return is_office(user) and not filters.narrows
 
 
 def kept_total(user: User, filters: LeadFilters) -> int | None:
@@ -142,7 +141,7 @@ def filtered_leads(user: User, filters: LeadFilters, now: dt.datetime | None = N
             select(lead_courses.c.lead_id).where(lead_courses.c.course_id == filters.course_id)),
         filters.overdue and overdue_clause(now),
         filters.dormant and dormant_clause(),
-        search_clause(filters.q, user.campus_id if user.role == Role.MANAGER else None) if filters.q else False,
+        search_clause(filters.q, user.campus_id if is_manager(user) else None) if filters.q else False,
     ]
     for condition in conditions:
         if condition is not False and condition is not None:

@@ -7,10 +7,11 @@ from sqlalchemy.orm import joinedload
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from eduflow.access import home_campus, is_admin, is_teacher, teacher_accounts
 from eduflow.forms import FlaskForm, optional, strip
 from eduflow.admin.services import selectable_campuses
 from eduflow.extensions import db
-from eduflow.models import Campus, Classroom, ClassGroup, Course, Lesson, Role, User
+from eduflow.models import Campus, Classroom, ClassGroup, Course, Lesson, User
 from eduflow.schedule.services import MAX_UNITS, ClassDetails, LessonPlan
 from eduflow.schedule.timetable import VIEWS, ClassFilters
 
@@ -26,7 +27,7 @@ def _label(record, with_campus: bool) -> str:
 
 def teacher_choices(campus_id: int | None, keep: int | None = None) -> list[tuple[int, str]]:
     """Active teachers of a campus (None: every campus, labelled with it), plus the one already chosen."""
-    query = select(User).options(joinedload(User.campus)).where(User.role == Role.TEACHER,
+    query = select(User).options(joinedload(User.campus)).where(teacher_accounts(),
                                                                   or_(User.is_active, User.id == keep))
     if campus_id is not None:
         query = query.where(or_(User.campus_id == campus_id, User.id == keep))
@@ -73,13 +74,13 @@ class ClassFilterForm(FlaskForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        campus_id = None if user.role == Role.ADMIN else user.campus_id
+        campus_id = home_campus(user)
         self.campus.choices = [("", _l("全部校区"))] + [(c.id, c.name) for c in selectable_campuses()]
         self.course.choices = [("", _l("全部课程"))] + course_choices(active_only=False)
         self.teacher.choices = [("", _l("全部班主任"))] + teacher_choices(campus_id)
-        if user.role != Role.ADMIN:
+        if not is_admin(user):
             del self.campus
-        if user.role == Role.TEACHER:
+        if is_teacher(user):
             del self.teacher
 
     def criteria(self) -> ClassFilters:
@@ -106,12 +107,12 @@ class ClassForm(FlaskForm):
         self.user, self.record = user, record
         keep = {name: getattr(record, name, None) for name in ("campus_id", "course_id", "head_teacher_id",
                                                                 "classroom_id")}
-        campus_id = None if user.role == Role.ADMIN else (keep["campus_id"] or user.campus_id)
+        campus_id = None if is_admin(user) else (keep["campus_id"] or user.campus_id)
         self.course_id.choices = course_choices(active_only=True, keep=keep["course_id"])
         self.campus_id.choices = [(c.id, c.name) for c in selectable_campuses(keep["campus_id"])]
         self.head_teacher_id.choices = [("", _l("未指定"))] + teacher_choices(campus_id, keep["head_teacher_id"])
         self.classroom_id.choices = [("", _l("未指定"))] + classroom_choices(campus_id, keep["classroom_id"])
-        if user.role != Role.ADMIN:
+        if not is_admin(user):
             del self.campus_id
 
     def validate_end_date(self, field) -> None:

@@ -12,13 +12,14 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import joinedload
 
+from eduflow.access import is_teacher
 from eduflow.domain import DomainError
 from eduflow.enrollments.creation import head_counts
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    Attendance, Campus, Classroom, ClassGroup, Course, Lesson, LessonLedgerEntry, Makeup, Role, TrialLesson, User,
+    Attendance, Campus, Classroom, ClassGroup, Course, Lesson, LessonLedgerEntry, Makeup, TrialLesson, User,
 )
 
 MAX_PATTERN_LESSONS = 200
@@ -44,7 +45,7 @@ class ClassDetails:
 
 
 def _is_campus_teacher(user: User | None, campus_id: int) -> bool:
-    return user is not None and user.role == Role.TEACHER and user.is_active and user.campus_id == campus_id
+    return user is not None and is_teacher(user) and user.is_active and user.campus_id == campus_id
 
 
 def _kept(current, attr: str, record) -> bool:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
 
-from eduflow.access import scope_clause, scoped
+from eduflow.access import is_admin, is_teacher, scope_clause, scoped, teacher_accounts
 from eduflow.extensions import db
-from eduflow.models import Campus, Classroom, ClassGroup, Enrollment, EnrollmentStatus, Lesson, Role, Student, User
+from eduflow.models import Campus, Classroom, ClassGroup, Enrollment, EnrollmentStatus, Lesson, Student, User
 
 VIEWS = ("campus", "teacher", "classroom")
 # Bootstrap's subtle colour pairs: a course keeps its colour on every timetable.
@@ -77,11 +77,11 @@ def course_colour(course_id: int) -> str:
 
 def default_view(user: User) -> str:
     """Teachers open their own week; everyone else the campus week."""
-    return "teacher" if user.role == Role.TEACHER else "campus"
+    return "teacher" if is_teacher(user) else "campus"
 
 
 def _campus_filter(user: User, column):
-    return [] if user.role == Role.ADMIN else [column == user.campus_id]
+    return [] if is_admin(user) else [column == user.campus_id]
 
 
 def subjects(user: User, view: str) -> list:
@@ -89,10 +89,10 @@ def subjects(user: User, view: str) -> list:
     if view == "campus":
         return list(db.session.scalars(scoped(Campus, user).where(Campus.is_active).order_by(Campus.name)))
     if view == "teacher":
-        if user.role == Role.TEACHER:
+        if is_teacher(user):
             return [user]
         query = select(User).options(joinedload(User.campus)).where(
-            User.role == Role.TEACHER, User.is_active, *_campus_filter(user, User.campus_id))
+            teacher_accounts(), User.is_active, *_campus_filter(user, User.campus_id))
         return list(db.session.scalars(query.order_by(User.campus_id, User.display_name)))
     query = select(Classroom).options(joinedload(Classroom.campus)).where(
         Classroom.is_active, *_campus_filter(user, Classroom.campus_id))
@@ -102,7 +102,7 @@ def subjects(user: User, view: str) -> list:
 def subject_label(user: User, record) -> str:
     """A picker label; an admin's lists span campuses, so they name the campus too."""
     campus = getattr(record, "campus", None)
-    if user.role == Role.ADMIN and campus is not None and not isinstance(record, Campus):
+    if is_admin(user) and campus is not None and not isinstance(record, Campus):
         return f"{record} · {campus.name}"
     return str(record)
 
@@ -111,7 +111,7 @@ def find_subject(user: User, view: str, ident: int | None):
     """The chosen record (default: the first one, or the user for a teacher); None if it is not the user's to pick."""
     choices = subjects(user, view)
     if ident is None:
-        if view == "teacher" and user.role == Role.TEACHER:
+        if view == "teacher" and is_teacher(user):
             return user
         if view == "campus" and user.campus_id is not None:
             return next((c for c in choices if c.id == user.campus_id), choices[0] if choices else None)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from eduflow.access import is_office, is_sales, manages_campus, sales_accounts
 from eduflow.contacts import check_phone, refuse_duplicate
 from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    Campus, Parent, Role, SourceChannel, Student, StudentStatus, Tag, TagKind, User,
+    Campus, Parent, SourceChannel, Student, StudentStatus, Tag, TagKind, User,
 )
 from eduflow.security.idcard import is_valid_id_card, normalise_id_card
 
@@ -25,7 +26,7 @@ UNCHANGED = object()
 
 def may_see_id_card(student: Student, user: User) -> bool:
     """The full ID card number is for admins and the campus manager only; everyone else sees it masked."""
-    return user.role == Role.ADMIN or (user.role == Role.MANAGER and user.campus_id == student.campus_id)
+    return manages_campus(user, student.campus_id)
 
 
 # ---------- choices the student form offers (and the service re-checks) ----------
@@ -36,7 +37,7 @@ def active_campuses() -> list[Campus]:
 
 def selectable_owners(campus_id: int | None, current_id: int | None = None) -> list[User]:
     """Active sales staff of a campus (of every campus for None), plus the student's current owner."""
-    query = select(User).where(((User.is_active) & (User.role == Role.SALES)) | (User.id == current_id))
+    query = select(User).where(((User.is_active) & sales_accounts()) | (User.id == current_id))
     if campus_id is not None:
         query = query.where(User.campus_id == campus_id)
     return list(db.session.scalars(query.order_by(User.campus_id, User.display_name, User.id)))
@@ -74,7 +75,7 @@ def _check_owner(campus_id: int, owner_id: int | None, current_id: int | None = 
     if owner_id is None or owner_id == current_id:
         return owner_id
     owner = db.session.get(User, owner_id)
-    if owner is None or not owner.is_active or owner.role != Role.SALES or owner.campus_id != campus_id:
+    if owner is None or not owner.is_active or not is_sales(owner) or owner.campus_id != campus_id:
         raise FieldError("owner_id", _("负责人必须是该校区在职的课程顾问。"))
     return owner_id
 
@@ -119,7 +120,7 @@ def create_student(*, by: User, campus_id: int, status: StudentStatus, parent: d
         raise FieldError("campus_id", _("请选择有效的校区。"))
     if status not in CREATE_STATUSES:
         raise FieldError("status", _("新学员的状态只能是潜在或在读。"))
-    owner_id = by.id if by.role == Role.SALES else _check_owner(campus_id, owner_id)
+    owner_id = by.id if is_sales(by) else _check_owner(campus_id, owner_id)
     _check_phone(campus_id, profile.get("phone"))
     student = Student(campus_id=campus_id, owner_id=owner_id, status=status)
     _apply_profile(student, profile)
@@ -132,7 +133,7 @@ def create_student(*, by: User, campus_id: int, status: StudentStatus, parent: d
 
 def update_student(student: Student, *, by: User, owner_id=UNCHANGED, tag_ids=None, **profile) -> Student:
     """Edit the profile (status and campus are not edited here); admins and managers may change the owner."""
-    if owner_id is not UNCHANGED and by.role in (Role.ADMIN, Role.MANAGER):
+    if owner_id is not UNCHANGED and is_office(by):
         student.owner_id = _check_owner(student.campus_id, owner_id, student.owner_id)
     if "phone" in profile:
         _check_phone(student.campus_id, profile["phone"], exclude_id=student.id)
