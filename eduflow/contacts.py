@@ -2,6 +2,8 @@
 duplicate-phone check, used alike by the forms, the services and the importer."""
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -9,10 +11,18 @@ from sqlalchemy import select
 from eduflow.domain import FieldError
 from eduflow.extensions import db
 from eduflow.models import Lead, Student
+from eduflow.i18n import school_today
 from eduflow.security.crypto import blind_index
+from eduflow.security.idcard import EARLIEST_BIRTH
 from eduflow.security.phones import is_contact_phone, normalise_phone
 
 PHONE_MESSAGE = _l("请输入正确的手机号码，或带区号的固定电话。")
+BIRTH_MESSAGE = _l("请填写正确的出生日期（不能晚于今天）。")
+
+
+def is_birth_date(day: dt.date | None) -> bool:
+    """A person's birth date: not before 1900 and not after today on the school's clock."""
+    return day is not None and EARLIEST_BIRTH <= day <= school_today()
 
 
 def check_phone(raw: str | None, field: str = "phone") -> None:

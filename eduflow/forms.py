@@ -20,9 +20,10 @@ from flask_wtf import FlaskForm as WtfForm
 from wtforms.fields import DateTimeLocalField
 from wtforms.validators import Regexp, StopValidation, ValidationError
 
-from eduflow.contacts import PHONE_MESSAGE
+from eduflow.contacts import BIRTH_MESSAGE, PHONE_MESSAGE, is_birth_date
 from eduflow.converters import ID_MAX
 from eduflow.i18n import from_utc, to_utc
+from eduflow.security.emails import EMAIL_PATTERN
 from eduflow.security.phones import is_contact_phone, parse_phone
 
 INT_MIN, INT_MAX = -ID_MAX - 1, ID_MAX  # an INTEGER column, on every database
@@ -91,7 +92,7 @@ class ButtonForm(FlaskForm):
 # ---------- field helpers shared by every area's forms ----------
 
 MAX_PRICE = Decimal("10000000")
-EMAIL = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("邮箱格式不正确。"))
+EMAIL = Regexp(EMAIL_PATTERN, message=_l("邮箱格式不正确。"))
 
 
 def strip(value):
@@ -121,6 +122,12 @@ def contact_phone(form, field) -> None:
     """A lead's, student's or parent's number: a Chinese mobile or a landline with its area code."""
     if field.data and not is_contact_phone(field.data):
         raise ValidationError(PHONE_MESSAGE)
+
+
+def birth_date(form, field) -> None:
+    """A lead's or student's birth date: not before 1900, not after today (eduflow.contacts)."""
+    if field.data and not is_birth_date(field.data):
+        raise ValidationError(BIRTH_MESSAGE)
 
 
 class SchoolDateTimeField(DateTimeLocalField):

@@ -1,8 +1,6 @@
 """Lead record forms: the list's filters (GET), the create/edit form, and the delete/restore buttons."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
@@ -10,7 +8,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
-from eduflow.forms import EMAIL, FlaskForm, contact_phone, optional, strip
+from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, strip
 from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
@@ -22,7 +20,6 @@ from eduflow.models import Course, CustomerLevel, Gender, Lead, LeadStage, Role,
 
 POOL = "pool"
 SORT_LABELS = {"next": _l("按下次跟进"), "newest": _l("最新录入"), "last_followup": _l("最近跟进"), "name": _l("按姓名")}
-EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
 def _everything(model, order) -> list:
@@ -80,7 +77,7 @@ class LeadForm(FlaskForm):
 
     name = StringField(_l("学员姓名"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     gender = SelectField(_l("性别"), choices=Gender.choices(), coerce=Gender, default=Gender.UNKNOWN)
-    birth_date = DateField(_l("出生日期"), validators=[Optional()])
+    birth_date = DateField(_l("出生日期"), validators=[Optional(), birth_date])
     contact_name = StringField(_l("联系人"), filters=[strip], validators=[Length(max=64)])
     contact_relation = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                    description=_l("如：母亲、父亲、本人"))
@@ -140,10 +137,6 @@ class LeadForm(FlaskForm):
         owners = assignable_owners(self.user.campus_id if role == Role.MANAGER else None)
         self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, _person(u, role == Role.ADMIN)) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
-
-    def validate_birth_date(self, field) -> None:
-        if field.data and not EARLIEST_BIRTH <= field.data <= school_today():
-            raise ValidationError(_l("请填写正确的出生日期（不能晚于今天）。"))
 
     def validate_consult_date(self, field) -> None:
         if field.data and field.data > school_today():

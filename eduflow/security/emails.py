@@ -1,5 +1,16 @@
-"""E-mail addresses shown to someone who may not read them in full (and quoted in stored messages)."""
+"""E-mail addresses: the one acceptance rule (forms and the importer), and masking for someone who may not read
+them in full (and quoted in stored messages)."""
 from __future__ import annotations
+
+import re
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_MAX = 254
+
+
+def is_email(raw: str | None) -> bool:
+    """Something@somewhere.tld, without spaces, of at most 254 characters."""
+    return bool(raw) and len(raw) <= EMAIL_MAX and re.fullmatch(EMAIL_PATTERN, raw) is not None
 
 
 def mask_email(raw: str | None) -> str:

@@ -2,8 +2,6 @@
 timeline cursor (the quick-add follow-up is eduflow.followups.FollowUpForm, shared with the lead page)."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
@@ -13,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.access import scoped
 from eduflow.extensions import db
-from eduflow.forms import EMAIL, FlaskForm, contact_phone, optional, strip
+from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, strip
 from eduflow.i18n import school_today
 from eduflow.models import ClassGroup, Gender, Role, StudentStatus, User
 from eduflow.security.idcard import birth_date_of, is_valid_id_card, mask_id_card, normalise_id_card
@@ -25,7 +23,6 @@ from eduflow.students.services import (
 from eduflow.students.timeline import Cursor, parse_cursor
 
 SORT_LABELS = {"newest": _l("最新录入"), "oldest": _l("最早录入"), "name": _l("按姓名")}
-EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
 def _person(user: User, with_campus: bool) -> str:
@@ -125,7 +122,7 @@ class StudentForm(ContactFields):
 
     name = StringField(_l("学员姓名"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     gender = SelectField(_l("性别"), choices=Gender.choices(), coerce=Gender, default=Gender.UNKNOWN)
-    birth_date = DateField(_l("出生日期"), validators=[Optional()])
+    birth_date = DateField(_l("出生日期"), validators=[Optional(), birth_date])
     phone = StringField(_l("学员电话"), filters=[strip], validators=[Length(max=32), contact_phone],
                         description=_l("可不填；同一校区的学员电话不能重复"))
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
@@ -166,10 +163,6 @@ class StudentForm(ContactFields):
         owners = selectable_owners(campus_id, student.owner_id if student else None)
         self.owner_id.choices = [("", _l("— 暂不分配 —"))] + [(u.id, _person(u, campus_id is None)) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
-
-    def validate_birth_date(self, field) -> None:
-        if field.data and not EARLIEST_BIRTH <= field.data <= school_today():
-            raise ValidationError(_l("请填写正确的出生日期（不能晚于今天）。"))
 
     def validate_id_card(self, field) -> None:
         if not field.data:

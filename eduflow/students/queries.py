@@ -40,7 +40,8 @@ def student_search_clause(q: str):
     """Students by their own name (eduflow.search.person_search, as leads) or phone, or by a parent's phone (the
     parent is usually the one calling)."""
     q = (q or "").strip()
-    own = person_search(Student, q, select(Student.id).where(Student.name.contains(q, autoescape=True)))
+    named = select(Student.id).where(func.lower(Student.name).contains(q.lower(), autoescape=True))  # as the keys
+    own = person_search(Student, q, named)
     by_parent = phone_clause(Parent, q)
     if own is None or by_parent is None:
         return own

@@ -15,7 +15,12 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 import eduflow
 from eduflow.extensions import db
-from eduflow.models import FollowUp
+from eduflow.forms import birth_date
+from eduflow.imports.rows import Context, evaluate
+from eduflow.leads.forms_records import LeadForm
+from eduflow.models import FollowUp, ImportAction, ImportKind
+from eduflow.security.emails import is_email
+from eduflow.students.forms import StudentForm
 from tests import factories
 from eduflow.converters import ID_MAX, as_id
 from eduflow.forms import FlaskForm
@@ -152,3 +157,30 @@ def test_a_plan_of_2000_characters_is_kept_whole_on_both_pages(client, login_as,
 def test_a_plan_longer_than_2000_characters_is_refused_on_both_pages(client, login_as, users, campuses, subject):
     response, saved = _post_follow_up(client, login_as, users, campuses, subject, next_plan="计" * 2001)
     assert response.status_code == 422 and saved == []
+
+
+# ---------- one e-mail rule and one birth-date rule for leads, students and the importer ----------
+
+def test_an_email_needs_a_dot_in_its_domain_no_spaces_and_at_most_254_characters():
+    assert is_email("wang@example.com") and is_email(f"{'w' * 200}@example.com")
+    assert not any(is_email(raw) for raw in ("wang@example", "wang @example.com", "wang", "", None,
+                                             f"{'w' * 250}@example.com"))
+
+
+def test_the_lead_and_the_student_form_share_the_birth_date_rule():
+    assert birth_date in LeadForm.birth_date.kwargs["validators"]
+    assert birth_date in StudentForm.birth_date.kwargs["validators"]
+
+
+@pytest.mark.parametrize("kind", [ImportKind.LEADS, ImportKind.STUDENTS])
+@pytest.mark.parametrize("email, born, accepted", [
+    ("wang@example.com", "2015-03-01", True),
+    (f"{'w' * 200}@example.com", "", True),  # the importer used to stop at 120 characters
+    ("wang@example", "", False),  # and took anything with an @
+    ("", "1850-01-01", False),  # and any birth date at all
+    ("", "2099-01-01", False),
+])
+def test_the_importer_checks_email_and_birth_date_as_the_forms_do(campuses, kind, email, born, accepted):
+    context = Context(kind, campuses[0].id, {"name": 0, "phone": 1, "email": 2, "birth_date": 3})
+    outcome = evaluate(context, ["王小明", "13812345678", email, born])
+    assert (outcome.action == ImportAction.CREATE) == accepted, outcome.errors
