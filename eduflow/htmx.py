@@ -1,7 +1,7 @@
-"""The one rule that decides fragment or full page, and the htmx response helpers."""
+"""The one rule that decides fragment or full page, and the htmx redirect; eduflow.web builds the answers on them."""
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, request
 
 
 def is_htmx() -> bool:
@@ -9,15 +9,8 @@ def is_htmx() -> bool:
     return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
 
 
-def render(template: str, fragment: str | None = None, **context) -> Response:
-    """Render the page, or its fragment for htmx; the page includes the same fragment file."""
-    body = render_template(fragment if fragment and is_htmx() else template, **context)
-    response = Response(body)
-    response.vary.add("HX-Request")
-    return response
-
-
 def hx_redirect(url: str) -> Response:
+    """A redirect htmx follows as a full page load (204 with HX-Redirect)."""
     response = Response(status=204)
     response.headers["HX-Redirect"] = url
     return response

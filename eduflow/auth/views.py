@@ -15,6 +15,7 @@ from eduflow.auth.services import authenticate, log_out, set_password
 from eduflow.extensions import db, login_manager
 from eduflow.htmx import hx_redirect, is_htmx
 from eduflow.security.passwords import verify_password
+from eduflow.web import me
 
 
 @login_manager.unauthorized_handler
@@ -67,7 +68,7 @@ def logout():
     The token is rotated, so a copied session or remember cookie is refused from now on; the session is
     cleared *before* logout_user, which marks the remember cookie for deletion in this response.
     """
-    log_out(current_user._get_current_object())
+    log_out(me())
     db.session.commit()
     session.clear()
     logout_user()
@@ -87,7 +88,7 @@ def change_password():
             set_password(current_user, form.new_password.data)
             db.session.commit()
             # Re-issue the session (and a kept 记住我 cookie) with the new token; other devices are signed out.
-            login_user(current_user._get_current_object(), remember=_remembered())
+            login_user(me(), remember=_remembered())
             flash(_("密码已修改。"), "success")
             return redirect(url_for("dashboard.index"))
     status = 400 if form.errors else 200

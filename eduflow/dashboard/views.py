@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, render_template
 from flask_babel import get_timezone
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -11,6 +11,7 @@ from eduflow.dashboard import bp
 from eduflow.dashboard.services import dashboard_summary, school_day
 from eduflow.extensions import db
 from eduflow.models import utcnow
+from eduflow.web import me
 
 
 @bp.route("/")
@@ -18,7 +19,7 @@ from eduflow.models import utcnow
 def index():
     """工作台: what needs doing today for the signed-in user."""
     day = school_day(utcnow(), get_timezone())
-    return render_template("dashboard/index.html", summary=dashboard_summary(current_user, day), today=day.date)
+    return render_template("dashboard/index.html", summary=dashboard_summary(me(), day), today=day.date)
 
 
 @bp.route("/healthz")
