@@ -198,6 +198,63 @@ def users(campuses):
     return made
 
 
+@pytest.fixture
+def course():
+    """少儿英语: 48 lessons at ¥4800."""
+    made = factories.make_course()
+    db.session.commit()
+    return made
+
+
+@pytest.fixture
+def make_lead(campuses, users):
+    """make_lead(name="张三", owner="sales", campus=0, **fields): a lead; owner None puts it in the pool."""
+
+    def make(name="张三", owner="sales", campus=0, **fields):
+        lead = factories.make_lead(campuses[campus], name=name, owner=users[owner] if owner else None, **fields)
+        db.session.commit()
+        return lead
+
+    return make
+
+
+@pytest.fixture
+def make_class(campuses, users, course):
+    """make_class(name="英语一班", campus=0, head="teacher", of=course, **fields): a class of 20 seats."""
+
+    def make(name="英语一班", campus=0, head="teacher", of=None, **fields):
+        group = factories.make_class(of or course, campuses[campus], name=name, head=users[head] if head else None,
+                                     **fields)
+        db.session.commit()
+        return group
+
+    return make
+
+
+@pytest.fixture
+def make_student(campuses, users):
+    """make_student(name="王小明", owner="sales", campus=0, **fields): a student row, no parent."""
+
+    def make(name="王小明", owner="sales", campus=0, **fields):
+        student = factories.make_student(campuses[campus], name=name, owner=users[owner] if owner else None, **fields)
+        db.session.commit()
+        return student
+
+    return make
+
+
+@pytest.fixture
+def enroll(users, course):
+    """enroll(student, class_group=None, by="manager", of=course, **terms): through create_enrollment, committed."""
+
+    def make(student, class_group=None, by="manager", of=None, **terms):
+        enrollment = factories.enroll(student, of or course, by=users[by], group=class_group, **terms)
+        db.session.commit()
+        return enrollment
+
+    return make
+
+
 class AuthActions:
     def __init__(self, client, users):
         self._client, self._users = client, users

@@ -9,16 +9,8 @@ from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.leads.conversion import FirstEnrollment, convert_lead
 from eduflow.models import (
-    ClassGroup, Course, Enrollment, LeadStage, Parent, Payment, PaymentMethod, Student, StudentStatus,
+    ClassGroup, Enrollment, LeadStage, Parent, Payment, PaymentMethod, Student, StudentStatus,
 )
-
-
-@pytest.fixture
-def course(campuses):
-    course = Course(name="少儿英语", total_lessons=48, price=Decimal("4800"))
-    db.session.add(course)
-    db.session.commit()
-    return course
 
 
 def _count(model):

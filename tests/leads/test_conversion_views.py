@@ -19,14 +19,6 @@ COUNTED = (Student, Parent, Enrollment, Payment)
 
 
 @pytest.fixture
-def course(campuses):
-    course = Course(name="少儿英语", total_lessons=48, price=Decimal("4800"))
-    db.session.add(course)
-    db.session.commit()
-    return course
-
-
-@pytest.fixture
 def lead(make_lead, course):
     lead = make_lead(name="王小明", contact_name="王妈妈", contact_relation="妈妈", stage=LeadStage.PENDING,
                      gender=Gender.MALE)
