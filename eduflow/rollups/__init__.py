@@ -1,7 +1,7 @@
 """Report figures kept as daily rollups: written in the same transaction as the act they count.
 
 A report over a year reads a few hundred rollup rows, not a year of raw rows. Each rollup module
-(`sales`: leads, follow-ups, stage moves, six-speed sheets, referrals; `school`: attendance, lessons
+(`sales_raw`: leads, follow-ups, stage moves, six-speed sheets, referrals; `school`: attendance, lessons
 consumed, payments, refunds, renewals) exposes the same two functions:
 
 - `rebuild()`: recompute its rollups from the raw rows (after a bulk load, or to repair);
@@ -16,7 +16,7 @@ import importlib
 import click
 from flask.cli import AppGroup
 
-MODULES = ("eduflow.rollups.sales", "eduflow.rollups.school")
+MODULES = ("eduflow.rollups.sales_raw", "eduflow.rollups.school")
 
 
 def _modules():

@@ -26,7 +26,7 @@ from eduflow.locks import lock_rows
 from eduflow.models import Attendance, Enrollment, Lesson, LessonDay, LessonLedgerEntry, Payment, PaymentDay, Student
 from eduflow.models.rollups import NOBODY
 from eduflow.models.rollups_school import STATUS_FIGURES, UNITS
-from eduflow.rollups.sales import _chunks, _put, school_day_of
+from eduflow.rollups.store import chunks, put, school_day_of
 
 KEY = ("day", "class_id", "teacher_id", "campus_id", "figure")
 PAYMENT_KEY = ("day", "campus_id", "refund")
@@ -68,14 +68,14 @@ def send(delta: Counter) -> None:
 
 def _upsert(conn, delta: Counter) -> None:
     rows = [dict(zip(KEY, key), total=n) for key, n in sorted(delta.items(), key=lambda item: repr(item[0])) if n]
-    for chunk in _chunks(rows, 500):
-        _put(conn, LessonDay, KEY, chunk, lambda target, new: {"total": target.c.total + new.total})
+    for chunk in chunks(rows, 500):
+        put(conn, LessonDay, KEY, chunk, lambda target, new: {"total": target.c.total + new.total})
 
 
 def _upsert_money(conn, delta: Counter) -> None:
     rows = [dict(zip(PAYMENT_KEY, key), amount=n) for key, n in sorted(delta.items()) if n]
-    for chunk in _chunks(rows, 500):
-        _put(conn, PaymentDay, PAYMENT_KEY, chunk, lambda target, new: {"amount": target.c.amount + new.amount})
+    for chunk in chunks(rows, 500):
+        put(conn, PaymentDay, PAYMENT_KEY, chunk, lambda target, new: {"amount": target.c.amount + new.amount})
 
 
 # --- Shares of lessons and students, from the raw rows -----------------------------------------------------------

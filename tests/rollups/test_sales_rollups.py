@@ -18,7 +18,7 @@ from eduflow.models import (
 )
 from eduflow.models.rollups import FollowUpFirst
 from eduflow.reports import services
-from eduflow.rollups import sales
+from eduflow.rollups import sales, sales_raw
 from eduflow.followups import record_follow_up
 from tests.reports.conftest import course, local, make_class, make_lead, make_lesson, make_student, source  # noqa: F401
 from tests.rollups import raw_sales_reports as raw
@@ -245,7 +245,7 @@ def assert_activity_equal_raw_rows(scope_for):
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_rollups_equal_the_raw_rows_after_random_changes(story, scope_for, seed):
     story(seed).run(150)
-    assert sales.differences() == []
+    assert sales_raw.differences() == []
     assert db.session.scalar(select(func.count()).select_from(FunnelDay)) > 0
     assert db.session.scalar(select(func.count()).select_from(SheetDay)) > 0
     assert_reports_equal_raw_rows(scope_for)
@@ -257,7 +257,7 @@ def _kept():
         table.__table__.c[measure] != 0)))) for table, _key, measure in sales.ROLLUPS}
     return counted | {table: sorted(row for row in map(tuple, db.session.execute(select(table.__table__)))
                              if table is not FollowUpFirst or any(row[-2:]))  # an emptied first day may stay
-                      for table, _key, _values in sales.DERIVED}
+                      for table, _key, _values in sales_raw.DERIVED}
 
 
 def test_a_rebuild_gives_the_rollups_the_changes_kept(story, scope_for):
@@ -268,17 +268,17 @@ def test_a_rebuild_gives_the_rollups_the_changes_kept(story, scope_for):
     kept = _kept()
     assert kept[FollowUpGap], "the story leaves long gaps between follow-ups"
     assert kept[FollowUpFirst]
-    sales.rebuild()
+    sales_raw.rebuild()
     db.session.commit()
     assert _kept() == kept
-    assert sales.differences() == []
+    assert sales_raw.differences() == []
     assert_reports_equal_raw_rows(scope_for)
 
 
 def test_differences_names_a_rollup_that_disagrees(story):
     story(11).run(40)
     db.session.execute(FollowUpDay.__table__.update().values(follow_ups=FollowUpDay.follow_ups + 1))
-    found = sales.differences()
+    found = sales_raw.differences()
     assert found and all(line.startswith("report_followup_days ") for line in found)
 
 
@@ -298,7 +298,7 @@ def test_short_ranges_count_each_lead_once_from_its_first_day_in_them(make_lead,
             scope = scope_for("manager", start.isoformat(), end.isoformat())
             assert _activity(services.follow_up_activity(scope)) == _activity(raw.follow_up_activity(scope)), (
                 start, end)
-    assert sales.differences() == []
+    assert sales_raw.differences() == []
 
 
 def test_a_follow_up_counts_on_the_school_day_of_its_time(make_lead, users, scope_for):
@@ -329,7 +329,7 @@ def test_a_deleted_lead_leaves_the_reports_and_a_restored_one_comes_back(make_le
     lead.deleted_at = None
     db.session.commit()
     assert services.funnel(scope).overall.counts == [1, 1, 0, 0, 0]
-    assert sales.differences() == []
+    assert sales_raw.differences() == []
 
 
 def test_a_student_follow_up_moves_with_its_student(make_student, users, campuses, scope_for):
@@ -342,7 +342,7 @@ def test_a_student_follow_up_moves_with_its_student(make_student, users, campuse
     assert services.follow_up_activity(scope_for("manager", "2024-03-01", "2024-03-31")).rows == []
     assert [row.students for row in services.follow_up_activity(scope_for("manager_b", "2024-03-01",
                                                                            "2024-03-31")).rows] == [1]
-    assert sales.differences() == []
+    assert sales_raw.differences() == []
 
 
 def test_the_bulk_removal_of_leads_takes_them_out_first(make_lead, users, scope_for):
@@ -351,7 +351,7 @@ def test_the_bulk_removal_of_leads_takes_them_out_first(make_lead, users, scope_
     sales.forget(lead_ids=[lead.id])
     db.session.execute(Lead.__table__.update().where(Lead.id == lead.id).values(deleted_at=utcnow()))
     db.session.commit()
-    assert sales.differences() == []
+    assert sales_raw.differences() == []
 
 
 def test_the_rollups_are_in_the_flask_command(runner, story):
