@@ -11,13 +11,14 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from eduflow import audit
+from eduflow.access import LEAD_OWNERS, accounts_in, sales_accounts
 from eduflow.contacts import is_birth_date, same_phone
 from eduflow.extensions import db
 from eduflow.i18n import to_utc
 from eduflow.imports.fields import LEAD_FIELDS, parse_choice, parse_date, parse_datetime, parse_gender, split_names
 from eduflow.models import (
     Course, CustomerLevel, FollowUp, Gender, ImportAction, ImportKind, Lead, LeadPoolEvent, LeadStage, LeadStageChange,
-    Parent, Role, SixSpeed, SourceChannel, Student, StudentStatus, TrialLesson, User, utcnow,
+    Parent, SixSpeed, SourceChannel, Student, StudentStatus, TrialLesson, User, utcnow,
 )
 from eduflow.models.attendance import Attendance
 from eduflow.models.crm import lead_courses, lead_tags
@@ -29,7 +30,6 @@ from eduflow.security.emails import is_email, mask_email
 from eduflow.security.idcard import is_valid_id_card, mask_id_card, normalise_id_card
 from eduflow.security.phones import is_contact_phone, mask_phone, normalise_phone, parse_phone
 
-LEAD_OWNER_ROLES = (Role.SALES, Role.MANAGER)
 # Fields an update may overwrite; stage, owner and campus change only through their own workflows.
 LEAD_UPDATABLE = ("name", "contact_name", "contact_relation", "gender", "birth_date", "wechat_id", "email",
                   "source_id", "level", "consult_date", "notes")
@@ -59,9 +59,9 @@ class Context:
         courses = list(db.session.scalars(select(Course)))
         self.courses = {c.name.lower(): c for c in courses}
         self.course_by_id = {c.id: c for c in courses}
-        roles = LEAD_OWNER_ROLES if kind == ImportKind.LEADS else (Role.SALES,)
+        owners = accounts_in(LEAD_OWNERS) if kind == ImportKind.LEADS else sales_accounts()
         staff = db.session.scalars(select(User).where(User.campus_id == campus_id, User.is_active,
-                                                      User.role.in_(roles)))
+                                                      owners))
         self.owners: dict[str, User] = {}
         for user in staff:
             self.owners.setdefault(user.display_name.lower(), user)

@@ -8,15 +8,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from eduflow.access import home_campus, is_admin, is_manager, is_sales
 from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, strip
 from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
-from eduflow.leads.records import (
-    active_campuses, assignable_owners, manual_tags, referrer_candidates, selectable_courses,
-    selectable_sources,
-)
-from eduflow.models import Course, CustomerLevel, Gender, Lead, LeadStage, Role, SourceChannel, Tag, User
+from eduflow.leads.records import assignable_owners, referrer_candidates, selectable_courses
+from eduflow.reference import active_campuses, manual_tags, selectable_sources
+from eduflow.models import Course, CustomerLevel, Gender, Lead, LeadStage, SourceChannel, Tag, User
 
 POOL = "pool"
 SORT_LABELS = {"next": _l("按下次跟进"), "newest": _l("最新录入"), "last_followup": _l("最近跟进"), "name": _l("按姓名")}
@@ -48,12 +47,12 @@ class LeadFilterForm(FlaskForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        if user.role == Role.SALES:
+        if is_sales(user):
             del self.owner  # a salesperson sees only their own leads
         else:
-            owners = assignable_owners(user.campus_id if user.role == Role.MANAGER else None)
+            owners = assignable_owners(home_campus(user))
             self.owner.choices = [("", _l("全部负责人")), (POOL, _l("公海"))] + [
-                (str(u.id), _person(u, user.role == Role.ADMIN)) for u in owners]
+                (str(u.id), _person(u, is_admin(user))) for u in owners]
         self.source.choices = [("", _l("全部来源"))] + [
             (s.id, s.name) for s in _everything(SourceChannel, SourceChannel.sort_order)]
         self.tag.choices = [("", _l("全部标签"))] + [(t.id, t.name) for t in _everything(Tag, Tag.name)]
@@ -115,7 +114,7 @@ class LeadForm(FlaskForm):
             self._set_placement_choices()
 
     def _set_choices(self) -> None:
-        lead, everywhere = self.lead, self.user.role == Role.ADMIN
+        lead, everywhere = self.lead, is_admin(self.user)
         self.source_id.choices = [("", _l("— 请选择 —"))] + [(s.id, s.name) for s in self._sources.values()]
         students = referrer_candidates(self.user, lead.campus_id if lead else self.user.campus_id,
                                        lead.referrer_student_id if lead else None)
@@ -126,16 +125,15 @@ class LeadForm(FlaskForm):
         self.tag_ids.choices = [(t.id, t.name) for t in manual_tags()]
 
     def _set_placement_choices(self) -> None:
-        role = self.user.role
-        if role == Role.SALES:
+        if is_sales(self.user):
             del self.campus_id, self.owner_id  # their own lead, on their campus
             return
-        if role == Role.MANAGER:
+        if is_manager(self.user):
             del self.campus_id
         else:
             self.campus_id.choices = [("", _l("— 请选择 —"))] + [(c.id, c.name) for c in active_campuses()]
-        owners = assignable_owners(self.user.campus_id if role == Role.MANAGER else None)
-        self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, _person(u, role == Role.ADMIN)) for u in owners]
+        owners = assignable_owners(home_campus(self.user))
+        self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, _person(u, is_admin(self.user))) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
 
     def validate_consult_date(self, field) -> None:

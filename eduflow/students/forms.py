@@ -9,17 +9,16 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from eduflow.access import scoped
+from eduflow.access import home_campus, is_academic, is_admin, is_office, scoped
 from eduflow.extensions import db
 from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, strip
 from eduflow.i18n import school_today
-from eduflow.models import ClassGroup, Gender, Role, StudentStatus, User
+from eduflow.models import ClassGroup, Gender, StudentStatus, User
 from eduflow.security.idcard import birth_date_of, is_valid_id_card, mask_id_card, normalise_id_card
 from eduflow.security.phones import mask_phone
 from eduflow.students.queries import SORTS, StudentFilters
-from eduflow.students.services import (
-    CREATE_STATUSES, active_campuses, manual_tags, selectable_owners, selectable_sources,
-)
+from eduflow.reference import active_campuses, manual_tags, selectable_sources
+from eduflow.students.services import CREATE_STATUSES, selectable_owners
 from eduflow.students.timeline import Cursor, parse_cursor
 
 SORT_LABELS = {"newest": _l("最新录入"), "oldest": _l("最早录入"), "name": _l("按姓名")}
@@ -46,12 +45,12 @@ class StudentFilterForm(FlaskForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        everywhere = user.role == Role.ADMIN
+        everywhere = is_admin(user)
         if everywhere:
             self.campus.choices = [("", _l("全部校区"))] + [(c.id, c.name) for c in active_campuses()]
         else:
             del self.campus
-        if user.role in (Role.ADMIN, Role.MANAGER):
+        if is_office(user):
             owners = selectable_owners(None if everywhere else user.campus_id)
             self.owner.choices = [("", _l("全部负责人"))] + [(u.id, _person(u, everywhere)) for u in owners]
         else:
@@ -151,15 +150,15 @@ class StudentForm(ContactFields):
             self.hide(student, hidden)
 
     def _set_placement(self, user: User, student) -> None:
-        if student is not None or user.role != Role.ADMIN:
+        if student is not None or not is_admin(user):
             del self.campus_id
         else:
             self.campus_id.choices = [("", _l("— 请选择 —"))] + [(c.id, c.name) for c in active_campuses()]
-        chooses_owner = user.role in (Role.ADMIN, Role.MANAGER) or (user.role == Role.ACADEMIC and student is None)
+        chooses_owner = is_office(user) or (is_academic(user) and student is None)
         if not chooses_owner:
             del self.owner_id
             return
-        campus_id = student.campus_id if student else (None if user.role == Role.ADMIN else user.campus_id)
+        campus_id = student.campus_id if student else home_campus(user)
         owners = selectable_owners(campus_id, student.owner_id if student else None)
         self.owner_id.choices = [("", _l("— 暂不分配 —"))] + [(u.id, _person(u, campus_id is None)) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}

@@ -1,17 +1,15 @@
 """Students and parents in the browser: the list, the student page, create/edit, parents, follow-ups."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from eduflow.access import STAFF, get_or_404, may_see_full_phone, role_required
-from eduflow.domain import DomainError
+from eduflow.access import EVERYONE, STUDENT_WRITERS, get_or_404, in_roles, is_admin, may_see_full_phone, role_required
 from eduflow.extensions import db
 from eduflow.followups import FollowUpForm, record_follow_up
 from eduflow.forms import ButtonForm
-from eduflow.htmx import hx_redirect, is_htmx, render
-from eduflow.models import Enrollment, Parent, Role, Student
+from eduflow.htmx import is_htmx
+from eduflow.models import Enrollment, Parent, Student
 from eduflow.pagination import paginate
 from eduflow.security.idcard import mask_id_card
 from eduflow.students import bp
@@ -28,52 +26,13 @@ from eduflow.students.services import (
     remove_parent, update_parent, update_student,
 )
 from eduflow.students.timeline import student_timeline
+from eduflow.web import go, link_to, me, render, submit
 
-WRITERS = (Role.ADMIN, Role.MANAGER, Role.SALES, Role.ACADEMIC)
 ATTENDANCE_PAGE = 10
-
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _student(student_id: int) -> Student:
     return get_or_404(Student, student_id)
-
-
-def _go(url: str):
-    """After a POST: a redirect, which htmx must be told to follow as a page load."""
-    return hx_redirect(url) if is_htmx() else redirect(url)
-
-
-def _answer(page: str, fragment: str | None, status: int = 200, **context):
-    """Page or fragment (htmx), with the given status: 422 carries a refused form htmx still swaps in."""
-    response = render(page, fragment, **context)
-    response.status_code = status
-    return response
-
-
-def _save(form, action) -> bool:
-    """Validate, run the service call and commit; a broken rule rolls back and lands on its field or the form."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        action()
-    except DomainError as error:
-        db.session.rollback()
-        field = getattr(error, "field", None)
-        (form[field].errors if field in form else form.form_errors).append(str(error))
-        return False
-    db.session.commit()
-    return True
-
-
-def link_to(endpoint: str, **values) -> str | None:
-    """A colleague's screen, if it exists and the user's role may open it; None means show no link."""
-    view = current_app.view_functions.get(endpoint)
-    if view is None or current_user.role not in getattr(view, "allowed_roles", frozenset(Role)):
-        return None
-    return url_for(endpoint, **values)
 
 
 @bp.context_processor
@@ -84,53 +43,53 @@ def _links() -> dict:
 def _hidden(student: Student) -> tuple[str, ...]:
     """Contact fields the user may not read in full: the form leaves them blank (blank keeps them)."""
     hidden = () if may_see_full_phone(student) else ("phone", "email")
-    return hidden + (() if may_see_id_card(student, _me()) else ("id_card",))
+    return hidden + (() if may_see_id_card(student, me()) else ("id_card",))
 
 
 # ---------- list ----------
 
 @bp.route("")
-@role_required(*STAFF)
+@role_required(*EVERYONE)
 def index():
     """学员: the students in the user's scope, filtered, searched and paged; htmx gets the rows only."""
-    filters = StudentFilterForm(request.args, user=_me())
-    page = paginate(filtered_students(_me(), filters.criteria()))
+    filters = StudentFilterForm(request.args, user=me())
+    page = paginate(filtered_students(me(), filters.criteria()))
     summaries = list_summaries([s.id for s in page.items])
     return render("students/list.html", "students/_rows.html", filters=filters, page=page, summaries=summaries,
-                  can_create=current_user.role in WRITERS, show_campus=current_user.role == Role.ADMIN)
+                  can_create=in_roles(me(), STUDENT_WRITERS), show_campus=is_admin(me()))
 
 
 # ---------- the student page ----------
 
 def _timeline_context(student: Student, form: FollowUpForm | None = None, cursor=None) -> dict:
-    items, next_cursor = student_timeline(student.id, _me(), cursor)
-    can_follow_up = current_user.role in WRITERS
+    items, next_cursor = student_timeline(student.id, me(), cursor)
+    can_follow_up = in_roles(me(), STUDENT_WRITERS)
     return {"student": student, "items": items, "next_cursor": next_cursor,
             "follow_up_form": (form or FollowUpForm(formdata=None)) if can_follow_up else None}
 
 
 def _parents_context(student: Student, form: ParentForm | None = None, message: str | None = None) -> dict:
-    can_edit = current_user.role in WRITERS
+    can_edit = in_roles(me(), STUDENT_WRITERS)
     return {"student": student, "parents": list(student.parents), "can_edit": can_edit,
             "show_phone": may_see_full_phone(student), "parent_message": message,
             "parent_form": (form or ParentForm(formdata=None)) if can_edit else None}
 
 
 @bp.route("/<int:student_id>")
-@role_required(*STAFF)
+@role_required(*EVERYONE)
 def detail(student_id: int):
     """The student page: profile, parents, enrolments with balances, attendance, timeline, reviews."""
     student = _student(student_id)
-    attendance = paginate(attendance_history(student.id, _me()), per_page=ATTENDANCE_PAGE)
+    attendance = paginate(attendance_history(student.id, me()), per_page=ATTENDANCE_PAGE)
     attendance.args = {**attendance.args, "student_id": student.id}
     context = {**_parents_context(student), **_timeline_context(student)}
     return render("students/detail.html", None, enrollments=enrollment_rows(student.id), attendance=attendance,
-                  show_id_card=may_see_id_card(student, _me()), id_card_masked=mask_id_card(student.id_card),
+                  show_id_card=may_see_id_card(student, me()), id_card_masked=mask_id_card(student.id_card),
                   suspension_open=suspension_open(student, school_today()), **context)
 
 
 @bp.route("/<int:student_id>/enrollments/<int:enrollment_id>/ledger")
-@role_required(*STAFF)
+@role_required(*EVERYONE)
 def ledger(student_id: int, enrollment_id: int):
     """课时流水 of one enrolment, line by line: why each lesson was deducted (loaded on demand)."""
     student = _student(student_id)
@@ -142,7 +101,7 @@ def ledger(student_id: int, enrollment_id: int):
 
 
 @bp.route("/<int:student_id>/timeline")
-@role_required(*STAFF)
+@role_required(*EVERYONE)
 def timeline(student_id: int):
     """Older timeline entries, after the cursor the previous page ended on."""
     student = _student(student_id)
@@ -154,33 +113,33 @@ def timeline(student_id: int):
 
 
 @bp.route("/<int:student_id>/follow-ups", methods=["POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def add_follow_up(student_id: int):
     """Quick-add follow-up: the timeline comes back with the new entry on top and an empty form."""
     student = _student(student_id)
     form = FollowUpForm()
-    if _save(form, lambda: record_follow_up(student, by=_me(), **form.values())):
+    if submit(form, lambda: record_follow_up(student, by=me(), **form.values())):
         if not is_htmx():
             flash(_("已添加跟进记录。"), "success")
             return redirect(url_for("students.detail", student_id=student.id, _anchor="timeline"))
-        return _answer("students/timeline.html", "students/_timeline.html", **_timeline_context(student))
-    return _answer("students/timeline.html", "students/_timeline.html", 422, **_timeline_context(student, form))
+        return render("students/timeline.html", "students/_timeline.html", **_timeline_context(student))
+    return render("students/timeline.html", "students/_timeline.html", status=422, **_timeline_context(student, form))
 
 
 # ---------- create and edit ----------
 
 def _form_page(form, student: Student | None, title: str):
-    return _answer("students/form.html", None, 422 if form.is_submitted() else 200, form=form, student=student,
-                   title=title)
+    return render("students/form.html", None, status=422 if form.is_submitted() else 200, form=form, student=student,
+                  title=title)
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def new():
     """New student with their first parent (the primary contact)."""
-    form = NewStudentForm(user=_me())
+    form = NewStudentForm(user=me())
     created = []
-    if _save(form, lambda: created.append(create_student(by=_me(), campus_id=form.campus(), status=form.status.data,
+    if submit(form, lambda: created.append(create_student(by=me(), campus_id=form.campus(), status=form.status.data,
                                                          parent=form.parent(), **form.values()))):
         flash(_("已创建学员 %(name)s。", name=created[0].name), "success")
         return redirect(url_for("students.detail", student_id=created[0].id))
@@ -188,12 +147,12 @@ def new():
 
 
 @bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def edit(student_id: int):
     """Edit a student's profile; the status changes only through the approval flow."""
     student = _student(student_id)
-    form = StudentForm(user=_me(), student=student, hidden=_hidden(student))
-    if _save(form, lambda: update_student(student, by=_me(), **form.values())):
+    form = StudentForm(user=me(), student=student, hidden=_hidden(student))
+    if submit(form, lambda: update_student(student, by=me(), **form.values())):
         flash(_("已保存学员 %(name)s。", name=student.name), "success")
         return redirect(url_for("students.detail", student_id=student.id))
     return _form_page(form, student, _("编辑学员"))
@@ -211,53 +170,54 @@ def _parent(student: Student, parent_id: int) -> Parent:
 
 def _parents_answer(student: Student, status: int = 200, **context):
     db.session.expire(student, ["parents"])
-    return _answer("students/parents.html", "students/_parents.html", status, **_parents_context(student, **context))
+    return render("students/parents.html", "students/_parents.html", status=status,
+                  **_parents_context(student, **context))
 
 
 @bp.route("/<int:student_id>/parents", methods=["POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def parent_new(student_id: int):
     """Add a parent; the parents card comes back (with the form's errors, 422, if it was refused)."""
     student = _student(student_id)
     form = ParentForm()
-    if _save(form, lambda: add_parent(student, **form.values())):
+    if submit(form, lambda: add_parent(student, **form.values())):
         return _parents_answer(student) if is_htmx() else redirect(url_for("students.detail", student_id=student.id))
     return _parents_answer(student, 422, form=form)
 
 
 @bp.route("/<int:student_id>/parents/<int:parent_id>/edit", methods=["GET", "POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def parent_edit(student_id: int, parent_id: int):
     """Edit a parent's contact details."""
     student = _student(student_id)
     parent = _parent(student, parent_id)
     form = ParentForm(parent=parent, hidden=() if may_see_full_phone(student) else ("phone", "email"))
-    if _save(form, lambda: update_parent(parent, **form.values())):
+    if submit(form, lambda: update_parent(parent, **form.values())):
         flash(_("已保存家长 %(name)s。", name=parent.name), "success")
-        return _go(url_for("students.detail", student_id=student.id, _anchor="parents"))
-    return _answer("students/parent_form.html", None, 422 if form.is_submitted() else 200, form=form,
-                   student=student, parent=parent)
+        return go(url_for("students.detail", student_id=student.id, _anchor="parents"))
+    return render("students/parent_form.html", None, status=422 if form.is_submitted() else 200, form=form,
+                  student=student, parent=parent)
 
 
 @bp.route("/<int:student_id>/parents/<int:parent_id>/primary", methods=["POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def parent_primary(student_id: int, parent_id: int):
     """设为主要联系人: the previous primary parent stops being one in the same transaction."""
     student = _student(student_id)
     parent = _parent(student, parent_id)
-    if not _save(ButtonForm(), lambda: make_primary(parent)):
+    if not submit(ButtonForm(), lambda: make_primary(parent)):
         abort(400)
     return _parents_answer(student) if is_htmx() else redirect(url_for("students.detail", student_id=student.id))
 
 
 @bp.route("/<int:student_id>/parents/<int:parent_id>/delete", methods=["POST"])
-@role_required(*WRITERS)
+@role_required(*STUDENT_WRITERS)
 def parent_delete(student_id: int, parent_id: int):
     """Remove a parent; the primary contact is refused until another parent is made primary."""
     student = _student(student_id)
     parent = _parent(student, parent_id)
     form = ButtonForm()
-    if _save(form, lambda: remove_parent(parent)):
+    if submit(form, lambda: remove_parent(parent)):
         return _parents_answer(student) if is_htmx() else redirect(url_for("students.detail", student_id=student.id))
     if not form.form_errors:
         abort(400)
