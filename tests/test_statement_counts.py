@@ -1,6 +1,6 @@
 """No main screen sends more SQL statements on ten times the data than on the small campus.
 
-The benchmark's own list of screens (eduflow/benchmark.py) is requested once each, as the user who
+The benchmark's own list of screens (eduflow/benchmark_screens.py) is requested once each, as the user who
 opens it, on a bench-data campus at two sizes; a count that grows with the data is an N+1 or a
 per-row write, the kind of cost that makes a chain-sized campus slow. Timing is the benchmark
 command's job, not this test's.
@@ -8,7 +8,7 @@ command's job, not this test's.
 from __future__ import annotations
 
 from eduflow.benchdata import build
-from eduflow.benchmark import _signed_in, screens
+from eduflow.benchmark_screens import screens, signed_in
 from eduflow.extensions import db
 from tests.conftest import _empty_all_tables
 from tests.statements import counted
@@ -23,7 +23,7 @@ def _statements(app, scale: float) -> dict[str, int]:
     for screen in screens(app, facts):
         if screen.name.startswith("export"):
             continue  # an export reads its rows in batches: tests/exports/test_cost.py holds it to 3 statements a batch
-        client = clients.get(screen.user) or clients.setdefault(screen.user, _signed_in(app, facts, screen.user))
+        client = clients.get(screen.user) or clients.setdefault(screen.user, signed_in(app, facts, screen.user))
         call = screen.call(0)
         with counted() as statements:
             response = client.open(call.url, method=call.method, data=call.data, headers=call.headers)
