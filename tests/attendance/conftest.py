@@ -1,47 +1,21 @@
-"""Courses, classes, lessons and enrolled students for the attendance tests."""
+"""Lessons and enrolled students for the attendance tests (the course and classes: tests/conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.enrollments.ledger import balance
 from eduflow.attendance.services import school_today
 from eduflow.extensions import db
-from eduflow.models import Attendance, ClassGroup, Course, Enrollment, Lesson, LessonLedgerEntry, Student
-
-_contracts = itertools.count(1)
+from eduflow.models import Attendance, Enrollment, Lesson, LessonLedgerEntry, Student
+from tests import factories
 
 
 @pytest.fixture
 def today(app) -> dt.date:
     return school_today()
-
-
-@pytest.fixture
-def course():
-    course = Course(name="少儿英语", total_lessons=48, price=Decimal("4800"))
-    db.session.add(course)
-    db.session.commit()
-    return course
-
-
-@pytest.fixture
-def make_class(users, campuses, course):
-    """A class of the course on the first campus, headed by `teacher` unless told otherwise."""
-
-    def make(name="英语A班", campus=0, head="teacher", of=None):
-        group = ClassGroup(name=name, course_id=(of or course).id, campus_id=campuses[campus].id,
-                           head_teacher_id=users[head].id if head else None, capacity=30)
-        db.session.add(group)
-        db.session.commit()
-        return group
-
-    return make
 
 
 @pytest.fixture
@@ -59,16 +33,13 @@ def make_lesson(users, today):
 
 
 @pytest.fixture
-def enrol(users):
-    """A student of the class's campus, owned by `sales`, with an active enrolment of `purchased` (+ gift) lessons."""
+def enroll_new(users):
+    """A new student of the class's campus, owned by `sales`, with an active enrolment of `purchased` (+ gift) lessons."""
 
     def make(group, name="王小明", purchased=10, gift=0, owner="sales"):
-        student = Student(name=name, campus_id=group.campus_id, owner_id=users[owner].id if owner else None)
-        db.session.add(student)
-        db.session.flush()
-        enrollment = create_enrollment(student, group.course, by=users["academic"], contract_no=f"HT{next(_contracts)}",
-                                       total_fee=Decimal("1000"), lessons_purchased=purchased, gift_lessons=gift,
-                                       class_group=group)
+        student = factories.make_student(group.campus, name=name, owner=users[owner] if owner else None)
+        enrollment = factories.enroll(student, group.course, by=users["academic"], group=group, lessons=purchased,
+                                      gift=gift, fee="1000")
         db.session.commit()
         return enrollment
 

@@ -51,8 +51,8 @@ def _plans(student_ids: list[int]) -> list[list]:
 
 
 def test_devices_marking_one_sheet_at_once_leave_every_balance_equal_to_the_final_marks(app, users, lesson, group,
-                                                                                      enrol):
-    enrollments = [enrol(group, name=f"学员{n}") for n in range(STUDENTS)]
+                                                                                      enroll_new):
+    enrollments = [enroll_new(group, name=f"学员{n}") for n in range(STUDENTS)]
     start, errors = threading.Barrier(DEVICES), []
     threads = [threading.Thread(target=_device, args=(app, lesson.id, users["academic" if n % 2 else "teacher"].id,
                                                       plan, start, errors))

@@ -19,9 +19,9 @@ PRESENT, LATE, LEAVE, ABSENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE,
 
 
 @pytest.fixture
-def missed(users, group, make_lesson, enrol, today):
+def missed(users, group, make_lesson, enroll_new, today):
     """A student of 英语A班 and yesterday's lesson they are about to miss."""
-    return make_lesson(group, day=today - dt.timedelta(days=1)), enrol(group)
+    return make_lesson(group, day=today - dt.timedelta(days=1)), enroll_new(group)
 
 
 @pytest.fixture

@@ -31,8 +31,8 @@ def _mark(lesson, enrollment, status, users, who="teacher", confirmed=False):
     return result
 
 
-def test_a_present_mark_takes_the_lessons_units_once_however_often_it_is_tapped(users, make_lesson, group, enrol):
-    lesson, enrollment = make_lesson(group, units=2), enrol(group)
+def test_a_present_mark_takes_the_lessons_units_once_however_often_it_is_tapped(users, make_lesson, group, enroll_new):
+    lesson, enrollment = make_lesson(group, units=2), enroll_new(group)
     _mark(lesson, enrollment, PRESENT, users)
     assert _mark(lesson, enrollment, PRESENT, users) is None  # nothing to do the second time
     attendance = mark_of(lesson, enrollment.student)
@@ -44,8 +44,8 @@ def test_a_present_mark_takes_the_lessons_units_once_however_often_it_is_tapped(
     assert balance_of(enrollment) == 8
 
 
-def test_changing_a_mark_writes_a_compensating_row_and_never_edits_the_old_one(users, lesson, group, enrol):
-    enrollment = enrol(group)
+def test_changing_a_mark_writes_a_compensating_row_and_never_edits_the_old_one(users, lesson, group, enroll_new):
+    enrollment = enroll_new(group)
     _mark(lesson, enrollment, PRESENT, users)
     _mark(lesson, enrollment, LEAVE, users)
     assert balance_of(enrollment) == 10
@@ -60,8 +60,8 @@ def test_changing_a_mark_writes_a_compensating_row_and_never_edits_the_old_one(u
     assert mark_of(lesson, enrollment.student).status == LATE
 
 
-def test_leave_deducts_nothing_and_a_later_attended_mark_is_an_ordinary_debit(users, lesson, group, enrol):
-    enrollment = enrol(group)
+def test_leave_deducts_nothing_and_a_later_attended_mark_is_an_ordinary_debit(users, lesson, group, enroll_new):
+    enrollment = enroll_new(group)
     _mark(lesson, enrollment, LEAVE, users)
     assert balance_of(enrollment) == 10 and ledger_of(mark_of(lesson, enrollment.student)) == []
     _mark(lesson, enrollment, PRESENT, users)
@@ -69,10 +69,10 @@ def test_leave_deducts_nothing_and_a_later_attended_mark_is_an_ordinary_debit(us
     assert (debit.kind, debit.units) == (LedgerKind.ATTENDANCE, -1)
 
 
-def test_the_campus_setting_decides_which_statuses_deduct(users, campuses, make_lesson, group, enrol):
+def test_the_campus_setting_decides_which_statuses_deduct(users, campuses, make_lesson, group, enroll_new):
     db.session.add(Settings(campus_id=campuses[0].id, deducting_statuses="present,late,absent,leave"))
     db.session.commit()
-    leave_deducts, enrollment = make_lesson(group), enrol(group)
+    leave_deducts, enrollment = make_lesson(group), enroll_new(group)
     _mark(leave_deducts, enrollment, LEAVE, users)
     assert balance_of(enrollment) == 9
     db.session.scalar(select(Settings).where(Settings.campus_id == campuses[0].id)).deducting_statuses = "present"
@@ -82,8 +82,8 @@ def test_the_campus_setting_decides_which_statuses_deduct(users, campuses, make_
     assert balance_of(enrollment) == 9
 
 
-def test_a_balance_may_go_negative_and_raises_one_urgent_reminder_for_the_owner(users, make_lesson, group, enrol):
-    enrollment = enrol(group, purchased=1)
+def test_a_balance_may_go_negative_and_raises_one_urgent_reminder_for_the_owner(users, make_lesson, group, enroll_new):
+    enrollment = enroll_new(group, purchased=1)
     for start in (9, 11, 14):
         _mark(make_lesson(group, start=start), enrollment, PRESENT, users, confirmed=True)
     assert balance_of(enrollment) == -2
@@ -94,12 +94,12 @@ def test_a_balance_may_go_negative_and_raises_one_urgent_reminder_for_the_owner(
         enrollment.id, users["sales"].id, "-2")
 
 
-def test_a_pending_low_hours_reminder_is_made_urgent_rather_than_repeated(users, lesson, group, enrol):
-    enrollment = enrol(group, purchased=1)
+def test_a_pending_low_hours_reminder_is_made_urgent_rather_than_repeated(users, lesson, group, enroll_new):
+    enrollment = enroll_new(group, purchased=1)
     db.session.add(RenewalReminder(student_id=enrollment.student_id, enrollment_id=enrollment.id,
                                    kind=ReminderKind.LOW_HOURS, trigger_value="1", assigned_to_id=users["sales"].id))
     db.session.commit()
-    other = enrol(group, name="李四", purchased=1)
+    other = enroll_new(group, name="李四", purchased=1)
     _mark(lesson, other, PRESENT, users)  # reaching zero is not debt
     _mark(lesson, enrollment, PRESENT, users)
     lesson2 = lesson.__class__(class_id=group.id, lesson_date=lesson.lesson_date, start_time=dt.time(15),
@@ -111,13 +111,13 @@ def test_a_pending_low_hours_reminder_is_made_urgent_rather_than_repeated(users,
     assert reminder.is_urgent and reminder.trigger_value == "-1"
 
 
-def test_teachers_mark_only_lessons_they_teach_or_whose_class_they_head(users, make_class, make_lesson, enrol):
+def test_teachers_mark_only_lessons_they_teach_or_whose_class_they_head(users, make_class, make_lesson, enroll_new):
     headed = make_class("班主任班", head="teacher")
     by_colleague = make_lesson(headed, teacher="admin")
     other_class = make_class("别人的班", head=None)
     taught = make_lesson(other_class, teacher="teacher")
     not_theirs = make_lesson(other_class, teacher=None, start=15)
-    mine, theirs = enrol(headed), enrol(other_class, name="李四")
+    mine, theirs = enroll_new(headed), enroll_new(other_class, name="李四")
     _mark(by_colleague, mine, PRESENT, users)
     _mark(taught, theirs, PRESENT, users)
     with pytest.raises(NotYourLesson) as refused:
@@ -129,16 +129,16 @@ def test_teachers_mark_only_lessons_they_teach_or_whose_class_they_head(users, m
     assert balance_of(theirs) == 8
 
 
-def test_a_student_not_on_the_roster_cannot_be_marked(users, make_class, lesson, enrol):
-    elsewhere = enrol(make_class("B班"))
+def test_a_student_not_on_the_roster_cannot_be_marked(users, make_class, lesson, enroll_new):
+    elsewhere = enroll_new(make_class("B班"))
     with pytest.raises(NotOnRoster):
         mark_attendance(lesson, elsewhere.student_id, PRESENT, by=users["teacher"])
     db.session.rollback()
     assert db.session.scalars(select(LessonLedgerEntry).where(LessonLedgerEntry.lesson_id == lesson.id)).all() == []
 
 
-def test_a_lesson_not_held_yet_takes_only_leave(users, make_lesson, group, enrol, today):
-    tomorrow, enrollment = make_lesson(group, day=today + dt.timedelta(days=1)), enrol(group)
+def test_a_lesson_not_held_yet_takes_only_leave(users, make_lesson, group, enroll_new, today):
+    tomorrow, enrollment = make_lesson(group, day=today + dt.timedelta(days=1)), enroll_new(group)
     with pytest.raises(DomainError, match="只能登记请假"):
         _mark(tomorrow, enrollment, PRESENT, users)
     _mark(tomorrow, enrollment, LEAVE, users)
@@ -146,9 +146,9 @@ def test_a_lesson_not_held_yet_takes_only_leave(users, make_lesson, group, enrol
 
 
 @pytest.mark.parametrize("days_ago, teacher_may", [(7, True), (8, False)])
-def test_sheets_older_than_the_lock_setting_are_read_only_for_teachers(users, make_lesson, group, enrol, today,
+def test_sheets_older_than_the_lock_setting_are_read_only_for_teachers(users, make_lesson, group, enroll_new, today,
                                                                        days_ago, teacher_may):
-    old, enrollment = make_lesson(group, day=today - dt.timedelta(days=days_ago)), enrol(group)
+    old, enrollment = make_lesson(group, day=today - dt.timedelta(days=days_ago)), enroll_new(group)
     assert sheet_rules(old, users["teacher"]).may_mark is teacher_may
     if teacher_may:
         _mark(old, enrollment, PRESENT, users)
@@ -161,8 +161,8 @@ def test_sheets_older_than_the_lock_setting_are_read_only_for_teachers(users, ma
     assert mark_of(old, enrollment.student) is None and balance_of(enrollment) == 10
 
 
-def test_a_manager_corrects_a_locked_sheet_and_the_late_entry_is_audited(users, make_lesson, group, enrol, today):
-    old, enrollment = make_lesson(group, day=today - dt.timedelta(days=30)), enrol(group)
+def test_a_manager_corrects_a_locked_sheet_and_the_late_entry_is_audited(users, make_lesson, group, enroll_new, today):
+    old, enrollment = make_lesson(group, day=today - dt.timedelta(days=30)), enroll_new(group)
     _mark(old, enrollment, ABSENT, users, who="manager")
     _mark(old, enrollment, LEAVE, users, who="manager")
     attendance = mark_of(old, enrollment.student)
@@ -175,8 +175,8 @@ def test_a_manager_corrects_a_locked_sheet_and_the_late_entry_is_audited(users, 
     assert balance_of(enrollment) == 10
 
 
-def test_all_present_marks_only_the_unmarked_and_never_overwrites(users, lesson, group, enrol):
-    first, second, third = enrol(group, "甲"), enrol(group, "乙"), enrol(group, "丙")
+def test_all_present_marks_only_the_unmarked_and_never_overwrites(users, lesson, group, enroll_new):
+    first, second, third = enroll_new(group, "甲"), enroll_new(group, "乙"), enroll_new(group, "丙")
     _mark(lesson, second, LEAVE, users)
     done = mark_all_present(lesson, by=users["teacher"])
     db.session.commit()
@@ -187,15 +187,15 @@ def test_all_present_marks_only_the_unmarked_and_never_overwrites(users, lesson,
     assert all(row.attendance for row in roster(lesson))
 
 
-def test_all_present_is_refused_on_a_sheet_the_user_may_not_mark(users, make_lesson, group, enrol, today):
-    enrollment = enrol(group)
+def test_all_present_is_refused_on_a_sheet_the_user_may_not_mark(users, make_lesson, group, enroll_new, today):
+    enrollment = enroll_new(group)
     with pytest.raises(DomainError):
         mark_all_present(make_lesson(group, day=today - dt.timedelta(days=9)), by=users["teacher"])
     db.session.rollback()
     assert balance_of(enrollment) == 10
 
 
-def test_a_trial_lead_is_marked_without_touching_any_ledger(users, campuses, lesson, group, enrol):
+def test_a_trial_lead_is_marked_without_touching_any_ledger(users, campuses, lesson, group, enroll_new):
     lead = Lead(name="试听生", campus_id=campuses[0].id, owner_id=users["sales"].id)
     db.session.add(lead)
     db.session.flush()
@@ -208,8 +208,8 @@ def test_a_trial_lead_is_marked_without_touching_any_ledger(users, campuses, les
     assert db.session.scalars(select(LessonLedgerEntry).where(LessonLedgerEntry.lesson_id == lesson.id)).all() == []
 
 
-def test_a_mark_into_debt_is_written_only_once_confirmed(users, make_lesson, group, enrol):
-    enrollment = enrol(group, purchased=1)
+def test_a_mark_into_debt_is_written_only_once_confirmed(users, make_lesson, group, enroll_new):
+    enrollment = enroll_new(group, purchased=1)
     _mark(make_lesson(group, start=8), enrollment, PRESENT, users)  # down to zero: no question
     lesson = make_lesson(group)
     with pytest.raises(DebtNotConfirmed) as asked:
@@ -227,8 +227,8 @@ def test_a_mark_into_debt_is_written_only_once_confirmed(users, make_lesson, gro
     assert balance_of(enrollment) == -1
 
 
-def test_each_ledger_row_keeps_the_status_it_was_written_for(client, login_as, users, lesson, group, enrol):
-    enrollment = enrol(group)
+def test_each_ledger_row_keeps_the_status_it_was_written_for(client, login_as, users, lesson, group, enroll_new):
+    enrollment = enroll_new(group)
     for status in (PRESENT, ABSENT, LEAVE, LATE):  # present→absent moves nothing: no row of its own
         _mark(lesson, enrollment, status, users)
     rows = ledger_of(mark_of(lesson, enrollment.student))
@@ -241,9 +241,9 @@ def test_each_ledger_row_keeps_the_status_it_was_written_for(client, login_as, u
 
 
 def test_a_student_in_two_classes_draws_on_this_class_and_keeps_the_other_balance(users, make_class, make_lesson,
-                                                                                  group, enrol):
+                                                                                  group, enroll_new):
     """The sheet reads the remainders of the enrolments its rows draw on: this class's, never the other one's."""
-    here = enrol(group, purchased=3)
+    here = enroll_new(group, purchased=3)
     other = create_enrollment(here.student, group.course, by=users["academic"], contract_no="HT-两个班",
                               total_fee=Decimal("1000"), lessons_purchased=7, class_group=make_class("英语B班"))
     db.session.commit()

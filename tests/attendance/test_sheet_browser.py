@@ -19,8 +19,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_teacher_marks_a_lesson_on_a_tablet_and_the_marks_survive_a_reload(page, users, make_lesson, lesson, group,
-                                                                            enrol, today):
-    first, second, third = enrol(group, "王小明"), enrol(group, "李小红"), enrol(group, "张小华", purchased=1)
+                                                                            enroll_new, today):
+    first, second, third = enroll_new(group, "王小明"), enroll_new(group, "李小红"), enroll_new(group, "张小华", purchased=1)
     mark_attendance(make_lesson(group, day=today - dt.timedelta(days=1)), third.student_id, AttendanceStatus.PRESENT,
                     by=users["academic"])
     db.session.commit()
@@ -64,8 +64,8 @@ def test_a_teacher_marks_a_lesson_on_a_tablet_and_the_marks_survive_a_reload(pag
     screenshot(page, "attendance-sheet-reloaded-tablet")
 
 
-def test_the_teachers_today_page_leads_to_the_sheet(page, users, lesson, group, enrol):
-    enrol(group, "王小明")
+def test_the_teachers_today_page_leads_to_the_sheet(page, users, lesson, group, enroll_new):
+    enroll_new(group, "王小明")
     sign_in(page, "teacher", PASSWORD)
     page.goto("/today")
     card = page.get_by_test_id(f"lesson-{lesson.id}")
@@ -76,8 +76,8 @@ def test_the_teachers_today_page_leads_to_the_sheet(page, users, lesson, group, 
 
 
 def test_the_office_marks_an_absence_and_books_the_makeup_on_a_tablet(page, users, make_class, make_lesson, group,
-                                                                      enrol, today):
-    missed, enrollment = make_lesson(group, day=today - dt.timedelta(days=1)), enrol(group, "王小明")
+                                                                      enroll_new, today):
+    missed, enrollment = make_lesson(group, day=today - dt.timedelta(days=1)), enroll_new(group, "王小明")
     target = make_lesson(make_class("英语B班", head=None), day=today + dt.timedelta(days=2), start=15)
     sign_in(page, "academic", PASSWORD)
     page.goto(f"/lessons/{missed.id}/attendance")
@@ -98,8 +98,8 @@ def test_the_office_marks_an_absence_and_books_the_makeup_on_a_tablet(page, user
 
 
 def test_a_suspended_student_is_greyed_on_the_sheet_without_buttons_while_a_classmate_is_marked(
-        page, users, lesson, group, enrol, today):
-    suspended, active = enrol(group, "王小明", purchased=1), enrol(group, "李小红", purchased=1)
+        page, users, lesson, group, enroll_new, today):
+    suspended, active = enroll_new(group, "王小明", purchased=1), enroll_new(group, "李小红", purchased=1)
     change = request_change(suspended.student, StatusRequest(
         kind=StatusChangeKind.SUSPEND, reason="骨折在家休养", effective_on=today,
         planned_return_on=today + dt.timedelta(days=30)), by=users["sales"])
@@ -125,8 +125,8 @@ def test_a_suspended_student_is_greyed_on_the_sheet_without_buttons_while_a_clas
 
 
 def test_a_tap_into_debt_shows_the_balance_and_deducts_only_when_confirmed(page, users, make_lesson, lesson, group,
-                                                                           enrol, today):
-    enrollment = enrol(group, "张小华", purchased=1)
+                                                                           enroll_new, today):
+    enrollment = enroll_new(group, "张小华", purchased=1)
     mark_attendance(make_lesson(group, day=today - dt.timedelta(days=1)), enrollment.student_id,
                     AttendanceStatus.PRESENT, by=users["academic"])
     db.session.commit()

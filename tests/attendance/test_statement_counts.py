@@ -9,10 +9,10 @@ HX = {"HX-Request": "true"}
 MOST = 10  # statements per request, the signed-in user's own load included
 
 
-def _sheet_of(size: int, lesson, group, enrol) -> list[int]:
+def _sheet_of(size: int, lesson, group, enroll_new) -> list[int]:
     group.capacity = size
     db.session.commit()
-    return [enrol(group, f"学员{n:02d}").student_id for n in range(size)]
+    return [enroll_new(group, f"学员{n:02d}").student_id for n in range(size)]
 
 
 def _costs(client, lesson_id: int, students: list[int]) -> dict[str, int]:
@@ -38,13 +38,13 @@ def _costs(client, lesson_id: int, students: list[int]) -> dict[str, int]:
 
 
 def test_the_sheet_a_tap_and_mark_all_cost_the_same_for_10_and_40_students(client, login_as, make_class, make_lesson,
-                                                                             enrol):
+                                                                             enroll_new):
     login_as("academic")
     found = []
     for size, name in ((10, "十人班"), (40, "四十人班")):
         group = make_class(name)
         lesson = make_lesson(group)
-        students = _sheet_of(size, lesson, group, enrol)
+        students = _sheet_of(size, lesson, group, enroll_new)
         found.append(_costs(client, lesson.id, students))
     small, large = found
     assert small == large, found

@@ -47,8 +47,8 @@ def _job_on(day: dt.date) -> list[str]:
 
 
 def test_from_the_start_date_a_suspended_student_is_greyed_on_the_sheet_and_never_deducted(
-        users, make_lesson, group, enrol, today):
-    enrollment, classmate = enrol(group, "王小明"), enrol(group, "李小红")
+        users, make_lesson, group, enroll_new, today):
+    enrollment, classmate = enroll_new(group, "王小明"), enroll_new(group, "李小红")
     before = make_lesson(group, day=today - DAY)
     mark_attendance(before, enrollment.student_id, PRESENT, by=users["teacher"])
     db.session.commit()
@@ -70,9 +70,9 @@ def test_from_the_start_date_a_suspended_student_is_greyed_on_the_sheet_and_neve
     assert (summary.expected, summary.marked) == (1, 1)  # the suspended student is not expected
 
 
-def test_a_future_start_is_approved_now_and_takes_effect_on_its_date_by_the_job(users, make_lesson, group, enrol,
+def test_a_future_start_is_approved_now_and_takes_effect_on_its_date_by_the_job(users, make_lesson, group, enroll_new,
                                                                                 today):
-    enrollment = enrol(group)
+    enrollment = enroll_new(group)
     start = today + 3 * DAY
     change = _approve(enrollment.student, users, start=start, back=start + 14 * DAY)
     assert change.approval_status == ApprovalStatus.APPROVED and change.effective_on == start
@@ -88,8 +88,8 @@ def test_a_future_start_is_approved_now_and_takes_effect_on_its_date_by_the_job(
 
 
 def test_the_planned_return_reached_by_the_job_brings_the_student_back_as_a_recorded_resume(users, make_lesson,
-                                                                                          group, enrol, today):
-    enrollment = enrol(group)
+                                                                                          group, enroll_new, today):
+    enrollment = enroll_new(group)
     back = today + 7 * DAY
     _approve(enrollment.student, users, start=today, back=back)
     assert not [line for line in _job_on(back - DAY) if "returns" in line]
@@ -104,8 +104,8 @@ def test_the_planned_return_reached_by_the_job_brings_the_student_back_as_a_reco
     assert roster_row(make_lesson(group, day=today, start=15), enrollment.student_id).suspended  # the past stays
 
 
-def test_an_approved_resume_brings_the_student_back_on_its_day(users, make_lesson, group, enrol, today):
-    enrollment = enrol(group)
+def test_an_approved_resume_brings_the_student_back_on_its_day(users, make_lesson, group, enroll_new, today):
+    enrollment = enroll_new(group)
     _approve(enrollment.student, users, start=today)
     enrollment.student.suspended_from = today - 10 * DAY  # as if approved ten days ago
     db.session.commit()
@@ -118,8 +118,8 @@ def test_an_approved_resume_brings_the_student_back_on_its_day(users, make_lesso
     assert roster_row(make_lesson(group, day=today - 5 * DAY), enrollment.student_id).suspended  # the past stays
 
 
-def test_a_resume_before_a_future_start_calls_the_suspension_off(users, make_lesson, group, enrol, today):
-    enrollment = enrol(group)
+def test_a_resume_before_a_future_start_calls_the_suspension_off(users, make_lesson, group, enroll_new, today):
+    enrollment = enroll_new(group)
     _approve(enrollment.student, users, start=today + 5 * DAY)
     _approve(enrollment.student, users, kind=Kind.RESUME, start=today)
     student = enrollment.student
@@ -127,9 +127,9 @@ def test_a_resume_before_a_future_start_calls_the_suspension_off(users, make_les
     assert not roster_row(make_lesson(group, day=today + 6 * DAY), enrollment.student_id).suspended
 
 
-def test_no_reminder_is_raised_or_shown_while_suspended_and_they_come_back_with_the_student(users, group, enrol,
+def test_no_reminder_is_raised_or_shown_while_suspended_and_they_come_back_with_the_student(users, group, enroll_new,
                                                                                             today):
-    enrollment = enrol(group, purchased=2)  # at or below the low-hours threshold
+    enrollment = enroll_new(group, purchased=2)  # at or below the low-hours threshold
     pending = RenewalReminder(student_id=enrollment.student_id, enrollment_id=enrollment.id,
                               kind=ReminderKind.CONTRACT_EXPIRY, assigned_to_id=users["sales"].id)
     db.session.add(pending)
@@ -144,8 +144,8 @@ def test_no_reminder_is_raised_or_shown_while_suspended_and_they_come_back_with_
     assert any("low hours" in line for line in _job_on(today))
 
 
-def test_a_makeup_is_not_booked_into_a_lesson_of_the_suspension(users, make_class, make_lesson, group, enrol, today):
-    enrollment = enrol(group)
+def test_a_makeup_is_not_booked_into_a_lesson_of_the_suspension(users, make_class, make_lesson, group, enroll_new, today):
+    enrollment = enroll_new(group)
     missed = make_lesson(group, day=today - DAY)
     mark_attendance(missed, enrollment.student_id, AttendanceStatus.LEAVE, by=users["teacher"])
     db.session.commit()
@@ -155,9 +155,9 @@ def test_a_makeup_is_not_booked_into_a_lesson_of_the_suspension(users, make_clas
         book_makeup(missed, enrollment.student_id, target, by=users["academic"])
 
 
-def test_a_suspension_cannot_start_in_the_past_or_return_before_it_starts_or_be_asked_twice(users, group, enrol,
+def test_a_suspension_cannot_start_in_the_past_or_return_before_it_starts_or_be_asked_twice(users, group, enroll_new,
                                                                                             today):
-    student = enrol(group).student
+    student = enroll_new(group).student
 
     def ask(kind=Kind.SUSPEND, start=today, back=None):
         return request_change(student, StatusRequest(kind=kind, reason="家长申请", effective_on=start,
@@ -177,8 +177,8 @@ def test_a_suspension_cannot_start_in_the_past_or_return_before_it_starts_or_be_
     assert ask(kind=Kind.RESUME).kind == Kind.RESUME  # a 休学 still to start may be called off
 
 
-def test_the_student_page_shows_a_suspension_until_the_student_is_back(client, login_as, users, group, enrol, today):
-    student = enrol(group).student
+def test_the_student_page_shows_a_suspension_until_the_student_is_back(client, login_as, users, group, enroll_new, today):
+    student = enroll_new(group).student
     _approve(student, users, start=today + DAY, back=today + 30 * DAY)
     login_as("manager")
     page = client.get(f"/students/{student.id}").get_data(as_text=True)
@@ -189,8 +189,8 @@ def test_the_student_page_shows_a_suspension_until_the_student_is_back(client, l
 
 @pytest.mark.parametrize("leaving", [Kind.GRADUATE, Kind.REFUND])
 def test_leaving_during_a_suspension_ends_it_so_a_later_enrolment_is_marked(
-        users, make_lesson, group, enrol, today, leaving):
-    enrollment = enrol(group)
+        users, make_lesson, group, enroll_new, today, leaving):
+    enrollment = enroll_new(group)
     student = enrollment.student
     _approve(student, users, start=today)  # open-ended
     if leaving == Kind.REFUND:
@@ -213,8 +213,8 @@ def test_leaving_during_a_suspension_ends_it_so_a_later_enrolment_is_marked(
 
 
 def test_an_approved_resume_dated_ahead_is_not_recorded_twice_when_the_job_brings_the_student_back(
-        users, group, enrol, today):
-    enrollment = enrol(group)
+        users, group, enroll_new, today):
+    enrollment = enroll_new(group)
     _approve(enrollment.student, users, start=today)
     _approve(enrollment.student, users, kind=Kind.RESUME, start=today + 3 * DAY)
     assert enrollment.student.status == StudentStatus.SUSPENDED

@@ -20,9 +20,9 @@ def _tap(client, lesson, enrollment, status, **extra):
                        headers=HX)
 
 
-def test_the_sheet_shows_the_lesson_and_its_roster_with_balances(client, login_as, lesson, group, enrol):
-    enrol(group, "王小明")
-    enrol(group, "李小红", purchased=2)
+def test_the_sheet_shows_the_lesson_and_its_roster_with_balances(client, login_as, lesson, group, enroll_new):
+    enroll_new(group, "王小明")
+    enroll_new(group, "李小红", purchased=2)
     login_as("teacher")
     page = client.get(f"/lessons/{lesson.id}/attendance").get_data(as_text=True)
     assert group.name in page and group.course.name in page and "09:00" in page and "Teacher" in page
@@ -30,8 +30,8 @@ def test_the_sheet_shows_the_lesson_and_its_roster_with_balances(client, login_a
     assert page.count('data-testid="mark-present"') == 2 and "全部出勤" in page
 
 
-def test_one_tap_saves_and_answers_the_row_with_the_new_balance(client, login_as, lesson, group, enrol):
-    enrollment = enrol(group)
+def test_one_tap_saves_and_answers_the_row_with_the_new_balance(client, login_as, lesson, group, enroll_new):
+    enrollment = enroll_new(group)
     login_as("teacher")
     response = _tap(client, lesson, enrollment, "present")
     body = response.get_data(as_text=True)
@@ -42,16 +42,16 @@ def test_one_tap_saves_and_answers_the_row_with_the_new_balance(client, login_as
     assert 'data-balance="9"' in reloaded and 'data-testid="saved"' not in reloaded
 
 
-def test_an_unknown_status_is_refused_with_a_message_and_changes_nothing(client, login_as, lesson, group, enrol):
-    enrollment = enrol(group)
+def test_an_unknown_status_is_refused_with_a_message_and_changes_nothing(client, login_as, lesson, group, enroll_new):
+    enrollment = enroll_new(group)
     login_as("teacher")
     response = _tap(client, lesson, enrollment, "asleep")
     assert response.status_code == 422 and "未知的考勤状态" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Attendance.id))) == 0 and balance_of(enrollment) == 10
 
 
-def test_mark_all_marks_the_unmarked_and_answers_the_roster(client, login_as, lesson, group, enrol):
-    on_leave, others = enrol(group, "请假生"), [enrol(group, "甲"), enrol(group, "乙")]
+def test_mark_all_marks_the_unmarked_and_answers_the_roster(client, login_as, lesson, group, enroll_new):
+    on_leave, others = enroll_new(group, "请假生"), [enroll_new(group, "甲"), enroll_new(group, "乙")]
     login_as("academic")
     _tap(client, lesson, on_leave, "leave")
     response = client.post(f"/lessons/{lesson.id}/attendance/all", headers=HX)
@@ -63,29 +63,29 @@ def test_mark_all_marks_the_unmarked_and_answers_the_roster(client, login_as, le
 
 
 def test_another_campuss_lesson_and_another_teachers_class_are_not_found(client, login_as, users, make_class,
-                                                                         make_lesson, lesson, group, enrol):
+                                                                         make_lesson, lesson, group, enroll_new):
     other_campus = make_class("二校班", campus=1, head="teacher_b")
-    far_lesson, far = make_lesson(other_campus, teacher="teacher_b"), enrol(other_campus, "二校生", owner="sales_b")
+    far_lesson, far = make_lesson(other_campus, teacher="teacher_b"), enroll_new(other_campus, "二校生", owner="sales_b")
     login_as("manager")
     assert _tap(client, far_lesson, far, "present").status_code == 404
     assert client.get(f"/lessons/{far_lesson.id}/attendance").status_code == 404
     login_as.logout()
     login_as("teacher_b")
-    assert _tap(client, lesson, enrol(group), "present").status_code == 404
+    assert _tap(client, lesson, enroll_new(group), "present").status_code == 404
     assert db.session.scalar(select(func.count(LessonLedgerEntry.id)).where(
         LessonLedgerEntry.lesson_id.in_([lesson.id, far_lesson.id]))) == 0
 
 
-def test_sales_may_not_open_or_mark_a_sheet(client, login_as, lesson, group, enrol):
-    enrollment = enrol(group)
+def test_sales_may_not_open_or_mark_a_sheet(client, login_as, lesson, group, enroll_new):
+    enrollment = enroll_new(group)
     login_as("sales")
     assert client.get(f"/lessons/{lesson.id}/attendance").status_code == 403
     assert _tap(client, lesson, enrollment, "present").status_code == 403
     assert client.get("/today").status_code == 403
 
 
-def test_a_locked_sheet_is_read_only_for_teachers_and_says_why(client, login_as, make_lesson, group, enrol, today):
-    old, enrollment = make_lesson(group, day=today - dt.timedelta(days=10)), enrol(group)
+def test_a_locked_sheet_is_read_only_for_teachers_and_says_why(client, login_as, make_lesson, group, enroll_new, today):
+    old, enrollment = make_lesson(group, day=today - dt.timedelta(days=10)), enroll_new(group)
     login_as("teacher")
     page = client.get(f"/lessons/{old.id}/attendance").get_data(as_text=True)
     assert "已锁定" in page and re.search(r'data-testid="mark-present"\s+disabled', page)
@@ -99,8 +99,8 @@ def test_a_locked_sheet_is_read_only_for_teachers_and_says_why(client, login_as,
 
 
 def test_a_tap_into_debt_asks_once_with_the_balance_and_the_confirmed_tap_deducts_in_red(client, login_as, lesson,
-                                                                                         group, enrol):
-    enrollment = enrol(group, purchased=1)
+                                                                                         group, enroll_new):
+    enrollment = enroll_new(group, purchased=1)
     login_as("teacher")
     _tap(client, lesson, enrollment, "present")
     second = lesson.__class__(class_id=group.id, lesson_date=lesson.lesson_date, start_time=dt.time(15),
@@ -124,9 +124,9 @@ def test_a_tap_into_debt_asks_once_with_the_balance_and_the_confirmed_tap_deduct
     assert "已欠 1 课时，记为出勤将再扣 1 课时，共欠 2 课时。" in body and "剩余 -1 课时，记为" not in body
 
 
-def test_mark_all_asks_once_before_taking_anyone_into_debt(client, login_as, make_lesson, lesson, group, enrol,
+def test_mark_all_asks_once_before_taking_anyone_into_debt(client, login_as, make_lesson, lesson, group, enroll_new,
                                                            today):
-    owing, fine = enrol(group, "欠课生", purchased=1), enrol(group, "正常生")
+    owing, fine = enroll_new(group, "欠课生", purchased=1), enroll_new(group, "正常生")
     login_as("teacher")
     _tap(client, make_lesson(group, day=today - dt.timedelta(days=1)), owing, "present")
     body = client.post(f"/lessons/{lesson.id}/attendance/all", headers=HX).get_data(as_text=True)
@@ -139,8 +139,8 @@ def test_mark_all_asks_once_before_taking_anyone_into_debt(client, login_as, mak
 
 
 def test_the_office_books_a_makeup_and_it_appears_on_the_target_sheet(client, login_as, make_class, make_lesson,
-                                                                      group, enrol, today):
-    missed, enrollment = make_lesson(group, day=today - dt.timedelta(days=2)), enrol(group, "补课生")
+                                                                      group, enroll_new, today):
+    missed, enrollment = make_lesson(group, day=today - dt.timedelta(days=2)), enroll_new(group, "补课生")
     target = make_lesson(make_class("英语B班", head=None), day=today + dt.timedelta(days=1))
     login_as("academic")
     _tap(client, missed, enrollment, "absent")
@@ -176,14 +176,14 @@ def test_a_trial_lead_is_marked_on_the_sheet(client, login_as, users, campuses, 
 
 
 def test_today_lists_a_teachers_own_lessons_and_the_campuss_for_the_office(client, login_as, make_class,
-                                                                           make_lesson, lesson, group, enrol, today):
-    enrol(group, "甲")
-    enrol(group, "乙")
+                                                                           make_lesson, lesson, group, enroll_new, today):
+    enroll_new(group, "甲")
+    enroll_new(group, "乙")
     colleague = make_lesson(make_class("别的班", head=None), teacher=None, start=14)
     far = make_lesson(make_class("二校班", campus=1, head="teacher_b"), teacher="teacher_b")
     make_lesson(group, day=today + dt.timedelta(days=1))
     login_as("teacher")
-    _tap(client, lesson, enrol(group, "丙"), "present")
+    _tap(client, lesson, enroll_new(group, "丙"), "present")
     page = client.get("/today").get_data(as_text=True)
     assert f'data-testid="lesson-{lesson.id}"' in page and f"lesson-{colleague.id}" not in page
     assert "已考勤 1 / 3" in page and "2 人未考勤" in page
@@ -195,8 +195,8 @@ def test_today_lists_a_teachers_own_lessons_and_the_campuss_for_the_office(clien
     assert f"lesson-{lesson.id}" not in tomorrow and "当天课程" in tomorrow
 
 
-def test_a_former_students_mark_stays_on_the_sheet_but_cannot_be_changed(client, login_as, lesson, group, enrol):
-    enrollment = enrol(group, "转走的学员")
+def test_a_former_students_mark_stays_on_the_sheet_but_cannot_be_changed(client, login_as, lesson, group, enroll_new):
+    enrollment = enroll_new(group, "转走的学员")
     login_as("teacher")
     _tap(client, lesson, enrollment, "present")
     enrollment.status = EnrollmentStatus.TRANSFERRED
@@ -208,8 +208,8 @@ def test_a_former_students_mark_stays_on_the_sheet_but_cannot_be_changed(client,
 
 
 def test_a_suspended_students_tap_is_refused_with_the_reason_and_writes_nothing(client, login_as, lesson, group,
-                                                                               enrol, today):
-    enrollment = enrol(group)
+                                                                               enroll_new, today):
+    enrollment = enroll_new(group)
     student = enrollment.student
     student.suspended_from = today
     db.session.commit()
