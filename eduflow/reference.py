@@ -1,14 +1,30 @@
-"""Reference data every installation needs: default settings, source channels, system tags."""
+"""Reference data every installation needs (default settings, source channels, system tags), and the choices of it
+that the lead, student and import forms offer (and their services re-check)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from eduflow.extensions import db
-from eduflow.models import Settings, SourceChannel, Tag, TagCategory, TagKind
+from eduflow.models import Campus, Settings, SourceChannel, Tag, TagCategory, TagKind
 
 DEFAULT_SOURCES = [("线上广告", False), ("地推", False), ("转介绍", True), ("官网", False), ("电话咨询", False),
                    ("展会", False)]
 SYSTEM_TAGS = [("dormant", "休眠", TagCategory.VALUE), ("high_value", "高价值", TagCategory.VALUE)]
+
+
+def active_campuses() -> list[Campus]:
+    return list(db.session.scalars(select(Campus).where(Campus.is_active).order_by(Campus.name)))
+
+
+def selectable_sources(current_id: int | None = None) -> list[SourceChannel]:
+    """Active source channels, plus the record's current one even when it was switched off."""
+    query = select(SourceChannel).where(SourceChannel.is_active | (SourceChannel.id == current_id))
+    return list(db.session.scalars(query.order_by(SourceChannel.sort_order, SourceChannel.name)))
+
+
+def manual_tags() -> list[Tag]:
+    """Tags a person may set; system tags (休眠, 高价值) belong to the scheduled job."""
+    return list(db.session.scalars(select(Tag).where(Tag.kind == TagKind.MANUAL).order_by(Tag.category, Tag.name)))
 
 
 def ensure_reference_data() -> None:

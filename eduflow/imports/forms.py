@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 from eduflow.access import is_admin
 from eduflow.forms import FlaskForm, optional
 from eduflow.imports.fields import fields_for
-from eduflow.leads.records import active_campuses
+from eduflow.reference import active_campuses
 from eduflow.models import ImportAction, ImportKind
 
 

@@ -18,8 +18,9 @@ from eduflow.extensions import db
 from eduflow.leads.pool import check_cap
 from eduflow.leads.stages import OPEN_STAGES, check_version
 from eduflow.models import (
-    Campus, Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, User, utcnow,
+    Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, User, utcnow,
 )
+from eduflow.reference import active_campuses, manual_tags
 from eduflow.security.phones import normalise_phone
 
 SCALAR_FIELDS = {"name", "gender", "birth_date", "contact_name", "contact_relation", "wechat_id", "email",
@@ -43,25 +44,10 @@ def assignable_owners(campus_id: int | None = None) -> list[User]:
     return list(db.session.scalars(query.order_by(User.campus_id, User.display_name)))
 
 
-def active_campuses() -> list[Campus]:
-    return list(db.session.scalars(select(Campus).where(Campus.is_active).order_by(Campus.name)))
-
-
-def selectable_sources(current_id: int | None = None) -> list[SourceChannel]:
-    """Active source channels, plus the lead's current one even when it was switched off."""
-    query = select(SourceChannel).where(SourceChannel.is_active | (SourceChannel.id == current_id))
-    return list(db.session.scalars(query.order_by(SourceChannel.sort_order, SourceChannel.name)))
-
-
 def selectable_courses(current_ids=()) -> list[Course]:
     """Active courses, plus the ones the lead already wants even when they were switched off."""
     query = select(Course).where(Course.is_active | Course.id.in_(list(current_ids)))
     return list(db.session.scalars(query.order_by(Course.name)))
-
-
-def manual_tags() -> list[Tag]:
-    """Tags a person may set; system tags (休眠, 高价值) belong to the scheduled job."""
-    return list(db.session.scalars(select(Tag).where(Tag.kind == TagKind.MANUAL).order_by(Tag.category, Tag.name)))
 
 
 def referrer_candidates(user: User, campus_id: int | None = None, current_id: int | None = None) -> list[Student]:

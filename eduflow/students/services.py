@@ -11,8 +11,9 @@ from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    Campus, Parent, SourceChannel, Student, StudentStatus, Tag, TagKind, User,
+    Campus, Parent, SourceChannel, Student, StudentStatus, TagKind, User,
 )
+from eduflow.reference import manual_tags
 from eduflow.security.idcard import is_valid_id_card, normalise_id_card
 
 CREATE_STATUSES = (StudentStatus.POTENTIAL, StudentStatus.ACTIVE)
@@ -31,26 +32,12 @@ def may_see_id_card(student: Student, user: User) -> bool:
 
 # ---------- choices the student form offers (and the service re-checks) ----------
 
-def active_campuses() -> list[Campus]:
-    return list(db.session.scalars(select(Campus).where(Campus.is_active).order_by(Campus.name)))
-
-
 def selectable_owners(campus_id: int | None, current_id: int | None = None) -> list[User]:
     """Active sales staff of a campus (of every campus for None), plus the student's current owner."""
     query = select(User).where(((User.is_active) & sales_accounts()) | (User.id == current_id))
     if campus_id is not None:
         query = query.where(User.campus_id == campus_id)
     return list(db.session.scalars(query.order_by(User.campus_id, User.display_name, User.id)))
-
-
-def selectable_sources(current_id: int | None = None) -> list[SourceChannel]:
-    query = select(SourceChannel).where(SourceChannel.is_active | (SourceChannel.id == current_id))
-    return list(db.session.scalars(query.order_by(SourceChannel.sort_order, SourceChannel.name)))
-
-
-def manual_tags() -> list[Tag]:
-    """Tags a person may set; system tags (休眠, 高价值) belong to the scheduled job."""
-    return list(db.session.scalars(select(Tag).where(Tag.kind == TagKind.MANUAL).order_by(Tag.category, Tag.name)))
 
 
 # ---------- checks ----------
