@@ -20,14 +20,7 @@ MODULES = ("eduflow.rollups.sales_raw", "eduflow.rollups.school")
 
 
 def _modules():
-    found = []
-    for name in MODULES:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-    return found
+    return [importlib.import_module(name) for name in MODULES]
 
 
 def rebuild_all() -> None:
