@@ -51,7 +51,7 @@ def lock_rows(model, ids: Iterable[int] | Select, *, on=None) -> None:
     is read (a write that changes nothing). `on` is the session or connection to lock with (the app's session)."""
     executor = db.session if on is None else on
     if not isinstance(ids, Select):
-        ids = sorted(set(ids))
+        ids = sorted({ident for ident in ids if ident is not None})
         if not ids:
             return
     table = model.__table__

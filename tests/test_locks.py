@@ -94,6 +94,7 @@ def test_a_lock_changes_nothing_and_accepts_a_query_of_ids():
     before = db.session.execute(select(Campus.id, Campus.name, Campus.updated_at).order_by(Campus.id)).all()
     lock_rows(Campus, select(Campus.id).where(Campus.name == "二校区"))
     lock_rows(Campus, [])
+    lock_rows(Campus, [None])  # a class not chosen yet: nothing to lock
     db.session.commit()
     assert db.session.execute(select(Campus.id, Campus.name, Campus.updated_at).order_by(Campus.id)).all() == before
 
