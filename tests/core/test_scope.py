@@ -2,11 +2,15 @@
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 from werkzeug.exceptions import NotFound
 
-from eduflow.access import get_or_404, scoped
+from eduflow.access import DeletedLead, get_or_404, scoped
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, Enrollment, Lead, Lesson, Student
+from eduflow.models import (
+    ClassGroup, Course, Enrollment, Lead, Lesson, ReminderKind, RenewalReminder, Review, StatusChange, StatusChangeKind,
+    Student, StudentStatus,
+)
 
 
 @pytest.fixture
@@ -90,3 +94,62 @@ def test_out_of_scope_record_is_a_404_not_a_403(records, users):
 def test_deactivated_user_sees_nothing(records, users):
     users["manager"].is_active = False
     assert _names(Lead, users["manager"]) == set()
+
+
+# ---------- reminders, reviews, status changes and deleted leads are registered in SCOPES ----------
+
+def _enrolment_of(student):
+    return db.session.scalar(select(Enrollment).where(Enrollment.student_id == student.id))
+
+
+def test_a_reminder_is_seen_in_its_students_scope_and_only_by_the_salesperson_it_is_assigned_to(records, users):
+    taught = records["taught"]
+    reminders = {name: RenewalReminder(student_id=taught.id, enrollment_id=_enrolment_of(taught).id, kind=kind,
+                                       assigned_to_id=users[name].id)
+                 for name, kind in (("sales", ReminderKind.LOW_HOURS), ("sales2", ReminderKind.CONTRACT_EXPIRY))}
+    db.session.add_all(reminders.values())
+    db.session.commit()
+    assert get_or_404(RenewalReminder, reminders["sales"].id, users["sales"]) is reminders["sales"]
+    assert get_or_404(RenewalReminder, reminders["sales2"].id, users["manager"]) is reminders["sales2"]
+    for reminder, outsider in ((reminders["sales2"], "sales"), (reminders["sales"], "manager_b")):
+        with pytest.raises(NotFound):  # their student, assigned to a colleague; another campus
+            get_or_404(RenewalReminder, reminder.id, users[outsider])
+
+
+def test_a_teacher_sees_the_reviews_of_themselves_and_staff_those_of_their_students(records, users):
+    course = records["course"]
+    mine = Review(student_id=records["untaught"].id, course_id=course.id, teacher_id=users["teacher"].id,
+                  overall_rating=5, course_rating=5, teacher_rating=5, reviewed_on=dt.date(2026, 11, 20))
+    other = Review(student_id=records["taught"].id, course_id=course.id, teacher_id=None,
+                   overall_rating=4, course_rating=4, teacher_rating=4, reviewed_on=dt.date(2026, 11, 20))
+    db.session.add_all([mine, other])
+    db.session.commit()
+    assert get_or_404(Review, mine.id, users["teacher"]) is mine
+    with pytest.raises(NotFound):
+        get_or_404(Review, other.id, users["teacher"])
+    assert get_or_404(Review, other.id, users["sales"]) is other
+    with pytest.raises(NotFound):
+        get_or_404(Review, mine.id, users["sales"])  # a colleague's student
+
+
+def test_a_status_change_is_seen_where_its_student_is(records, users):
+    change = StatusChange(student_id=records["other_student"].id, kind=StatusChangeKind.SUSPEND,
+                          old_status=StudentStatus.ACTIVE, new_status=StudentStatus.SUSPENDED, reason="出国")
+    db.session.add(change)
+    db.session.commit()
+    assert get_or_404(StatusChange, change.id, users["admin"]) is change
+    with pytest.raises(NotFound):
+        get_or_404(StatusChange, change.id, users["manager"])
+
+
+def test_deleted_leads_are_found_only_by_a_manager_of_their_campus_or_an_admin(records, users):
+    deleted, live = records["deleted_lead"], records["own_lead"]
+    assert get_or_404(DeletedLead, deleted.id, users["manager"]) is deleted
+    assert get_or_404(DeletedLead, deleted.id, users["admin"]) is deleted
+    for outsider in ("sales", "manager_b"):
+        with pytest.raises(NotFound):
+            get_or_404(DeletedLead, deleted.id, users[outsider])
+    with pytest.raises(NotFound):
+        get_or_404(DeletedLead, live.id, users["manager"])  # not deleted: nothing to restore
+    with pytest.raises(NotFound):
+        get_or_404(Lead, deleted.id, users["manager"])
