@@ -112,6 +112,11 @@ def yuan(form, field) -> None:
         raise StopValidation(_l("金额最多保留两位小数。"))
 
 
+def staff_label(user, with_campus: bool) -> str:
+    """A colleague in an owner choice: their name, and their campus where the list spans campuses."""
+    return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
+
+
 def valid_phone(form, field) -> None:
     """A staff member's or a campus's number: any valid number (eduflow.security.phones)."""
     if field.data and parse_phone(field.data) is None:

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from eduflow.access import home_campus, is_admin, is_manager, is_sales
-from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, strip
+from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
 from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
@@ -23,10 +23,6 @@ SORT_LABELS = {"next": _l("按下次跟进"), "newest": _l("最新录入"), "las
 
 def _everything(model, order) -> list:
     return list(db.session.scalars(db.select(model).order_by(order, model.id)))
-
-
-def _person(user: User, with_campus: bool) -> str:
-    return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
 
 
 class LeadFilterForm(FlaskForm):
@@ -52,7 +48,7 @@ class LeadFilterForm(FlaskForm):
         else:
             owners = assignable_owners(home_campus(user))
             self.owner.choices = [("", _l("全部负责人")), (POOL, _l("公海"))] + [
-                (str(u.id), _person(u, is_admin(user))) for u in owners]
+                (str(u.id), staff_label(u, is_admin(user))) for u in owners]
         self.source.choices = [("", _l("全部来源"))] + [
             (s.id, s.name) for s in _everything(SourceChannel, SourceChannel.sort_order)]
         self.tag.choices = [("", _l("全部标签"))] + [(t.id, t.name) for t in _everything(Tag, Tag.name)]
@@ -133,7 +129,7 @@ class LeadForm(FlaskForm):
         else:
             self.campus_id.choices = [("", _l("— 请选择 —"))] + [(c.id, c.name) for c in active_campuses()]
         owners = assignable_owners(home_campus(self.user))
-        self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, _person(u, is_admin(self.user))) for u in owners]
+        self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, staff_label(u, is_admin(self.user))) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
 
     def validate_consult_date(self, field) -> None:

@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.access import home_campus, is_academic, is_admin, is_office, scoped
 from eduflow.extensions import db
-from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, strip
+from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
 from eduflow.i18n import school_today
 from eduflow.models import ClassGroup, Gender, StudentStatus, User
 from eduflow.security.idcard import birth_date_of, is_valid_id_card, mask_id_card, normalise_id_card
@@ -22,10 +22,6 @@ from eduflow.students.services import CREATE_STATUSES, selectable_owners
 from eduflow.students.timeline import Cursor, parse_cursor
 
 SORT_LABELS = {"newest": _l("最新录入"), "oldest": _l("最早录入"), "name": _l("按姓名")}
-
-
-def _person(user: User, with_campus: bool) -> str:
-    return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
 
 
 class StudentFilterForm(FlaskForm):
@@ -52,7 +48,7 @@ class StudentFilterForm(FlaskForm):
             del self.campus
         if is_office(user):
             owners = selectable_owners(None if everywhere else user.campus_id)
-            self.owner.choices = [("", _l("全部负责人"))] + [(u.id, _person(u, everywhere)) for u in owners]
+            self.owner.choices = [("", _l("全部负责人"))] + [(u.id, staff_label(u, everywhere)) for u in owners]
         else:
             del self.owner
         classes = db.session.scalars(scoped(ClassGroup, user).order_by(ClassGroup.name, ClassGroup.id))
@@ -160,7 +156,7 @@ class StudentForm(ContactFields):
             return
         campus_id = student.campus_id if student else home_campus(user)
         owners = selectable_owners(campus_id, student.owner_id if student else None)
-        self.owner_id.choices = [("", _l("— 暂不分配 —"))] + [(u.id, _person(u, campus_id is None)) for u in owners]
+        self.owner_id.choices = [("", _l("— 暂不分配 —"))] + [(u.id, staff_label(u, campus_id is None)) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
 
     def validate_id_card(self, field) -> None:
