@@ -127,6 +127,11 @@ def may_see_full_phone(record, user: User | None = None) -> bool:
     return manages_campus(user, record.campus_id) or getattr(record, "owner_id", None) == user.id
 
 
+def may_see_id_card(student, user: User) -> bool:
+    """The full ID card number is for admins and the campus manager only; everyone else sees it masked."""
+    return manages_campus(user, student.campus_id)
+
+
 def may_decide(user: User, change) -> bool:
     """Status changes are approved by an admin or the manager of the student's campus."""
     return manages_campus(user, change.student.campus_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -150,14 +149,6 @@ def reminders_for(user: User, status: ReminderStatus | None = ReminderStatus.PEN
     if kind is not None:
         query = query.where(RenewalReminder.kind == kind)
     return query.order_by(RenewalReminder.is_urgent.desc(), RenewalReminder.reminded_at, RenewalReminder.id)
-
-
-def get_reminder_or_404(reminder_id: int, user: User) -> RenewalReminder:
-    reminder = db.session.scalar(select(RenewalReminder).where(RenewalReminder.id == reminder_id,
-                                                               reminder_scope(user)))
-    if reminder is None:
-        abort(404)
-    return reminder
 
 
 def process_reminder(reminder: RenewalReminder, action: ReminderStatus, *, by: User, note: str = "") -> None:

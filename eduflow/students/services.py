@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from eduflow.access import is_office, is_sales, manages_campus, sales_accounts
+from eduflow.access import is_office, is_sales, sales_accounts
 from eduflow.contacts import check_phone, refuse_duplicate
 from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
@@ -24,11 +24,6 @@ UNCHANGED = object()
 
 
 # ---------- who may see what ----------
-
-def may_see_id_card(student: Student, user: User) -> bool:
-    """The full ID card number is for admins and the campus manager only; everyone else sees it masked."""
-    return manages_campus(user, student.campus_id)
-
 
 # ---------- choices the student form offers (and the service re-checks) ----------
 

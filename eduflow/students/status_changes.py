@@ -209,11 +209,6 @@ def _with_details(query: Select) -> Select:
                          joinedload(StatusChange.enrollment).joinedload(Enrollment.class_group))
 
 
-def find_change(change_id: int, user: User) -> StatusChange | None:
-    """A request whose student the user may see, or None (a 404 for the view)."""
-    return db.session.scalar(select(StatusChange).where(StatusChange.id == change_id, _in_scope(user)))
-
-
 def pending_changes(user: User) -> Select:
     """The approval queue: pending requests in scope, oldest first."""
     return _with_details(select(StatusChange).where(

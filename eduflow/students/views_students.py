@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from eduflow.access import EVERYONE, STUDENT_WRITERS, get_or_404, in_roles, is_admin, may_see_full_phone, role_required
+from eduflow.access import (
+    EVERYONE, STUDENT_WRITERS, get_or_404, in_roles, is_admin, may_see_full_phone, may_see_id_card, role_required,
+)
 from eduflow.extensions import db
 from eduflow.followups import FollowUpForm, record_follow_up
 from eduflow.forms import ButtonForm
@@ -22,7 +24,7 @@ from eduflow.students.queries import (
 from eduflow.i18n import school_today
 from eduflow.students.suspensions import suspension_open
 from eduflow.students.services import (
-    add_parent, create_student, make_primary, may_see_id_card,
+    add_parent, create_student, make_primary,
     remove_parent, update_parent, update_student,
 )
 from eduflow.students.timeline import student_timeline
