@@ -67,6 +67,7 @@ def is_admin(user: User) -> bool:
 
 
 def is_manager(user: User) -> bool:
+    """A campus manager sees every record of their campus."""
     return user.role == Role.MANAGER
 
 
@@ -76,6 +77,7 @@ def is_sales(user: User) -> bool:
 
 
 def is_academic(user: User) -> bool:
+    """Academic staff run classes, lessons and enrolments of their campus (no leads)."""
     return user.role == Role.ACADEMIC
 
 
@@ -160,10 +162,12 @@ def accounts_in(roles: frozenset):
 
 
 def teacher_accounts():
+    """The WHERE clause for teachers' accounts."""
     return User.role == Role.TEACHER
 
 
 def sales_accounts():
+    """The WHERE clause for salespeople's accounts."""
     return User.role == Role.SALES
 
 
@@ -175,10 +179,12 @@ def role_needs_campus(role: Role) -> bool:
 
 
 def role_may_own_leads(role: Role) -> bool:
+    """Salespeople and managers hold leads (and inherit them when a colleague leaves)."""
     return role in LEAD_OWNERS
 
 
 def changes_role(user: User, role: Role) -> bool:
+    """Whether giving the account `role` changes it (nobody changes their own)."""
     return role != user.role
 
 
