@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus, Lead, LeadStage,
-    LeadStageChange, LedgerKind, Lesson, LessonLedgerEntry, Payment, PaymentMethod, SourceChannel, Student,
+    Attendance, AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, Lead, LeadStage,
+    LeadStageChange, LedgerKind, Lesson, LessonLedgerEntry, Payment, PaymentMethod, SourceChannel,
 )
 from eduflow.reports.scope import ReportScope
 
@@ -82,26 +82,6 @@ def make_lead(users, campuses):
 
 
 @pytest.fixture
-def course():
-    course = Course(name="少儿英语", price=Decimal("4800"), total_lessons=48)
-    db.session.add(course)
-    db.session.flush()
-    return course
-
-
-@pytest.fixture
-def make_class(campuses, course):
-    def make(name="英语A班", campus=0, teacher=None, of=None):
-        group = ClassGroup(name=name, course_id=(of or course).id, campus_id=campuses[campus].id,
-                           head_teacher_id=teacher.id if teacher else None, capacity=30)
-        db.session.add(group)
-        db.session.flush()
-        return group
-
-    return make
-
-
-@pytest.fixture
 def make_lesson(users):
     def make(group, day: str, teacher="teacher", units=1, start=9):
         lesson = Lesson(class_id=group.id, lesson_date=dt.date.fromisoformat(day), start_time=dt.time(start),
@@ -109,17 +89,6 @@ def make_lesson(users):
         db.session.add(lesson)
         db.session.flush()
         return lesson
-
-    return make
-
-
-@pytest.fixture
-def make_student(users, campuses):
-    def make(name, owner="sales", campus=0):
-        student = Student(name=name, owner_id=users[owner].id if owner else None, campus_id=campuses[campus].id)
-        db.session.add(student)
-        db.session.flush()
-        return student
 
     return make
 

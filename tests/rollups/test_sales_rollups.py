@@ -20,7 +20,7 @@ from eduflow.models.rollups import FollowUpFirst
 from eduflow.reports import services
 from eduflow.rollups import sales, sales_raw
 from eduflow.followups import record_follow_up
-from tests.reports.conftest import course, local, make_class, make_lead, make_lesson, make_student, source  # noqa: F401
+from tests.reports.conftest import local, make_lead, make_lesson, source  # noqa: F401
 from tests.rollups import raw_sales_reports as raw
 
 PEOPLE = ("sales", "sales2", "manager", "sales_b", "manager_b")
