@@ -1,4 +1,4 @@
-"""Fixtures for classes and lessons: a course, classrooms on both campuses, classes and lessons on demand."""
+"""Fixtures for classes and lessons: classrooms on both campuses, classes (of tests/conftest.py's course) and lessons."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Classroom, Course, Lesson
+from eduflow.models import Lesson, Role
 from eduflow.schedule.services import school_today
+from tests import factories
 
 
 def next_weekday(weekday: int, after: dt.date | None = None) -> dt.date:
@@ -17,21 +18,11 @@ def next_weekday(weekday: int, after: dt.date | None = None) -> dt.date:
 
 
 @pytest.fixture
-def course():
-    course = Course(name="少儿英语", total_lessons=48)
-    db.session.add(course)
-    db.session.commit()
-    return course
-
-
-@pytest.fixture
 def rooms(campuses):
     """Two classrooms on the first campus (A101, A102) and one on the second (B201)."""
     first, second = campuses
-    made = {"a101": Classroom(campus_id=first.id, name="A101", seats=12),
-            "a102": Classroom(campus_id=first.id, name="A102", seats=12),
-            "b201": Classroom(campus_id=second.id, name="B201", seats=12)}
-    db.session.add_all(made.values())
+    made = {"a101": factories.make_room(first, "A101"), "a102": factories.make_room(first, "A102"),
+            "b201": factories.make_room(second, "B201")}
     db.session.commit()
     return made
 
@@ -42,12 +33,10 @@ def make_class(campuses, users, course, rooms):
 
     def make(name="英语一班", campus=0, teacher="teacher", room="a101", capacity=12, **fields):
         today = school_today()
-        class_group = ClassGroup(name=name, course_id=course.id, campus_id=campuses[campus].id,
-                                 head_teacher_id=users[teacher].id if teacher else None,
-                                 classroom_id=rooms[room].id if room else None, capacity=capacity,
-                                 start_date=fields.pop("start_date", today),
-                                 end_date=fields.pop("end_date", today + dt.timedelta(weeks=12)), **fields)
-        db.session.add(class_group)
+        class_group = factories.make_class(course, campuses[campus], name=name, head=users[teacher] if teacher else None,
+                                           room=rooms[room] if room else None, capacity=capacity,
+                                           start_date=fields.pop("start_date", today),
+                                           end_date=fields.pop("end_date", today + dt.timedelta(weeks=12)), **fields)
         db.session.commit()
         return class_group
 
@@ -73,11 +62,6 @@ def make_lesson(users, rooms):
 @pytest.fixture
 def teacher2(campuses):
     """A second teacher on the first campus."""
-    from eduflow.admin.services import create_user
-    from eduflow.models import Role
-    from tests.conftest import PASSWORD
-
-    user = create_user(username="teacher2", display_name="王老师", role=Role.TEACHER, campus=campuses[0],
-                       password=PASSWORD)
+    user = factories.make_user("teacher2", Role.TEACHER, campuses[0], display_name="王老师")
     db.session.commit()
     return user
