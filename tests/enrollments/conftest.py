@@ -1,62 +1,11 @@
-"""Fixtures for enrolments: a course, classes, students and a helper that enrols through the real service."""
+"""Attendance for enrolment tests; the course, classes, students and `enroll` are tests/conftest.py's."""
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
-from eduflow.models import (
-    Attendance, AttendanceStatus, ClassGroup, Course, LedgerKind, Lesson, PaymentMethod, Student,
-)
+from eduflow.models import Attendance, AttendanceStatus, LedgerKind, Lesson
 from eduflow.enrollments.ledger import post_entry
-
-
-@pytest.fixture
-def course():
-    course = Course(name="少儿英语", price=Decimal("3000.00"), total_lessons=20)
-    db.session.add(course)
-    db.session.commit()
-    return course
-
-
-@pytest.fixture
-def make_class(campuses, course):
-    def make(name="英语一班", campus=0, capacity=20, end_date=None, teacher=None):
-        group = ClassGroup(name=name, course_id=course.id, campus_id=campuses[campus].id, capacity=capacity,
-                           end_date=end_date, head_teacher_id=teacher.id if teacher else None)
-        db.session.add(group)
-        db.session.commit()
-        return group
-
-    return make
-
-
-@pytest.fixture
-def make_student(campuses, users):
-    def make(name="小明", owner="sales", campus=0):
-        student = Student(name=name, campus_id=campuses[campus].id, owner_id=users[owner].id if owner else None)
-        db.session.add(student)
-        db.session.commit()
-        return student
-
-    return make
-
-
-@pytest.fixture
-def enrol(users, course):
-    """Enrol through create_enrollment (ledger credits and the first payment included) and commit."""
-    counter = iter(range(1, 10_000))
-
-    def make(student, class_group=None, contract_no=None, fee="3000", lessons=20, gift=0, paid="0", by="sales"):
-        enrollment = create_enrollment(
-            student, course, by=users[by], contract_no=contract_no or f"HT-{next(counter):04d}",
-            total_fee=Decimal(fee), lessons_purchased=lessons, gift_lessons=gift, class_group=class_group,
-            paid_amount=Decimal(paid), payment_method=PaymentMethod.WECHAT if Decimal(paid) else None)
-        db.session.commit()
-        return enrollment
-
-    return make
 
 
 @pytest.fixture

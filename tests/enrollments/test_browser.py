@@ -16,8 +16,8 @@ from tests.conftest import PASSWORD
 pytestmark = pytest.mark.browser
 
 
-def test_a_payment_updates_paid_and_outstanding_on_a_tablet(page, users, make_student, make_class, enrol):
-    enrollment = enrol(make_student("王小明"), class_group=make_class(), fee="3000", paid="1000")
+def test_a_payment_updates_paid_and_outstanding_on_a_tablet(page, users, make_student, make_class, enroll):
+    enrollment = enroll(make_student("王小明"), class_group=make_class(), fee="3000", paid="1000")
     sign_in(page, "sales", PASSWORD)
     page.goto(f"/enrollments/{enrollment.id}")
     expect(page.get_by_test_id("outstanding-amount")).to_have_text("2000.00")
@@ -54,9 +54,9 @@ def _reminder(users, enrollment, urgent):
     return reminder
 
 
-def test_a_reminder_is_ignored_with_a_note_on_a_tablet(page, users, make_student, enrol):
-    calm = _reminder(users, enrol(make_student("张小军"), lessons=3), urgent=False)
-    urgent = _reminder(users, enrol(make_student("李小红"), lessons=3), urgent=True)
+def test_a_reminder_is_ignored_with_a_note_on_a_tablet(page, users, make_student, enroll):
+    calm = _reminder(users, enroll(make_student("张小军"), lessons=3), urgent=False)
+    urgent = _reminder(users, enroll(make_student("李小红"), lessons=3), urgent=True)
     sign_in(page, "sales", PASSWORD)
     page.goto("/enrollments/reminders")
     expect(page.get_by_test_id("reminder-list").locator(".card").first).to_have_id(f"reminder-{urgent.id}")
@@ -70,14 +70,14 @@ def test_a_reminder_is_ignored_with_a_note_on_a_tablet(page, users, make_student
     screenshot(page, "renewal-reminders-tablet")
 
 
-def test_enrolling_on_a_tablet_fills_the_course_defaults(page, users, course, make_student, make_class, enrol):
+def test_enrolling_on_a_tablet_fills_the_course_defaults(page, users, course, make_student, make_class, enroll):
     student, group = make_student("赵小花"), make_class()
-    enrol(make_student("钱多多"), fee="3000", paid="500")
+    enroll(make_student("钱多多"), fee="3000", paid="500")
     sign_in(page, "sales", PASSWORD)
     page.goto(f"/enrollments/new?student_id={student.id}")
     page.select_option("#course_id", str(course.id))
-    expect(page.locator("#total_fee")).to_have_value("3000.00")
-    expect(page.locator("#lessons_purchased")).to_have_value("20")
+    expect(page.locator("#total_fee")).to_have_value(f"{course.price:.2f}")
+    expect(page.locator("#lessons_purchased")).to_have_value(str(course.total_lessons))
     page.select_option("#class_id", str(group.id))
     page.fill("#contract_no", "HT-PAD-1")
     page.fill("#paid_amount", "1000")
@@ -96,8 +96,8 @@ def test_enrolling_on_a_tablet_fills_the_course_defaults(page, users, course, ma
     screenshot(page, "enrollment-list-tablet")
 
 
-def test_renewing_on_a_tablet_adds_lessons_to_the_contract(page, users, make_student, make_class, enrol):
-    enrollment = enrol(make_student("孙小雨"), class_group=make_class(), lessons=4, paid="3000")
+def test_renewing_on_a_tablet_adds_lessons_to_the_contract(page, users, make_student, make_class, enroll):
+    enrollment = enroll(make_student("孙小雨"), class_group=make_class(), lessons=4, paid="3000")
     sign_in(page, "sales", PASSWORD)
     page.goto(f"/enrollments/{enrollment.id}")
     page.get_by_test_id("renew").click()

@@ -38,9 +38,9 @@ def _gift_first(campus, on=True):
 
 
 @pytest.fixture
-def twenty_and_two(make_student, make_class, enrol, attend):
+def twenty_and_two(make_student, make_class, enroll, attend):
     """The issue's case: 20 bought lessons for ¥4,000 (paid in full) + 2 gift lessons, 2 attended."""
-    enrollment = enrol(make_student(), class_group=make_class(), fee="4000", lessons=20, gift=2, paid="4000")
+    enrollment = enroll(make_student(), class_group=make_class(), fee="4000", lessons=20, gift=2, paid="4000")
     attend(enrollment)
     attend(enrollment, day=dt.date(2026, 3, 9))
     return enrollment
@@ -54,9 +54,9 @@ def test_the_default_refund_pays_back_bought_lessons_left_only(twenty_and_two):
     assert (quote.left.bought, quote.left.gift, quote.remaining) == (18, 2, 20)
 
 
-def test_a_campus_may_consume_gift_lessons_first(campuses, make_student, make_class, enrol, attend):
+def test_a_campus_may_consume_gift_lessons_first(campuses, make_student, make_class, enroll, attend):
     _gift_first(campuses[0])
-    enrollment = enrol(make_student(), class_group=make_class(), fee="4000", lessons=20, gift=2, paid="4000")
+    enrollment = enroll(make_student(), class_group=make_class(), fee="4000", lessons=20, gift=2, paid="4000")
     attend(enrollment)
     attend(enrollment, day=dt.date(2026, 3, 9))
     quote = refund_quote(enrollment)
@@ -64,32 +64,32 @@ def test_a_campus_may_consume_gift_lessons_first(campuses, make_student, make_cl
         2, 0, 20, Decimal("4000.00"))
 
 
-def test_the_unit_price_is_what_was_paid_so_a_part_payment_refunds_less(make_student, enrol, attend):
-    enrollment = enrol(make_student(), fee="4000", lessons=20, gift=2, paid="2000")
+def test_the_unit_price_is_what_was_paid_so_a_part_payment_refunds_less(make_student, enroll, attend):
+    enrollment = enroll(make_student(), fee="4000", lessons=20, gift=2, paid="2000")
     quote = refund_quote(enrollment)
     assert (quote.unit_price, quote.suggested) == (Decimal("100.00"), Decimal("2000.00"))
 
 
-def test_a_debit_crossing_the_pools_is_split(make_student, make_class, enrol, attend):
-    enrollment = enrol(make_student(), class_group=make_class(), lessons=1, gift=2, paid="3000")
+def test_a_debit_crossing_the_pools_is_split(make_student, make_class, enroll, attend):
+    enrollment = enroll(make_student(), class_group=make_class(), lessons=1, gift=2, paid="3000")
     attend(enrollment, units=2)
     assert _rows(enrollment, LedgerKind.ATTENDANCE) == [(BOUGHT, -1), (GIFT, -1)]
     assert (pool_balances(enrollment.id).bought, pool_balances(enrollment.id).gift) == (0, 1)
 
 
-def test_a_debit_beyond_both_pools_is_owed_in_bought_lessons(make_student, make_class, enrol, attend):
-    enrollment = enrol(make_student(), class_group=make_class(), lessons=1, gift=1, paid="3000")
+def test_a_debit_beyond_both_pools_is_owed_in_bought_lessons(make_student, make_class, enroll, attend):
+    enrollment = enroll(make_student(), class_group=make_class(), lessons=1, gift=1, paid="3000")
     attend(enrollment, units=3)
     assert _rows(enrollment, LedgerKind.ATTENDANCE) == [(BOUGHT, -2), (GIFT, -1)]
     assert (pool_balances(enrollment.id).bought, balance(enrollment.id)) == (-1, -1)
     assert refund_quote(enrollment).refundable == 0
 
 
-def test_a_corrected_mark_gives_back_to_the_pools_it_took_from(users, campuses, make_student, make_class, enrol):
+def test_a_corrected_mark_gives_back_to_the_pools_it_took_from(users, campuses, make_student, make_class, enroll):
     _gift_first(campuses[0])
-    group = make_class(teacher=users["teacher"])
+    group = make_class(head="teacher")
     student = make_student()
-    enrollment = enrol(student, class_group=group, lessons=10, gift=1, paid="3000")
+    enrollment = enroll(student, class_group=group, lessons=10, gift=1, paid="3000")
     lesson = Lesson(class_id=group.id, lesson_date=school_today(), start_time=dt.time(9), end_time=dt.time(11),
                     teacher_id=users["teacher"].id, units=2)
     db.session.add(lesson)
@@ -137,15 +137,15 @@ def test_a_renewal_as_a_new_contract_carries_each_pool_over(users, twenty_and_tw
     assert refund_quote(successor).suggested == Decimal("2000.00")  # never more than this contract was paid
 
 
-def test_voiding_a_contract_empties_both_pools(users, make_student, enrol):
-    enrollment = enrol(make_student(), lessons=10, gift=2)
+def test_voiding_a_contract_empties_both_pools(users, make_student, enroll):
+    enrollment = enroll(make_student(), lessons=10, gift=2)
     change_contract_status(enrollment, ContractStatus.VOID, by=users["sales"])
     db.session.commit()
     assert _rows(enrollment, LedgerKind.CORRECTION) == [(BOUGHT, -10), (GIFT, -2)]
 
 
-def test_a_zero_unit_row_records_a_class_transfer_in_the_bought_pool(users, make_student, enrol):
-    enrollment = enrol(make_student(), lessons=10, gift=2)
+def test_a_zero_unit_row_records_a_class_transfer_in_the_bought_pool(users, make_student, enroll):
+    enrollment = enroll(make_student(), lessons=10, gift=2)
     post_entry(enrollment, LedgerKind.TRANSFER, 0, by=users["academic"], reason="转班")
     assert _rows(enrollment, LedgerKind.TRANSFER) == [(BOUGHT, 0)]
     assert balance(enrollment.id) == 12
@@ -162,12 +162,12 @@ def _migration_0004():
     return module
 
 
-def test_the_migration_splits_ledgers_written_before_the_pools(users, make_student, enrol):
+def test_the_migration_splits_ledgers_written_before_the_pools(users, make_student, enroll):
     from alembic.operations import Operations
     from alembic.runtime.migration import MigrationContext
 
-    refunded = enrol(make_student(), fee="4000", lessons=20, gift=2, paid="4000")
-    active = enrol(make_student("小红"), lessons=2, gift=2)
+    refunded = enroll(make_student(), fee="4000", lessons=20, gift=2, paid="4000")
+    active = enroll(make_student("小红"), lessons=2, gift=2)
     legacy = [(refunded, LedgerKind.ATTENDANCE, -2), (refunded, LedgerKind.REFUND, -20),
               (active, LedgerKind.ATTENDANCE, -3)]
     for enrollment, kind, units in legacy:  # one balance, as rows were written before pools existed
@@ -218,8 +218,8 @@ def test_lessons_used_after_the_request_are_not_paid_back_on_approval(client, lo
     assert refund.amount == Decimal("3400.00") and change.refund_amount == Decimal("3400.00")
 
 
-def test_the_contract_page_and_the_ledger_show_the_two_pools(client, login_as, make_student, make_class, enrol, attend):
-    enrollment = enrol(make_student(), class_group=make_class(), lessons=1, gift=2, paid="3000")
+def test_the_contract_page_and_the_ledger_show_the_two_pools(client, login_as, make_student, make_class, enroll, attend):
+    enrollment = enroll(make_student(), class_group=make_class(), lessons=1, gift=2, paid="3000")
     attend(enrollment, units=2)
     login_as("manager")
     page = client.get(f"/enrollments/{enrollment.id}").get_data(as_text=True)

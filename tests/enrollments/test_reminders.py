@@ -24,18 +24,18 @@ def _reminders(kind=None):
 
 
 @pytest.fixture
-def low(users, make_student, make_class, enrol, attend):
+def low(users, make_student, make_class, enroll, attend):
     """An enrolment with 3 lessons left (threshold 5), owned by `sales`."""
-    enrollment = enrol(make_student(), class_group=make_class(), lessons=5)
+    enrollment = enroll(make_student(), class_group=make_class(), lessons=5)
     attend(enrollment, units=2)
     return enrollment
 
 
-def test_low_hours_raise_one_pending_reminder_and_a_second_run_changes_nothing(users, low, make_student, enrol):
-    enrol(make_student("课时充足"), lessons=20)
+def test_low_hours_raise_one_pending_reminder_and_a_second_run_changes_nothing(users, low, make_student, enroll):
+    enroll(make_student("课时充足"), lessons=20)
     changes = run_jobs()
     assert [line for line in changes if "renewal-reminder" in line] == [
-        f"[一校区] renewal-reminder: low hours, enrollment {low.id} 小明, remaining 3"]
+        f"[一校区] renewal-reminder: low hours, enrollment {low.id} 王小明, remaining 3"]
     (reminder,) = _reminders()
     assert (reminder.kind, reminder.trigger_value, reminder.is_urgent) == (ReminderKind.LOW_HOURS, "3", False)
     assert reminder.assigned_to_id == users["sales"].id and reminder.status == ReminderStatus.PENDING
@@ -79,10 +79,10 @@ def test_after_a_renewal_a_new_low_hours_occasion_may_remind_again(users, low, a
     assert [r.status for r in _reminders()] == [ReminderStatus.PROCESSED, ReminderStatus.PENDING]
 
 
-def test_classes_ending_soon_raise_a_contract_expiry_reminder_once(users, make_student, make_class, enrol):
+def test_classes_ending_soon_raise_a_contract_expiry_reminder_once(users, make_student, make_class, enroll):
     today = school_date(utcnow())
-    soon = enrol(make_student("结课"), class_group=make_class("快结课班", end_date=today + dt.timedelta(days=10)))
-    enrol(make_student("还早"), class_group=make_class("刚开班", end_date=today + dt.timedelta(days=90)))
+    soon = enroll(make_student("结课"), class_group=make_class("快结课班", end_date=today + dt.timedelta(days=10)))
+    enroll(make_student("还早"), class_group=make_class("刚开班", end_date=today + dt.timedelta(days=90)))
     run_jobs()
     (reminder,) = _reminders()
     assert (reminder.kind, reminder.enrollment_id, reminder.due_date) == (
@@ -98,10 +98,10 @@ def test_dry_run_raises_nothing(low):
     assert _reminders() == []
 
 
-def test_two_runs_at_once_raise_each_reminder_once(app, users, make_student, make_class, enrol):
+def test_two_runs_at_once_raise_each_reminder_once(app, users, make_student, make_class, enroll):
     group = make_class(capacity=50)
     for n in range(12):
-        enrol(make_student(f"学员{n}"), class_group=group, lessons=2)
+        enroll(make_student(f"学员{n}"), class_group=group, lessons=2)
     errors = []
 
     def worker():
@@ -142,8 +142,8 @@ def test_ignoring_needs_a_note_and_a_reminder_is_processed_once(users, low):
         process_reminder(reminder, ReminderStatus.PROCESSED, by=users["sales"])
 
 
-def test_who_sees_which_reminders(users, low, make_student, enrol, attend):
-    other = enrol(make_student("乙方学员", owner="sales_b", campus=1), lessons=1)
+def test_who_sees_which_reminders(users, low, make_student, enroll, attend):
+    other = enroll(make_student("乙方学员", owner="sales_b", campus=1), lessons=1)
     run_jobs()
     ids = {r.enrollment_id: r.id for r in _reminders()}
 
@@ -159,8 +159,8 @@ def test_the_cli_prints_reminder_lines(runner, low):
     assert result.exit_code == 0 and "changed: [一校区] renewal-reminder: low hours" in result.output
 
 
-def test_low_hours_in_a_class_ending_later_raise_no_expiry_reminder(make_student, make_class, enrol):
+def test_low_hours_in_a_class_ending_later_raise_no_expiry_reminder(make_student, make_class, enroll):
     later = school_date(utcnow()) + dt.timedelta(days=90)
-    enrol(make_student(), class_group=make_class(end_date=later), lessons=2)
+    enroll(make_student(), class_group=make_class(end_date=later), lessons=2)
     run_jobs()
     assert [r.kind for r in _reminders()] == [ReminderKind.LOW_HOURS]

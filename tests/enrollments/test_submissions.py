@@ -63,8 +63,8 @@ def test_ten_identical_enrolment_posts_enrol_once(client, login_as, course, make
     assert (_count(Enrollment), _count(Payment), _count(LessonLedgerEntry)) == (1, 1, 2)
 
 
-def test_ten_identical_payment_posts_book_one_payment(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="1000")
+def test_ten_identical_payment_posts_book_one_payment(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="1000")
     login_as("academic")
     page = client.get(f"/enrollments/{enrollment.id}").get_data(as_text=True)
     data = {"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30",
@@ -74,8 +74,8 @@ def test_ten_identical_payment_posts_book_one_payment(client, login_as, make_stu
     assert _count(Payment) == 2
 
 
-def test_ten_identical_renewals_add_the_lessons_once(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="3000")
+def test_ten_identical_renewals_add_the_lessons_once(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="3000")
     login_as("sales")
     url = f"/enrollments/{enrollment.id}/renew"
     data = {"mode": "same", "lessons": "10", "gift_lessons": "1", "fee": "1500", "paid_amount": "1500",
@@ -84,8 +84,8 @@ def test_ten_identical_renewals_add_the_lessons_once(client, login_as, make_stud
     assert balance(enrollment.id) == 31 and _count(Payment) == 2
 
 
-def test_ten_identical_renewals_as_a_new_contract_sign_it_once(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="3000")
+def test_ten_identical_renewals_as_a_new_contract_sign_it_once(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="3000")
     login_as("sales")
     url = f"/enrollments/{enrollment.id}/renew"
     data = {"mode": "new", "contract_no": "HT-NEXT", "contract_status": "signed", "lessons": "10", "fee": "1500",
@@ -104,17 +104,17 @@ def _refund_request(client, student, enrollment):
                  "submission_token": _token(page)}
 
 
-def test_ten_identical_refund_requests_file_one(client, login_as, make_student, enrol):
+def test_ten_identical_refund_requests_file_one(client, login_as, make_student, enroll):
     student = make_student()
-    enrollment = enrol(student, fee="3000", paid="3000")
+    enrollment = enroll(student, fee="3000", paid="3000")
     login_as("sales")
     _ten(client, *_refund_request(client, student, enrollment))
     assert _count(StatusChange) == 1
 
 
-def test_ten_identical_refund_approvals_pay_back_once(client, login_as, users, make_student, enrol):
+def test_ten_identical_refund_approvals_pay_back_once(client, login_as, users, make_student, enroll):
     student = make_student()
-    enrollment = enrol(student, fee="3000", paid="3000")
+    enrollment = enroll(student, fee="3000", paid="3000")
     change = request_change(student, StatusRequest(kind=StatusChangeKind.REFUND, reason="搬家",
                                                    enrollment_id=enrollment.id), by=users["sales"])
     db.session.commit()
@@ -144,8 +144,8 @@ def test_ten_identical_conversions_with_an_enrolment_convert_once(client, login_
 
 # ---------- the token's rules ----------
 
-def test_a_money_form_without_its_token_is_refused_and_writes_nothing(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="1000")
+def test_a_money_form_without_its_token_is_refused_and_writes_nothing(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="1000")
     login_as("academic")
     response = client.post(f"/enrollments/{enrollment.id}/payments", headers=HX,
                            data={"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30"})
@@ -153,8 +153,8 @@ def test_a_money_form_without_its_token_is_refused_and_writes_nothing(client, lo
     assert _count(Payment) == 1
 
 
-def test_a_refused_submission_leaves_its_token_for_the_corrected_one(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="2900")
+def test_a_refused_submission_leaves_its_token_for_the_corrected_one(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="2900")
     login_as("sales")
     url, token = f"/enrollments/{enrollment.id}/payments", new_token()
     data = {"method": "cash", "paid_at": "2026-03-01T10:30", "submission_token": token}
@@ -164,8 +164,8 @@ def test_a_refused_submission_leaves_its_token_for_the_corrected_one(client, log
     assert _count(Payment) == 2
 
 
-def test_another_users_token_is_not_replayed(client, login_as, users, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="1000")
+def test_another_users_token_is_not_replayed(client, login_as, users, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="1000")
     token = new_token()
     data = {"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30", "submission_token": token}
     login_as("academic")
@@ -216,8 +216,8 @@ def _post_together(app, client, url, data, headers=None):
     return answers
 
 
-def test_ten_payment_posts_at_once_book_one_payment(app, client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="1000")
+def test_ten_payment_posts_at_once_book_one_payment(app, client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="1000")
     login_as("academic")
     data = {"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30", "submission_token": new_token()}
     answers = _post_together(app, client, f"/enrollments/{enrollment.id}/payments", data, HX)
@@ -242,9 +242,9 @@ def test_ten_enrolment_posts_at_once_enrol_once(app, client, login_as, course, m
     assert Decimal("3000.00") == db.session.scalar(select(func.sum(Payment.amount)))
 
 
-def test_ten_claims_at_once_let_one_payment_through(app, users, make_student, enrol):
+def test_ten_claims_at_once_let_one_payment_through(app, users, make_student, enroll):
     """The service alone: ten transactions claim one token, each then books a payment; only the first commits."""
-    enrollment = enrol(make_student(), fee="3000", paid="1000")
+    enrollment = enroll(make_student(), fee="3000", paid="1000")
     token, start, outcomes = new_token(), threading.Barrier(REPEATS), []
 
     def book(user_id: int) -> None:

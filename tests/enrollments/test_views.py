@@ -1,4 +1,4 @@
-"""Enrolment screens over HTTP: enrol, refuse clashes, pay, change contract status, renew, scope, reminders."""
+"""Enrolment screens over HTTP: enroll, refuse clashes, pay, change contract status, renew, scope, reminders."""
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -31,8 +31,8 @@ def test_sales_enrols_their_student(client, login_as, users, course, make_studen
     assert db.session.scalar(select(func.sum(Payment.amount))) == Decimal("1000.00")
 
 
-def test_a_duplicate_contract_number_answers_422_and_creates_nothing(client, login_as, course, make_student, enrol):
-    enrol(make_student("甲"), contract_no="HT-NEW")
+def test_a_duplicate_contract_number_answers_422_and_creates_nothing(client, login_as, course, make_student, enroll):
+    enroll(make_student("甲"), contract_no="HT-NEW")
     student = make_student("乙")
     login_as("sales")
     response = client.post(f"/enrollments/new?student_id={student.id}", data=_form(course))
@@ -40,9 +40,9 @@ def test_a_duplicate_contract_number_answers_422_and_creates_nothing(client, log
     assert db.session.scalar(select(func.count(Enrollment.id))) == 1
 
 
-def test_a_full_class_is_refused_with_a_message(client, login_as, course, make_student, make_class, enrol):
+def test_a_full_class_is_refused_with_a_message(client, login_as, course, make_student, make_class, enroll):
     group = make_class(capacity=1)
-    enrol(make_student("甲"), class_group=group)
+    enroll(make_student("甲"), class_group=group)
     student = make_student("乙")
     login_as("academic")
     response = client.post(f"/enrollments/new?student_id={student.id}",
@@ -66,8 +66,8 @@ def test_without_a_student_the_page_finds_one(client, login_as, make_student):
     assert "王小明" in page and "王小红" not in page
 
 
-def test_the_list_shows_paid_outstanding_and_remaining(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student("张三"), fee="3000", paid="1000", lessons=12, gift=3)
+def test_the_list_shows_paid_outstanding_and_remaining(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student("张三"), fee="3000", paid="1000", lessons=12, gift=3)
     login_as("manager")
     response = client.get("/enrollments?owing=y", headers=HX)
     body = response.get_data(as_text=True)
@@ -76,8 +76,8 @@ def test_the_list_shows_paid_outstanding_and_remaining(client, login_as, make_st
     assert enrollment.contract_no in client.get("/enrollments?q=zs").get_data(as_text=True)
 
 
-def test_recording_a_payment_updates_paid_and_outstanding(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="1000")
+def test_recording_a_payment_updates_paid_and_outstanding(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="1000")
     login_as("academic")
     response = client.post(f"/enrollments/{enrollment.id}/payments", headers=HX,
                            data={"amount": "500", "method": "cash", "paid_at": "2026-03-01T10:30", "note": "二期",
@@ -89,8 +89,8 @@ def test_recording_a_payment_updates_paid_and_outstanding(client, login_as, make
     assert payment.paid_at.strftime("%Y-%m-%d %H:%M") == "2026-03-01 02:30", "school time is stored as UTC"
 
 
-def test_a_payment_over_the_outstanding_amount_answers_422(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student(), fee="3000", paid="2900")
+def test_a_payment_over_the_outstanding_amount_answers_422(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student(), fee="3000", paid="2900")
     login_as("sales")
     response = client.post(f"/enrollments/{enrollment.id}/payments", headers=HX,
                            data={"amount": "100.01", "method": "cash", "paid_at": "2026-03-01T10:30",
@@ -99,8 +99,8 @@ def test_a_payment_over_the_outstanding_amount_answers_422(client, login_as, mak
     assert db.session.scalar(select(func.count(Payment.id))) == 1
 
 
-def test_voiding_a_contract_with_attendance_answers_422(client, login_as, make_student, make_class, enrol, attend):
-    enrollment = enrol(make_student(), class_group=make_class())
+def test_voiding_a_contract_with_attendance_answers_422(client, login_as, make_student, make_class, enroll, attend):
+    enrollment = enroll(make_student(), class_group=make_class())
     attend(enrollment)
     login_as("manager")
     response = client.post(f"/enrollments/{enrollment.id}/contract-status", data={"status": "void"}, headers=HX)
@@ -109,15 +109,15 @@ def test_voiding_a_contract_with_attendance_answers_422(client, login_as, make_s
     assert enrollment.contract_status == ContractStatus.SIGNED
 
 
-def test_a_status_that_does_not_exist_answers_422(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student())
+def test_a_status_that_does_not_exist_answers_422(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student())
     login_as("manager")
     response = client.post(f"/enrollments/{enrollment.id}/contract-status", data={"status": "lost"}, headers=HX)
     assert response.status_code == 422
 
 
-def test_renewing_as_a_new_contract_over_http(client, login_as, make_student, make_class, enrol):
-    old = enrol(make_student(), class_group=make_class(), lessons=4)
+def test_renewing_as_a_new_contract_over_http(client, login_as, make_student, make_class, enroll):
+    old = enroll(make_student(), class_group=make_class(), lessons=4)
     login_as("sales")
     assert client.get(f"/enrollments/{old.id}/renew").status_code == 200
     response = client.post(f"/enrollments/{old.id}/renew", data={
@@ -130,16 +130,16 @@ def test_renewing_as_a_new_contract_over_http(client, login_as, make_student, ma
     assert old.status == EnrollmentStatus.FINISHED and balance(new.id) == 14
 
 
-def test_a_new_contract_renewal_needs_a_contract_number(client, login_as, make_student, enrol):
-    old = enrol(make_student())
+def test_a_new_contract_renewal_needs_a_contract_number(client, login_as, make_student, enroll):
+    old = enroll(make_student())
     login_as("sales")
     response = client.post(f"/enrollments/{old.id}/renew", data={
         "mode": "new", "lessons": "10", "fee": "3000", "renewed_on": "2026-03-01"})
     assert response.status_code == 422 and "新合同编号" in response.get_data(as_text=True)
 
 
-def test_another_campus_enrolment_is_404(client, login_as, make_student, enrol):
-    other = enrol(make_student("乙方", owner="sales_b", campus=1), by="sales_b")
+def test_another_campus_enrolment_is_404(client, login_as, make_student, enroll):
+    other = enroll(make_student("乙方", owner="sales_b", campus=1), by="sales_b")
     for who in ("manager", "academic"):
         login_as.logout()
         login_as(who)
@@ -149,8 +149,8 @@ def test_another_campus_enrolment_is_404(client, login_as, make_student, enrol):
     assert db.session.scalar(select(func.count(Payment.id))) == 0
 
 
-def test_sales2_gets_404_on_the_enrolment_of_a_student_of_sales(client, login_as, make_student, enrol):
-    enrollment = enrol(make_student())
+def test_sales2_gets_404_on_the_enrolment_of_a_student_of_sales(client, login_as, make_student, enroll):
+    enrollment = enroll(make_student())
     login_as("sales2")
     assert client.get(f"/enrollments/{enrollment.id}").status_code == 404
     assert client.get(f"/enrollments/{enrollment.id}/renew").status_code == 404
@@ -167,9 +167,9 @@ def _reminder(users, enrollment, kind=ReminderKind.LOW_HOURS, urgent=False):
     return reminder
 
 
-def test_reminders_list_urgent_first(client, login_as, users, make_student, enrol):
-    calm = _reminder(users, enrol(make_student("平常")))
-    urgent = _reminder(users, enrol(make_student("紧急生")), urgent=True)
+def test_reminders_list_urgent_first(client, login_as, users, make_student, enroll):
+    calm = _reminder(users, enroll(make_student("平常")))
+    urgent = _reminder(users, enroll(make_student("紧急生")), urgent=True)
     login_as("sales")
     body = client.get("/enrollments/reminders").get_data(as_text=True)
     assert body.index(f'id="reminder-{urgent.id}"') < body.index(f'id="reminder-{calm.id}"')
@@ -178,9 +178,9 @@ def test_reminders_list_urgent_first(client, login_as, users, make_student, enro
     assert "紧急生" not in client.get("/enrollments/reminders").get_data(as_text=True)
 
 
-def test_processing_and_ignoring_reminders(client, login_as, users, make_student, enrol):
-    first = _reminder(users, enrol(make_student("甲")))
-    second = _reminder(users, enrol(make_student("乙")))
+def test_processing_and_ignoring_reminders(client, login_as, users, make_student, enroll):
+    first = _reminder(users, enroll(make_student("甲")))
+    second = _reminder(users, enroll(make_student("乙")))
     login_as("sales")
     done = client.post(f"/enrollments/reminders/{first.id}/process", headers=HX,
                        data={"action": "processed", "note": "家长已续费意向"})
@@ -196,8 +196,8 @@ def test_processing_and_ignoring_reminders(client, login_as, users, make_student
                                                           ReminderStatus.IGNORED)
 
 
-def test_another_salesperson_cannot_process_my_reminder(client, login_as, users, make_student, enrol):
-    reminder = _reminder(users, enrol(make_student()))
+def test_another_salesperson_cannot_process_my_reminder(client, login_as, users, make_student, enroll):
+    reminder = _reminder(users, enroll(make_student()))
     login_as("sales2")
     assert client.post(f"/enrollments/reminders/{reminder.id}/process",
                        data={"action": "processed"}).status_code == 404
