@@ -172,7 +172,7 @@ def test_a_transfer_to_a_full_class_or_another_course_is_refused(users, enrolled
     other_course = Course(name="少儿美术")
     db.session.add(other_course)
     db.session.commit()
-    elsewhere = make_class(name="美术班", of_course=other_course)
+    elsewhere = make_class(name="美术班", of=other_course)
     with pytest.raises(DomainError, match="同一课程"):
         _ask(student, Kind.TRANSFER, users["sales"], enrollment_id=enrollment.id, target_class_id=elsewhere.id)
     second_campus = make_class(name="二校编程班", campus=1, head=None)
