@@ -23,6 +23,7 @@ from eduflow.domain import DomainError
 from eduflow.exports.writers import xlsx_cell
 from eduflow.extensions import db
 from eduflow.imports import rows as row_rules
+from eduflow.imports.undo import undo
 from eduflow.imports.fields import fields_for, guess_mapping
 from eduflow.imports.reading import read_table
 from eduflow.models import ImportAction, ImportBatch, ImportKind, ImportRow, ImportStatus, User, utcnow
@@ -248,7 +249,7 @@ def _undo_rows(batch: ImportBatch, since) -> list[str]:
                                         ImportRow.target_id.is_not(None))).all()
     created = [target for target, action, _ in applied if action == ImportAction.CREATE]
     updated = [(target, before) for target, action, before in applied if action == ImportAction.UPDATE]
-    problems = row_rules.undo(batch.kind, created, updated, since)
+    problems = undo(batch.kind, created, updated, since)
     if not problems:
         db.session.execute(update(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.applied)
                            .values(applied=False, target_id=None, before=None))
