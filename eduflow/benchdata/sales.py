@@ -19,7 +19,7 @@ from eduflow.models import (
     CustomerLevel, FollowUp, FollowUpMethod, Gender, Lead, LeadNameKey, LeadPoolEvent, LeadStage, LeadStageChange,
     PoolAction, SixSpeed, SixSpeedChange, Stickiness, lead_courses, lead_tags,
 )
-from eduflow.models.crm import name_key_rows
+from eduflow.models.leads import name_key_rows
 
 STAGE_SHARE = {LeadStage.NEW: 0.14, LeadStage.CONTACTED: 0.26, LeadStage.INTENT: 0.16, LeadStage.PENDING: 0.08,
                LeadStage.CONVERTED: 0.04, LeadStage.LOST: 0.32}

@@ -27,7 +27,7 @@ SORTS = {
 }
 # Every lead list holds deleted_at at NULL (live leads), and the indexes place it right after campus/owner.
 LIVE = (Lead.deleted_at,)
-# The same orders for paging by position; each is an index range per segment (see models/crm.py's indexes).
+# The same orders for paging by position; each is an index range per segment (see models/leads.py's indexes).
 KEYSETS = {
     "next": Keyset.nulls_last(Lead.next_followup_at, Lead.id, pinned=LIVE),
     "newest": Keyset.by((Lead.created_at, True), (Lead.id, True), pinned=LIVE),

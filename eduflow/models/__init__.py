@@ -2,13 +2,13 @@
 from eduflow.models.attendance import Attendance, Makeup
 from eduflow.models.audit import AuditLog, LoginAttempt
 from eduflow.models.base import Base, utcnow
-from eduflow.models.crm import (
-    FollowUp, Lead, LeadInheritance, LeadNameKey, LeadPoolEvent, LeadStageChange, SixSpeed, SixSpeedChange,
-    SourceChannel, Tag, TrialLesson, lead_courses, lead_tags,
-)
-from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the model vocabulary
-from eduflow.models.imports import ImportBatch, ImportRow
 from eduflow.models.enrollments import Enrollment, LessonLedgerEntry, Payment, RenewalReminder
+from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the model vocabulary
+from eduflow.models.followups import FollowUp, SixSpeed, SixSpeedChange, TrialLesson
+from eduflow.models.imports import ImportBatch, ImportRow
+from eduflow.models.leads import (
+    Lead, LeadInheritance, LeadNameKey, LeadPoolEvent, LeadStageChange, SourceChannel, Tag, lead_courses, lead_tags,
+)
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.rollups import (  # noqa: F401
     FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, LeadStageCount, SchoolDay, SheetDay,

@@ -17,7 +17,7 @@ from eduflow.models.base import (
 from eduflow.models.enums import ApprovalStatus, Gender, StatusChangeKind, StudentStatus, enum_column
 
 if TYPE_CHECKING:
-    from eduflow.models.crm import Lead, SourceChannel, Tag
+    from eduflow.models.leads import Lead, SourceChannel, Tag
     from eduflow.models.enrollments import Enrollment
     from eduflow.models.org import Campus, User
     from eduflow.models.schedule import ClassGroup, Course

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, func, insert, select
 
 from eduflow.extensions import db
-from eduflow.models.crm import name_key_rows
+from eduflow.models.leads import name_key_rows
 from eduflow.rollups import rebuild_all
 from eduflow.models import Course, FollowUp, Lead, LeadNameKey, LeadStage, SixSpeed, Tag, lead_courses, lead_tags, utcnow
 from eduflow.search import pinyin_of
