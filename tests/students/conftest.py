@@ -1,49 +1,26 @@
-"""Fixtures for the student screens: a course, classes, lessons, students with a parent, enrolments."""
+"""Fixtures for the student screens: lessons, students with a parent (through the service), enrolments part-paid."""
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-from decimal import Decimal
 
 import pytest
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, Lesson, PaymentMethod, StudentStatus
+from eduflow.models import StudentStatus
 from eduflow.students.services import create_student
+from tests import factories
 
 _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def course(campuses):
-    course = Course(name="少儿英语", total_lessons=48, price=Decimal("4800"))
-    db.session.add(course)
-    db.session.commit()
-    return course
-
-
-@pytest.fixture
-def make_class(campuses, users, course):
-    """A class of `course` on the first campus headed by `teacher`, unless told otherwise."""
-
-    def make(name="英语一班", campus=0, head="teacher", capacity=20):
-        group = ClassGroup(name=name, course_id=course.id, campus_id=campuses[campus].id,
-                           head_teacher_id=users[head].id if head else None, capacity=capacity)
-        db.session.add(group)
-        db.session.commit()
-        return group
-
-    return make
-
-
-@pytest.fixture
 def make_lesson(users):
+    """A one-hour lesson of the class, taught by `teacher` unless told otherwise."""
+
     def make(class_group, day=dt.date(2025, 3, 1), start=dt.time(18, 0), teacher="teacher", units=1):
-        lesson = Lesson(class_id=class_group.id, lesson_date=day, start_time=start,
-                        end_time=(dt.datetime.combine(day, start) + dt.timedelta(hours=1)).time(),
-                        teacher_id=users[teacher].id if teacher else None, units=units)
-        db.session.add(lesson)
+        lesson = factories.make_lesson(class_group, day, start=start, teacher=users[teacher] if teacher else None,
+                                       units=units)
         db.session.commit()
         return lesson
 
@@ -67,15 +44,10 @@ def make_student(campuses, users):
 
 
 @pytest.fixture
-def enroll(users, course):
-    """Enrol a student through the enrolment service (purchase and gift credited in the ledger)."""
+def enroll(enroll):
+    """tests/conftest.py's enroll, ¥1000 of ¥3000 paid unless told otherwise."""
 
-    def make(student, class_group=None, lessons=20, gift=0, fee=Decimal("3000"), paid=Decimal("1000")):
-        enrollment = create_enrollment(student, course, by=users["manager"], contract_no=f"HT-{next(_numbers):05d}",
-                                       total_fee=fee, lessons_purchased=lessons, gift_lessons=gift,
-                                       class_group=class_group, paid_amount=paid,
-                                       payment_method=PaymentMethod.WECHAT if paid else None)
-        db.session.commit()
-        return enrollment
+    def make(student, class_group=None, paid="1000", **terms):
+        return enroll(student, class_group, paid=paid, **terms)
 
     return make
