@@ -3,13 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
-from decimal import Decimal
 
-import pytest
 from openpyxl import Workbook
 
-from eduflow.extensions import db
-from eduflow.models import Course
 
 LEAD_HEADER = ["姓名", "手机号", "家长", "意向课程", "课程顾问", "来源", "阶段", "录入时间", "备注"]
 
@@ -36,9 +32,3 @@ def as_xlsx(rows: list[list]) -> io.BytesIO:
     return output
 
 
-@pytest.fixture
-def course(campuses):
-    course = Course(name="少儿英语", price=Decimal("3000"), total_lessons=20)
-    db.session.add(course)
-    db.session.commit()
-    return course
