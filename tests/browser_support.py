@@ -1,7 +1,10 @@
 """Browser test fixtures (a pytest plugin loaded by tests/conftest.py): the real Chromium (Debian's package) driven by Playwright, against a live server.
 
-Without Chromium they skip with the reason shown; under CI (CI=true) a missing browser fails.
-Screenshots land in test-artifacts/ for a person to look at.
+Browser tests live in their area beside its other tests, named test_<what>_browser.py (tests/leads/
+test_board_browser.py, tests/attendance/test_sheet_browser.py …); any test that takes `page` is marked
+`browser`, so `pytest -m browser` runs them all. Each pytest-xdist worker has its own live server on a
+port the system picks. Without Chromium they skip with the reason shown; under CI (CI=true) a missing
+browser fails. Screenshots land in test-artifacts/ for a person to look at.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Signing in on a tablet in the real browser."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from eduflow.extensions import db
 from eduflow.models import Lead, LeadStage, utcnow
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 
