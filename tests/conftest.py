@@ -206,16 +206,21 @@ def course():
     return made
 
 
+def _on_campus(builder, campuses, users, default_name: str):
+    """A fixture's maker over a factory: campus by index, owner by user key (None: nobody), committed."""
+
+    def make(name=default_name, owner="sales", campus=0, **fields):
+        record = builder(campuses[campus], name=name, owner=users[owner] if owner else None, **fields)
+        db.session.commit()
+        return record
+
+    return make
+
+
 @pytest.fixture
 def make_lead(campuses, users):
     """make_lead(name="张三", owner="sales", campus=0, **fields): a lead; owner None puts it in the pool."""
-
-    def make(name="张三", owner="sales", campus=0, **fields):
-        lead = factories.make_lead(campuses[campus], name=name, owner=users[owner] if owner else None, **fields)
-        db.session.commit()
-        return lead
-
-    return make
+    return _on_campus(factories.make_lead, campuses, users, "张三")
 
 
 @pytest.fixture
@@ -234,13 +239,7 @@ def make_class(campuses, users, course):
 @pytest.fixture
 def make_student(campuses, users):
     """make_student(name="王小明", owner="sales", campus=0, **fields): a student row, no parent."""
-
-    def make(name="王小明", owner="sales", campus=0, **fields):
-        student = factories.make_student(campuses[campus], name=name, owner=users[owner] if owner else None, **fields)
-        db.session.commit()
-        return student
-
-    return make
+    return _on_campus(factories.make_student, campuses, users, "王小明")
 
 
 @pytest.fixture

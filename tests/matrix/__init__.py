@@ -1,7 +1,7 @@
 """The role × route matrix's vocabulary. Each area keeps its rows in a module of this package:
 
     ROWS = [Route(...), ...]                  # one row per (endpoint, method), more for scope cases
-    def build(users, campuses) -> dict: ...   # records its URLs need, merged into `world`
+    def build(users, campuses) -> dict: ...   # records its URLs need (tests/factories.py), merged into `world`
 
 tests/test_route_matrix.py collects every module here, so adding an area needs no edit there.
 Expectations: OK (allowed: an answer below 400, or 422 for a refused form, and no bounce to the login page), a status
