@@ -262,7 +262,7 @@ def lessons_on(user: User, day: dt.date) -> list[DayLesson]:
     """The user's lessons of the day (a teacher's own; the campus's for other staff) with marked counts;
     students suspended that day are not expected."""
     lessons = list(db.session.scalars(_day_query(user, day)).unique())
-    lesson_ids, class_ids = [l.id for l in lessons], {l.class_id for l in lessons}
+    lesson_ids, class_ids = [one.id for one in lessons], {one.class_id for one in lessons}
     enrolled: dict[int, set[int]] = {}
     for class_id, student_id in db.session.execute(
             select(Enrollment.class_id, Enrollment.student_id).join(Student, Student.id == Enrollment.student_id)
@@ -276,6 +276,6 @@ def lessons_on(user: User, day: dt.date) -> list[DayLesson]:
         Attendance.lesson_id.in_(lesson_ids))).all())
     summaries = []
     for lesson in lessons:
-        expected = enrolled.get(lesson.class_id, set()) | {s for l, s in made_up if l == lesson.id}
+        expected = enrolled.get(lesson.class_id, set()) | {s for on, s in made_up if on == lesson.id}
         summaries.append(DayLesson(lesson, len(expected), sum((lesson.id, s) in marked for s in expected)))
     return summaries
