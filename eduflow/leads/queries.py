@@ -1,12 +1,10 @@
-"""Finding leads: filters, search (name, pinyin, initials, last four digits, full phone), board order,
-and the duplicate check by phone across a campus."""
+"""Finding leads: filters, search (name, pinyin, initials, last four digits, full phone), board order."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, func, select, union_all
+from sqlalchemy import Select, func, select
 
 from eduflow.access import is_manager, is_office, scope_clause, scoped
 from eduflow.extensions import db
@@ -15,9 +13,7 @@ from eduflow.models import (
     Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Tag, User, lead_courses, lead_tags, utcnow,
 )
 from eduflow.pagination import Keyset
-from eduflow.search import key_range
-from eduflow.security.crypto import blind_index
-from eduflow.security.phones import normalise_phone, parse_phone
+from eduflow.search import key_range, person_search
 
 SORTS = {
     "next": (Lead.next_followup_at.is_(None), Lead.next_followup_at, Lead.id),
@@ -86,37 +82,15 @@ def kept_total(user: User, filters: LeadFilters) -> int | None:
 
 
 def search_clause(q: str, campus_id: int | None = None):
-    """张三 is found by 张三, zhangsan, zs, or any part of the name (张, 三); a phone by its last four digits or in
-    full. Every form is an index range; `campus_id` narrows the name keys' range to one campus."""
-    q = q.strip()
+    """张三 is found by 张三, zhangsan, zs, or any part of the name (张, 三, from the name keys' index); a phone by
+    its last four digits or in full (eduflow.search.person_search). `campus_id` narrows every range to one campus."""
+    q = (q or "").strip()
     if not q:
         return None
-    if re.fullmatch(r"\d{4}", q):
-        return Lead.phone_last4 == q
-    if re.fullmatch(r"[\d\s+-]{7,}", q) and parse_phone(q) is not None:
-        return Lead.phone_hash == blind_index(normalise_phone(q))
+    here = [Lead.campus_id == campus_id] if campus_id else []
     keyed = select(LeadNameKey.lead_id).where(key_range(LeadNameKey.key, q),
                                              *([LeadNameKey.campus_id == campus_id] if campus_id else []))
-    if not re.fullmatch(r"[A-Za-z\s]+", q):
-        return Lead.id.in_(keyed)
-    # Letters: pinyin or initials of a Chinese name, or part of a name written in Latin letters (Tom has no
-    # pinyin). One set of ids from three index ranges; an OR of them would make the databases test every lead.
-    letters = re.sub(r"\s", "", q).lower()
-    live = [Lead.deleted_at.is_(None), *([Lead.campus_id == campus_id] if campus_id else [])]
-    return Lead.id.in_(union_all(select(Lead.id).where(starts_with(Lead.name_pinyin, letters), *live),
-                                 select(Lead.id).where(starts_with(Lead.name_initials, letters), *live), keyed))
-
-
-def starts_with(column, letters: str):
-    """`column` begins with `letters` (a-z; pinyin columns hold nothing else), as an index range.
-
-    Not LIKE: SQLite's LIKE ignores case, so it cannot use a case-sensitive index, and PostgreSQL's LIKE
-    uses a B-tree only under the C collation. `>= 'wang' AND < 'wanh'` is the same set of a-z strings
-    under any collation, and every database answers it from the index."""
-    stem = letters.rstrip("z")
-    if not stem:
-        return column >= letters
-    return and_(column >= letters, column < stem[:-1] + chr(ord(stem[-1]) + 1))
+    return person_search(Lead, q, keyed, live=[Lead.deleted_at.is_(None), *here])
 
 
 def overdue_clause(now: dt.datetime):
@@ -152,12 +126,3 @@ def filtered_leads(user: User, filters: LeadFilters, now: dt.datetime | None = N
 def board_order(now: dt.datetime):
     """Overdue cards first, then by next follow-up (none last): ascending next follow-up does both."""
     return (Lead.next_followup_at.is_(None), Lead.next_followup_at, Lead.id)
-
-
-def find_duplicate(campus_id: int, phone: str, exclude_id: int | None = None) -> Lead | None:
-    """A live lead of the campus with the same normalised phone, whoever owns it."""
-    query = select(Lead).where(Lead.campus_id == campus_id, Lead.deleted_at.is_(None),
-                               Lead.phone_hash == blind_index(normalise_phone(phone)))
-    if exclude_id is not None:
-        query = query.where(Lead.id != exclude_id)
-    return db.session.scalars(query.limit(1)).first()

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from eduflow.extensions import db
-from eduflow.leads.queries import LeadFilters, filtered_leads, search_clause
-from eduflow.models import Lead, LeadNameKey
-from eduflow.search import key_range, name_keys, person_search
+from eduflow.leads.queries import LeadFilters, filtered_leads
+from eduflow.models import LeadNameKey
+from eduflow.search import name_keys
 from tests.migration_modules import load_migration
 
 CHARS = "王李张刘陈小明子涵欧阳娜思远浩然一"
@@ -23,20 +23,6 @@ def _found(user, q: str) -> set[str]:
 def _keys(lead_id: int) -> set[tuple[int, str]]:
     return set(db.session.execute(select(LeadNameKey.campus_id, LeadNameKey.key)
                                   .where(LeadNameKey.lead_id == lead_id)).all())
-
-
-@pytest.mark.parametrize("q", ["王", "小明", "wang", "zs", "Tom", "1234", "13800138000", "  "])
-@pytest.mark.parametrize("campus_id", [None, 7])
-def test_the_shared_person_search_builds_the_lead_search_statement_unchanged(app, q, campus_id):
-    """leads.queries.search_clause may become person_search(Lead, …) with the name keys: the same SQL, the same
-    index ranges (this is the lead's indexed path; the students' search uses the same builder)."""
-    campus = [LeadNameKey.campus_id == campus_id] if campus_id else []
-    keyed = select(LeadNameKey.lead_id).where(key_range(LeadNameKey.key, q), *campus) if q.strip() else None
-    live = [Lead.deleted_at.is_(None), *([Lead.campus_id == campus_id] if campus_id else [])]
-    shared = person_search(Lead, q, keyed, live)
-    own = search_clause(q, campus_id)
-    compiled = [None if c is None else (str(c.compile()), c.compile().params) for c in (shared, own)]
-    assert compiled[0] == compiled[1]
 
 
 def test_any_part_of_a_name_finds_the_lead_and_nothing_else(make_lead, users):

@@ -2,7 +2,8 @@
 import datetime as dt
 
 from eduflow.extensions import db
-from eduflow.leads.queries import LeadFilters, board_order, filtered_leads, find_duplicate
+from eduflow.contacts import same_phone
+from eduflow.leads.queries import LeadFilters, board_order, filtered_leads
 from eduflow.models import Lead, LeadStage, Tag
 
 NOW = dt.datetime(2026, 11, 22, 2, 0)
@@ -57,7 +58,7 @@ def test_duplicate_phone_is_found_across_the_campus_but_not_elsewhere(make_lead,
     existing = make_lead(name="老客户", owner="sales2")
     existing.phone = "13800002222"
     db.session.commit()
-    assert find_duplicate(existing.campus_id, "+86 138 0000 2222").owner_id == users["sales2"].id
-    assert find_duplicate(existing.campus_id, "13800002222", exclude_id=existing.id) is None
+    assert same_phone(Lead, existing.campus_id, "+86 138 0000 2222").owner_id == users["sales2"].id
+    assert same_phone(Lead, existing.campus_id, "13800002222", exclude_id=existing.id) is None
     other_campus = make_lead(campus=1, owner="sales_b")
-    assert find_duplicate(other_campus.campus_id, "13800002222") is None
+    assert same_phone(Lead, other_campus.campus_id, "13800002222") is None
