@@ -1,59 +1,15 @@
-"""Template filters and the navigation each role sees."""
+"""Template filters and globals, and the context every render gets (the per-render `_`, the language form)."""
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from flask import current_app, url_for
 from flask_babel import format_date, format_datetime, get_translations
-from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from flask_login import current_user
 from markupsafe import Markup
 from pytz import utc
 
 from eduflow.auth.forms import LanguageForm
-from eduflow.models import Role
 from eduflow.security.emails import mask_email
 from eduflow.security.phones import mask_phone
-
-
-@dataclass(frozen=True)
-class NavItem:
-    endpoint: str
-    label: str
-    icon: str
-    roles: frozenset
-
-
-NAV = [
-    NavItem("dashboard.index", _l("工作台"), "house", frozenset(Role)),
-    NavItem("leads.board", _l("线索看板"), "kanban", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
-    NavItem("leads.index", _l("线索列表"), "list", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
-    NavItem("leads.pool", _l("公海"), "inbox", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
-    NavItem("students.index", _l("学员"), "mortarboard", frozenset(Role)),
-    NavItem("enrollments.index", _l("报名与缴费"), "receipt",
-            frozenset({Role.ADMIN, Role.MANAGER, Role.SALES, Role.ACADEMIC})),
-    NavItem("enrollments.reminders", _l("续费提醒"), "bell", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
-    NavItem("schedule.classes", _l("班级"), "people", frozenset(Role)),
-    NavItem("schedule.timetable", _l("课表"), "calendar", frozenset(Role)),
-    NavItem("attendance.today", _l("今日课程"), "check", frozenset({Role.ADMIN, Role.MANAGER, Role.ACADEMIC, Role.TEACHER})),
-    NavItem("students.approvals", _l("审批"), "inbox", frozenset({Role.ADMIN, Role.MANAGER})),
-    NavItem("students.reviews", _l("评价"), "star", frozenset(Role)),
-    NavItem("reports.index", _l("报表"), "graph", frozenset({Role.ADMIN, Role.MANAGER, Role.SALES})),
-    NavItem("imports.index", _l("导入"), "upload", frozenset({Role.ADMIN, Role.MANAGER})),
-    NavItem("exports.index", _l("导出"), "download", frozenset({Role.ADMIN, Role.MANAGER})),
-    NavItem("admin.users", _l("用户"), "people", frozenset({Role.ADMIN})),
-    NavItem("admin.campuses", _l("校区"), "building", frozenset({Role.ADMIN})),
-    NavItem("admin.courses", _l("课程"), "book", frozenset({Role.ADMIN})),
-    NavItem("admin.tags", _l("标签"), "tag", frozenset({Role.ADMIN})),
-    NavItem("admin.sources", _l("来源渠道"), "signpost", frozenset({Role.ADMIN})),
-    NavItem("admin.settings", _l("规则设置"), "sliders", frozenset({Role.ADMIN})),
-    NavItem("admin.audit", _l("审计日志"), "shield", frozenset({Role.ADMIN})),
-]
-
-
-def nav_for(user) -> list[NavItem]:
-    return [item for item in NAV if user.role in item.roles and item.endpoint in current_app.view_functions]
 
 
 def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
@@ -113,13 +69,10 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _layout_context():
-        user = current_user
         return {
             "_": template_gettext(),
-            "nav_items": nav_for(user) if user.is_authenticated else [],
             "language_form": LanguageForm(formdata=None, locale=_current_locale()),
             "languages": current_app.config["LANGUAGES"],
-            "Role": Role,
         }
 
 

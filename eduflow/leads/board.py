@@ -15,13 +15,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from eduflow.access import scoped
+from eduflow.access import LEAD_OWNERS, accounts_in, is_admin, sales_accounts, scoped
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
 from eduflow.models import (
-    Campus, Course, Lead, LeadStage, Role, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow,
+    Campus, Course, Lead, LeadStage, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow,
 )
 from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, unindexed
 
@@ -176,7 +176,7 @@ def move_card(lead: Lead, to_stage: LeadStage, *, by: User, expected_version: in
 
 def pool_campus(user: User, requested: int | None) -> Campus | None:
     """The campus whose pool the user looks at: their own, or for an admin the chosen one (default the first)."""
-    if user.role != Role.ADMIN:
+    if not is_admin(user):
         return user.campus
     campuses = scoped(Campus, user).order_by(Campus.id)
     if requested is not None:
@@ -216,7 +216,7 @@ def leads_in_scope(user: User, ids: list[int]) -> list[Lead] | None:
 
 def assignees(user: User, campus_id: int | None = None) -> list[User]:
     """Active salespeople a manager or admin may hand leads to (one campus, or every campus in scope)."""
-    query = scoped(User, user).where(User.role == Role.SALES, User.is_active.is_(True))
+    query = scoped(User, user).where(sales_accounts(), User.is_active.is_(True))
     if campus_id is not None:
         query = query.where(User.campus_id == campus_id)
     return db.session.scalars(query.order_by(User.campus_id, User.display_name)).all()
@@ -224,6 +224,6 @@ def assignees(user: User, campus_id: int | None = None) -> list[User]:
 
 def owners(user: User) -> list:
     """People whose cards a manager or admin may filter the board by: rows of (id, display_name)."""
-    query = scoped(User, user).where(User.role.in_((Role.SALES, Role.MANAGER)))
+    query = scoped(User, user).where(accounts_in(LEAD_OWNERS))
     return db.session.execute(query.with_only_columns(User.id, User.display_name)
                               .order_by(User.is_active.desc(), User.display_name)).all()

@@ -15,8 +15,6 @@ from eduflow.navigation import NAV, main_nav
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE, TEMPLATES = ROOT / "eduflow", ROOT / "templates"
 HOME = PACKAGE / "access"
-# Files the lead engineer is optimising in this change; their role checks move to access.rules afterwards.
-PENDING = {"eduflow/leads/board.py", "eduflow/templating.py"}
 TEMPLATE_ROLE_CHECK = re.compile(r"\.role\s*(==|!=|\bin\b|\bnot in\b)|\bRole\.[A-Z]+")
 
 
@@ -59,9 +57,7 @@ def test_no_module_outside_access_compares_a_role():
     offenders = {str(path.relative_to(ROOT)): lines
                  for path in sorted(PACKAGE.rglob("*.py")) if HOME not in path.parents
                  for lines in [role_checks(path.read_text(encoding="utf-8"))] if lines}
-    assert {path: lines for path, lines in offenders.items() if path not in PENDING} == {}, \
-        "name the rule in eduflow/access/rules.py and call it instead"
-    assert set(offenders) == PENDING, "a pending file is clean now: take it off PENDING"
+    assert offenders == {}, "name the rule in eduflow/access/rules.py and call it instead"
 
 
 def test_no_template_compares_a_role():
