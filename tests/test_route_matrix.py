@@ -6,18 +6,14 @@ fails `test_every_route_has_an_expectation`. The world the rows' URLs name is bu
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 
 import pytest
 
-import tests.matrix as matrix_package
 from eduflow.extensions import db
 from tests import factories
-from tests.matrix import LOGIN, OK, ROLES
+from tests.matrix import LOGIN, OK, ROLES, areas, build_world
 
-AREAS = [importlib.import_module(f"tests.matrix.{m.name}") for m in pkgutil.iter_modules(matrix_package.__path__)]
-ROUTES = [row for area in AREAS for row in area.ROWS]
+ROUTES = [row for area in areas() for row in area.ROWS]
 pytestmark = pytest.mark.shared_world
 
 
@@ -27,10 +23,7 @@ def school(app, shared_transaction):
     with app.app_context():
         campuses = factories.make_campuses()
         users = factories.make_staff(campuses)
-        merged: dict = {}
-        for area in AREAS:
-            merged.update(area.build(users, campuses))
-        db.session.commit()
+        merged = build_world(users, campuses)
         for record in (*campuses, *users.values()):
             db.session.refresh(record)  # loaded now: read after this session closes
         db.session.expunge_all()

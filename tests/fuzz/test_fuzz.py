@@ -41,7 +41,8 @@ from eduflow.models import Base
 from eduflow.models.audit import AuditLog
 from tests.fuzz.pages import TEXT_TYPES, page_forms
 from tests.matrix import OK
-from tests.test_route_matrix import ROUTES, world  # noqa: F401 - `world` is the matrix's fixture
+from tests.matrix import fresh_world  # noqa: F401 - the matrix's world, as the fixture `world`
+from tests.test_route_matrix import ROUTES
 
 FUZZED_ROLES = ("admin", "manager")
 BAD_IDS = (0, -1, 2**31, 2**63, 10**30)

@@ -9,8 +9,14 @@ code (403 for a role without access, 404 for a record out of scope), or LOGIN.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, field
 from typing import Callable
+
+import pytest
+
+from eduflow.extensions import db
 
 OK, LOGIN = "ok", "login"
 ROLES = ("anonymous", "admin", "manager", "sales", "academic", "teacher")
@@ -43,3 +49,23 @@ class Route:
 
 def fixed(path: str) -> Callable[[dict], str]:
     return lambda world: path
+
+
+def areas() -> list:
+    """Every area module of this package, in name order."""
+    return [importlib.import_module(f"{__name__}.{module.name}") for module in pkgutil.iter_modules(__path__)]
+
+
+def build_world(users, campuses) -> dict:
+    """Every area's records, merged and committed: the ids the rows' URLs name."""
+    merged: dict = {}
+    for area in areas():
+        merged.update(area.build(users, campuses))
+    db.session.commit()
+    return merged
+
+
+@pytest.fixture(name="world")
+def fresh_world(users, campuses) -> dict:
+    """The matrix's world built for one test alone (tests/fuzz writes, so it cannot share the matrix's)."""
+    return build_world(users, campuses)
