@@ -63,16 +63,9 @@ def test_row_ids_are_unique():
     assert len(ids) == len(set(ids))
 
 
-# Found when "allowed" became "below 400 or 422": these forms answer a refused submission with 400 where
-# every other form answers 422 (eduflow/auth/views.py). Strict, so fixing them turns this red until removed.
-ANSWERS_400_ON_A_REFUSED_FORM = {"auth.login:POST", "auth.change_password:POST"}
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
-def test_role_gets_expected_answer(request, app, client, login_as, world, route, role):
-    if route.id in ANSWERS_400_ON_A_REFUSED_FORM and route.expect[role] == OK:
-        request.applymarker(pytest.mark.xfail(strict=True, reason="a refused form answers 400, not 422"))
+def test_role_gets_expected_answer(app, client, login_as, world, route, role):
     if role != "anonymous":
         login_as(role)
     headers = {"HX-Request": "true"} if route.partial else {}

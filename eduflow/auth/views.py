@@ -51,7 +51,7 @@ def login():
         if result.throttled:
             return _throttled(form, result.wait_minutes)
         flash(_("用户名或密码错误。"), "danger")
-    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 400
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 422
 
 
 def _throttled(form: LoginForm, minutes: int):
@@ -91,7 +91,7 @@ def change_password():
             login_user(me(), remember=_remembered())
             flash(_("密码已修改。"), "success")
             return redirect(url_for("dashboard.index"))
-    status = 400 if form.errors else 200
+    status = 422 if form.errors else 200
     return render_template("auth/password.html", form=form), status
 
 

@@ -52,7 +52,7 @@ def test_change_password_needs_the_current_one(client, login_as):
     login_as("sales")
     response = client.post("/account/password", data={
         "current_password": "not-it", "new_password": "a-new-password", "confirm": "a-new-password"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "当前密码不正确" in response.get_data(as_text=True)
 
 
@@ -73,7 +73,7 @@ def test_short_or_mismatched_new_password_is_refused(client, login_as):
     login_as("sales")
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": "short", "confirm": "short"})
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "密码至少需要 8 个字符" in response.get_data(as_text=True)
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": "long-enough-1", "confirm": "long-enough-2"})

@@ -52,7 +52,7 @@ def test_own_password_change_refuses_a_weak_password(client, login_as, users):
     login_as("sales")
     response = client.post("/account/password", data={
         "current_password": PASSWORD, "new_password": WEAK, "confirm": WEAK})
-    assert response.status_code == 400 and "太容易被猜到" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "太容易被猜到" in response.get_data(as_text=True)
     assert verify_password(users["sales"].password_hash, PASSWORD)
 
 
