@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from eduflow.admin import views, views_audit  # noqa: E402,F401
+from eduflow.admin import views, views_audit, views_reference  # noqa: E402,F401
