@@ -31,13 +31,14 @@ def create_app(config: dict | None = None) -> Flask:
     converters.init_app(app)  # before the blueprints add their <int:...> rules
     _register_blueprints(app)
 
-    from eduflow import audit, errors, navigation, security_headers, templating
+    from eduflow import audit, errors, navigation, security_headers, templating, transactions
     from eduflow.cli import register_cli
 
     audit.init_app(app)
     errors.init_app(app)
     security_headers.init_app(app)
     templating.init_app(app)
+    transactions.init_app(app)
     navigation.init_app(app)
     register_cli(app)
     return app

@@ -222,8 +222,8 @@ def assignees(user: User, campus_id: int | None = None) -> list[User]:
     return db.session.scalars(query.order_by(User.campus_id, User.display_name)).all()
 
 
-def owners(user: User) -> list:
-    """People whose cards a manager or admin may filter the board by: rows of (id, display_name)."""
+def owners(user: User) -> tuple:
+    """People whose cards a manager or admin may filter the board by: (id, display_name), for choice_lists."""
     query = scoped(User, user).where(accounts_in(LEAD_OWNERS))
-    return db.session.execute(query.with_only_columns(User.id, User.display_name)
-                              .order_by(User.is_active.desc(), User.display_name)).all()
+    return (query.with_only_columns(User.id.label("id"), User.display_name.label("name")),
+            (User.is_active.desc(), User.display_name, User.id))

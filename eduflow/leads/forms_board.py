@@ -9,8 +9,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from eduflow.access import is_admin, is_sales
-from eduflow.forms import FlaskForm, optional, strip
-from eduflow.extensions import db
+from eduflow.forms import FlaskForm, choice_lists, optional, strip
 from eduflow.leads.board import assignees, owners
 from eduflow.leads.queries import LeadFilters
 from eduflow.models import Campus, Course, LeadStage, SourceChannel, Tag, User
@@ -18,13 +17,16 @@ from eduflow.models import Campus, Course, LeadStage, SourceChannel, Tag, User
 POOL_OWNER = "pool"  # the owner filter's choice for leads without an owner
 
 
-def _choices(model, order, **where) -> list[tuple[int, str]]:
-    """(id, name) of a small reference table, read as rows: the board and the pool build them on every request."""
-    return [tuple(row) for row in db.session.execute(select(model.id, model.name).filter_by(**where).order_by(*order))]
+def _listed(model, *order, **where) -> tuple:
+    """A reference table's (id, name) rows for choice_lists, in `order`."""
+    return select(model.id.label("id"), model.name.label("name")).filter_by(**where), order
 
 
 class LeadFilterForm(FlaskForm):
-    """Search and filters shared by the board and the pool (GET, no CSRF); a bad value just does not filter."""
+    """Search and filters shared by the board and the pool (GET, no CSRF); a bad value just does not filter.
+
+    The board and the pool build it on every request, so its choice lists are read in one statement.
+    """
 
     class Meta:
         csrf = False
@@ -33,13 +35,19 @@ class LeadFilterForm(FlaskForm):
     source = SelectField(_l("来源渠道"), coerce=optional(int))
     tag = SelectField(_l("标签"), coerce=optional(int))
     course = SelectField(_l("意向课程"), coerce=optional(int))
+    FIRST_CHOICES = {"source": [("", _l("全部来源"))], "tag": [("", _l("全部标签"))],
+                     "course": [("", _l("全部课程"))]}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.source.choices = [("", _l("全部来源"))] + _choices(SourceChannel, (SourceChannel.sort_order,
-                                                                               SourceChannel.id))
-        self.tag.choices = [("", _l("全部标签"))] + _choices(Tag, (Tag.name,))
-        self.course.choices = [("", _l("全部课程"))] + _choices(Course, (Course.name,), is_active=True)
+        for name, rows in choice_lists(**self.lists(user)).items():
+            self[name].choices = self.FIRST_CHOICES.get(name, []) + rows
+
+    def lists(self, user: User) -> dict:
+        """The choice lists to read, by field name."""
+        return {"source": _listed(SourceChannel, SourceChannel.sort_order, SourceChannel.id),
+                "tag": _listed(Tag, Tag.name, Tag.id),
+                "course": _listed(Course, Course.name, Course.id, is_active=True)}
 
     def valid_data(self) -> dict:
         """The fields that validated (validated once); the others are left out, i.e. do not filter."""
@@ -64,13 +72,20 @@ class BoardFilterForm(LeadFilterForm):
     owner = SelectField(_l("负责人"), coerce=str, validate_choice=True)
     overdue = BooleanField(_l("只看逾期"))
 
+    FIRST_CHOICES = {**LeadFilterForm.FIRST_CHOICES,
+                     "owner": [("", _l("全部负责人")), (POOL_OWNER, _l("公海（无负责人）"))]}
+
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         if is_sales(user):  # a salesperson's board holds their own leads only
             del self.owner
             return
-        self.owner.choices = [("", _l("全部负责人")), (POOL_OWNER, _l("公海（无负责人）"))] + [
-            (str(person.id), person.display_name) for person in owners(user)]
+        self.owner.choices = [(str(value), label) for value, label in self.owner.choices]  # "pool" or an id
+
+    def lists(self, user: User) -> dict:
+        if is_sales(user):
+            return super().lists(user)
+        return {**super().lists(user), "owner": owners(user)}
 
     def criteria(self) -> LeadFilters:
         filters = super().criteria()
@@ -88,11 +103,14 @@ class PoolFilterForm(LeadFilterForm):
     campus = SelectField(_l("校区"), coerce=optional(int))
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        if is_admin(user):
-            self.campus.choices = _choices(Campus, (Campus.id,))
-        else:
+        super().__init__(*args, user=user, **kwargs)
+        if not is_admin(user):
             del self.campus
+
+    def lists(self, user: User) -> dict:
+        if not is_admin(user):
+            return super().lists(user)
+        return {**super().lists(user), "campus": _listed(Campus, Campus.id)}
 
 
 class MoveForm(FlaskForm):
