@@ -17,6 +17,8 @@ from eduflow.htmx import hx_redirect, is_htmx
 from eduflow.security.passwords import verify_password
 from eduflow.web import me
 
+LOCALE_PICKED = "locale_picked"  # the language was chosen on the login page, before signing in
+
 
 @login_manager.unauthorized_handler
 def _unauthorized():
@@ -45,13 +47,24 @@ def login():
         result = authenticate(form.username.data, form.password.data, request.remote_addr or "")
         db.session.commit()
         if result.user is not None:
-            session.clear()
+            _start_session(result.user)
             login_user(result.user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
         if result.throttled:
             return _throttled(form, result.wait_minutes)
         flash(_("用户名或密码错误。"), "danger")
     return render_template("auth/login.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+
+
+def _start_session(user) -> None:
+    """A fresh session for the account; a language picked on the login page survives and becomes the account's."""
+    picked = session.get(LOCALE_PICKED) and session.get("locale")
+    session.clear()
+    if picked in current_app.config["LANGUAGES"]:
+        user.locale = picked
+        db.session.commit()
+    if user.locale:
+        session["locale"] = user.locale
 
 
 def _throttled(form: LoginForm, minutes: int):
@@ -70,8 +83,11 @@ def logout():
     """
     log_out(me())
     db.session.commit()
+    locale = me().locale or session.get("locale")
     session.clear()
     logout_user()
+    if locale:  # the login page that follows speaks the language the user was using
+        session["locale"] = locale
     flash(_("您已退出登录。"), "info")
     return redirect(url_for("auth.login"))
 
@@ -106,6 +122,7 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session["locale"] = form.locale.data
+        session[LOCALE_PICKED] = not current_user.is_authenticated
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
             db.session.commit()
