@@ -58,6 +58,11 @@ def load_environment(app) -> None:
         # PostgreSQL's default: each statement sees what others committed; fewer gap-lock deadlocks.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**Config.SQLALCHEMY_ENGINE_OPTIONS,
                                                    "isolation_level": "READ COMMITTED"}
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql") \
+            and _env_flag("EDUFLOW_PG_PREPARED_STATEMENTS") is False:
+        # behind PgBouncer in transaction mode (before 1.21) a prepared statement may meet another connection
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**Config.SQLALCHEMY_ENGINE_OPTIONS,
+                                                   "connect_args": {"prepare_threshold": None}}
     secure = _env_flag("EDUFLOW_SECURE_COOKIES")
     if secure is not None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure

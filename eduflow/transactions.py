@@ -14,7 +14,7 @@ transaction as writing, and a marked transaction, an unflushed change or a reque
 back exactly as before. So no half-written data is ever committed by this hook.
 
 Behind a pooler in transaction mode (PgBouncer before 1.21) prepared statements must be switched off:
-`?prepare_threshold=` in the database URL is passed to psycopg as is.
+`EDUFLOW_PG_PREPARED_STATEMENTS=0` (eduflow/config.py).
 """
 from __future__ import annotations
 

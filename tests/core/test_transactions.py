@@ -93,3 +93,12 @@ def test_a_raw_write_statement_is_rolled_back(probe_app):
     assert "COMMIT" not in probe_app.transaction_ends
     with probe_app.app_context():
         assert db.session.scalar(select(SourceChannel.sort_order)) == 1
+
+
+def test_prepared_statements_can_be_switched_off_for_a_transaction_pooler(monkeypatch, tmp_path):
+    monkeypatch.setenv("EDUFLOW_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("EDUFLOW_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    assert "connect_args" not in create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    monkeypatch.setenv("EDUFLOW_PG_PREPARED_STATEMENTS", "0")
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {"prepare_threshold": None} and options["pool_pre_ping"] is True
