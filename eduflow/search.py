@@ -1,10 +1,12 @@
 """Search helpers: pinyin for Chinese names, so 张三 is found by `zhangsan` and `zs`; name keys, so 王小明 is found
-by 王, 小明 or 明 from an index; and the one search clause that leads and students both answer (`person_search`)."""
+by 王, 小明 or 明, 曾奕辰 by zengyichen, zyc or yichen, from an index; and the one search clause that leads and
+students both answer (`person_search`)."""
 from __future__ import annotations
 
+import itertools
 import re
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from sqlalchemy import Select, and_, select, union_all
 
 from eduflow.security.crypto import blind_index
@@ -20,13 +22,50 @@ def pinyin_of(name: str) -> tuple[str, str]:
 
 
 NAME_KEY_LENGTH = 64
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# pypinyin knows every reading of a character (曾: ceng, zeng) but not which characters make one surname: the
+# common 复姓, so that 欧阳娜娜's given name is 娜娜.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 轩辕 独孤 南宫 西门 百里 呼延 万俟 "
+    "单于 澹台 公羊 太史 申屠 钟离 闻人 赫连 濮阳 淳于 司空 拓跋 纳兰 左丘 东郭 仲孙 慕容 上官".split())
 
 
 def name_keys(name: str) -> set[str]:
-    """Every ending of the name, case-folded (王小明 → 王小明, 小明, 明): a text the name contains is the start of
-    one of them, so "name contains q" becomes an index range over the keys (eduflow.models.LeadNameKey)."""
+    """Every key a search for the name reads (eduflow.models.LeadNameKey): every ending of the name, case-folded
+    (王小明 → 王小明, 小明, 明: a text the name contains is the start of one of them, so "name contains q" is an
+    index range over the keys), and every pinyin of it (`pinyin_keys`), which no Chinese text starts with."""
     folded = " ".join((name or "").split()).casefold()[:NAME_KEY_LENGTH]
-    return {folded[start:] for start in range(len(folded)) if not folded[start].isspace()}
+    endings = {folded[start:] for start in range(len(folded)) if not folded[start].isspace()}
+    return endings | pinyin_keys(name)
+
+
+def _syllables(text: str) -> list[str]:
+    return [s.lower() for s in lazy_pinyin(text, errors="ignore") if s.strip()]
+
+
+def _spelled(syllables: list[str]) -> set[str]:
+    """A name's whole pinyin and its initials."""
+    if not syllables:
+        return set()
+    return {"".join(syllables)[:NAME_KEY_LENGTH], "".join(s[0] for s in syllables)[:NAME_KEY_LENGTH]}
+
+
+def pinyin_keys(name: str) -> set[str]:
+    """The pinyin a person may type for the name, whole and as initials: its common reading (曾奕辰 cengyichen,
+    cyc), the surname read every way pypinyin knows the character (zengyichen, zyc: 曾, 单, 解, 仇, 区, 朴, 查, 盖
+    are read differently as surnames), and the given name alone (yichen; 欧阳娜娜 nana)."""
+    compact = "".join((name or "").split())
+    keys = _spelled(_syllables(compact))
+    if not compact or not HAN.match(compact[0]):
+        return keys
+    surnames = [compact[0]] + ([compact[:2]] if compact[:2] in COMPOUND_SURNAMES else [])
+    for surname in surnames:
+        given = _syllables(compact[len(surname):])
+        for reading in itertools.product(*pinyin(surname, style=Style.NORMAL, heteronym=True, errors="ignore")):
+            keys |= _spelled([syllable.lower() for syllable in reading] + given)
+        if given:
+            keys.add("".join(given)[:NAME_KEY_LENGTH])
+    return keys
 
 
 def key_range(column, q: str):

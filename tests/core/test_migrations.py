@@ -22,3 +22,44 @@ def test_every_domain_entity_has_a_table():
         "audit_log", "login_attempts", "settings", "lead_courses",
     }
     assert expected <= set(Base.metadata.tables)
+
+
+def test_0016_versions_the_six_speed_sheets_and_writes_pinyin_keys_and_back(app, make_lead, users):
+    """Down to 0015: no version column, the keys are the name's endings; up again: every sheet at version 1 and
+    the keys hold the pinyin (曾奕辰 by zengyichen)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, select, text
+
+    from eduflow.leads.sixspeed import sheet_for
+    from eduflow.models import LeadNameKey
+
+    keyed = LeadNameKey.__table__
+    lead = make_lead(name="曾奕辰")
+    sheet_for(lead, users["sales"])
+    db.session.commit()
+    lead_id = lead.id
+    db.session.remove()
+    downgrade(revision="0015")
+    try:
+        with db.engine.connect() as conn:
+            assert "version" not in {c["name"] for c in inspect(conn).get_columns("six_speeds")}
+            keys = set(conn.execute(select(keyed.c.key).where(keyed.c.lead_id == lead_id)).scalars())
+        assert keys == {"曾奕辰", "奕辰", "辰"}
+    finally:
+        upgrade()
+        _forget_statistics()
+    with db.engine.connect() as conn:
+        versions = conn.execute(text("SELECT version FROM six_speeds")).scalars().all()
+        keys = set(conn.execute(select(keyed.c.key).where(keyed.c.lead_id == lead_id)).scalars())
+    assert versions == [1] and {"zengyichen", "cengyichen", "zyc", "yichen", "曾奕辰"} <= keys
+
+
+def _forget_statistics():
+    """The upgrade to the newest revision ends with ANALYZE on SQLite (eduflow.extensions); the suite's plan tests
+    expect the statistics-free database every other test shares."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS sqlite_stat1"))
+        db.engine.dispose()

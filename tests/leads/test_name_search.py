@@ -10,7 +10,7 @@ from sqlalchemy import select
 from eduflow.extensions import db
 from eduflow.leads.queries import LeadFilters, filtered_leads
 from eduflow.models import LeadNameKey
-from eduflow.search import name_keys
+from eduflow.search import name_keys, pinyin_keys
 from tests.migration_modules import load_migration
 
 CHARS = "王李张刘陈小明子涵欧阳娜思远浩然一"
@@ -57,22 +57,24 @@ def test_search_by_part_of_a_name_equals_contains_on_random_names(make_lead, use
 
 def test_a_rename_and_a_campus_move_rewrite_the_keys_and_scope_still_holds(make_lead, users, campuses):
     lead = make_lead(name="王小明")
-    assert _keys(lead.id) == {(campuses[0].id, key) for key in ("王小明", "小明", "明")}
+    assert _keys(lead.id) == {(campuses[0].id, key) for key in ("王小明", "小明", "明", "wangxiaoming", "wxm",
+                                                                  "yuxiaoming", "yxm", "xiaoming")}
     lead.name = "李四"
     db.session.commit()
-    assert _keys(lead.id) == {(campuses[0].id, "李四"), (campuses[0].id, "四")}
+    assert _keys(lead.id) == {(campuses[0].id, key) for key in ("李四", "四", "lisi", "ls", "si")}
     assert _found(users["sales"], "小明") == set() and _found(users["sales"], "四") == {"李四"}
+    assert _found(users["sales"], "xiaoming") == set() and _found(users["sales"], "lisi") == {"李四"}
     lead.campus_id = campuses[1].id
     db.session.commit()
-    assert _keys(lead.id) == {(campuses[1].id, "李四"), (campuses[1].id, "四")}
+    assert _keys(lead.id) == {(campuses[1].id, key) for key in ("李四", "四", "lisi", "ls", "si")}
     assert _found(users["manager"], "李四") == set()  # the manager of the first campus no longer sees it
     db.session.delete(lead)
     db.session.commit()
     assert _keys(lead.id) == set() or db.engine.dialect.name == "sqlite"  # SQLite: FK cascade only when enabled
 
 
-def test_keys_are_every_ending_of_the_folded_name():
-    assert name_keys("王 小明") == {"王 小明", "小明", "明"}
+def test_keys_are_every_ending_of_the_folded_name_and_its_pinyin():
+    assert name_keys("王 小明") == {"王 小明", "小明", "明"} | pinyin_keys("王小明")
     assert name_keys("Tom") == {"tom", "om", "m"}
     assert name_keys("") == set() and name_keys("  ") == set()
 
@@ -83,7 +85,7 @@ def test_the_migration_fills_the_keys_of_existing_leads(make_lead, monkeypatch):
     migration = load_migration("0012_lead_name_keys.py")
     monkeypatch.setattr(migration.op, "get_bind", lambda: db.session.connection(), raising=False)
     migration._fill(LeadNameKey.__table__)
-    assert {key for lead in leads for _c, key in _keys(lead.id)} == {"王小明", "小明", "明", "李四", "四"}
+    assert {key for lead in leads for _c, key in _keys(lead.id)} == name_keys("王小明") | name_keys("李四")
 
 
 @pytest.mark.parametrize("q", ["王", "小明"])
