@@ -1,4 +1,4 @@
-"""Forms of the lead page: one six-speed field at a time, trial booking and status (the quick-add follow-up is
+"""Forms of the lead page: the six-speed sheet, trial booking and status (the quick-add follow-up is
 eduflow.followups.FollowUpForm).
 
 Times are typed in the school's time zone and stored as naive UTC (eduflow.forms.SchoolDateTimeField).
@@ -9,86 +9,91 @@ import datetime as dt
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
 
 from eduflow.followups import NOTE_MAX
 from eduflow.forms import FlaskForm, SchoolDateTimeField, optional, strip
 from eduflow.i18n import from_utc
-from eduflow.leads.sixspeed import FIELDS, YES
-from eduflow.models import Lesson, SixSpeed, Stickiness, TrialStatus
+from eduflow.leads.sixspeed import FIELDS, YES, sheet_value, visit_time_problems
+from eduflow.models import Lesson, SixSpeed, Stickiness, TrialStatus, utcnow
 
 
-# ---------- the six-speed sheet: one small form per kind of field ----------
+# ---------- the six-speed sheet: one form, every field at once ----------
 
 def _flag(value):
-    """是/否 select values → bool; anything else is left as is and fails the choice check."""
+    """是/否 radio values → bool; anything else is left as is and fails the choice check."""
     if isinstance(value, bool):
         return value
     return {"1": True, "0": False}.get(value, value)
 
 
-class SixSpeedFieldForm(FlaskForm):
-    """One six-speed field, posted as `<field>-value`; `change()` is what update_six_speed receives."""
-
-    def __init__(self, name: str, *args, **kwargs):
-        super().__init__(*args, prefix=name, **kwargs)
-        self.field_name = name
-        self.value.label.text = FIELDS[name]
-
-    def change(self) -> dict:
-        return {self.field_name: self.value.data}
+YES_NO = [("1", _l("是")), ("0", _l("否"))]
 
 
-class ShortTextForm(SixSpeedFieldForm):
-    value = StringField(filters=[strip], validators=[Length(max=255)])
+class SixSpeedForm(FlaskForm):
+    """The whole sheet, saved on the version the editor loaded (`version`: 0 before the sheet exists). Posted as
+    `six_speed-<field>`; yes/no and the stickiness are radio buttons (one tap each, and a missing one is refused
+    rather than read as 否)."""
+
+    purchase_power = StringField(FIELDS["purchase_power"], filters=[strip], validators=[Length(max=255)])
+    concept_awareness = TextAreaField(FIELDS["concept_awareness"], filters=[strip], validators=[Length(max=NOTE_MAX)])
+    preferred_class_time = StringField(FIELDS["preferred_class_time"], filters=[strip], validators=[Length(max=255)])
+    distance = StringField(FIELDS["distance"], filters=[strip], validators=[Length(max=255)])
+    communication_notes = TextAreaField(FIELDS["communication_notes"], filters=[strip],
+                                        validators=[Length(max=NOTE_MAX)])
+    promised_visit_at = SchoolDateTimeField(FIELDS["promised_visit_at"], validators=[Optional()])
+    actual_visit_at = SchoolDateTimeField(FIELDS["actual_visit_at"], validators=[Optional()])
+    wechat_added = RadioField(FIELDS["wechat_added"], choices=YES_NO, coerce=_flag)
+    first_visit_at = SchoolDateTimeField(FIELDS["first_visit_at"], validators=[Optional()])
+    first_visit_status = TextAreaField(FIELDS["first_visit_status"], filters=[strip], validators=[Length(max=NOTE_MAX)])
+    second_visit_at = SchoolDateTimeField(FIELDS["second_visit_at"], validators=[Optional()])
+    second_visit_status = TextAreaField(FIELDS["second_visit_status"], filters=[strip],
+                                        validators=[Length(max=NOTE_MAX)])
+    is_closed = RadioField(FIELDS["is_closed"], choices=YES_NO, coerce=_flag)
+    is_enrolled = RadioField(FIELDS["is_enrolled"], choices=YES_NO, coerce=_flag)
+    consultation_remark = StringField(FIELDS["consultation_remark"], filters=[strip], validators=[Length(max=255)])
+    chasing_mark = StringField(FIELDS["chasing_mark"], filters=[strip], validators=[Length(max=255)])
+    stickiness = RadioField(FIELDS["stickiness"], choices=[("", _l("未填写"))] + Stickiness.choices(), default="")
+    is_valid = RadioField(FIELDS["is_valid"], choices=YES_NO, coerce=_flag)
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+    def __init__(self, *args, sheet: SixSpeed | None = None, **kwargs):
+        if kwargs.get("formdata", True) is None:  # the sheet as stored (its defaults before it exists)
+            kwargs = {name: sheet_value(sheet, name) for name in FIELDS} | {"version": 0} | kwargs
+            kwargs["stickiness"] = kwargs["stickiness"].value if kwargs["stickiness"] else ""
+            if sheet is not None:
+                kwargs["version"] = sheet.version
+        super().__init__(*args, prefix="six_speed", **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the visit-time rules on the times that parsed, each message beside its field."""
+        valid = super().validate(extra_validators)
+        times = {name: self[name].data for name in TIME_FIELDS if not self[name].errors}
+        for name, message in visit_time_problems(times, utcnow()).items():
+            self[name].errors.append(message)
+            valid = False
+        return valid
+
+    def changes(self) -> dict:
+        """What update_six_speed receives: every field of the sheet."""
+        return {name: self[name].data for name in FIELDS}
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The fields grouped as the lead page lays them out."""
+        return [(title, [self[name] for name in names]) for title, names in SECTIONS]
 
 
-class NoteForm(SixSpeedFieldForm):
-    value = TextAreaField(filters=[strip], validators=[Length(max=NOTE_MAX)])
-
-
-class TimeForm(SixSpeedFieldForm):
-    value = SchoolDateTimeField(validators=[Optional()])
-
-
-class FlagForm(SixSpeedFieldForm):
-    value = SelectField(choices=[("1", _l("是")), ("0", _l("否"))], coerce=_flag)
-
-
-class StickinessForm(SixSpeedFieldForm):
-    value = SelectField(choices=[("", _l("未填写"))] + Stickiness.choices(), default="")
-
-
-SHORT, NOTE, TIME, FLAG, STICKINESS = ShortTextForm, NoteForm, TimeForm, FlagForm, StickinessForm
-SIX_SPEED_FORMS = {
-    "purchase_power": SHORT, "concept_awareness": NOTE, "preferred_class_time": SHORT, "distance": SHORT,
-    "communication_notes": NOTE, "promised_visit_at": TIME, "actual_visit_at": TIME, "wechat_added": FLAG,
-    "first_visit_at": TIME, "first_visit_status": NOTE, "second_visit_at": TIME, "second_visit_status": NOTE,
-    "is_closed": FLAG, "is_enrolled": FLAG, "consultation_remark": SHORT, "chasing_mark": SHORT,
-    "stickiness": STICKINESS, "is_valid": FLAG,
-}
-TIME_FIELDS = frozenset(name for name, form in SIX_SPEED_FORMS.items() if form is TIME)
-FLAG_FIELDS = frozenset(name for name, form in SIX_SPEED_FORMS.items() if form is FLAG)
-
-
-def sheet_value(sheet: SixSpeed | None, name: str):
-    """A field's value on the sheet, or the column's default while the lead has no sheet yet."""
-    if sheet is not None:
-        return getattr(sheet, name)
-    default = SixSpeed.__table__.c[name].default
-    return default.arg if default is not None and default.is_scalar else None
-
-
-def six_speed_form(name: str, sheet: SixSpeed | None, posted: bool = True) -> SixSpeedFieldForm:
-    """The edit form of one field: the posted values, or (posted=False) the sheet's current value."""
-    form_class = SIX_SPEED_FORMS[name]
-    if posted:
-        return form_class(name)
-    current = sheet_value(sheet, name)
-    if name == "stickiness":
-        current = current.value if current else ""
-    return form_class(name, formdata=None, value=current)
+SECTIONS = [
+    (_l("需求"), ("purchase_power", "concept_awareness", "preferred_class_time", "distance", "communication_notes")),
+    (_l("到访"), ("promised_visit_at", "actual_visit_at", "first_visit_at", "first_visit_status", "second_visit_at",
+                "second_visit_status")),
+    (_l("成交"), ("wechat_added", "is_closed", "is_enrolled", "is_valid", "stickiness", "consultation_remark",
+                "chasing_mark")),
+]
+TIME_FIELDS = frozenset({"promised_visit_at", "actual_visit_at", "first_visit_at", "second_visit_at"})
+FLAG_FIELDS = frozenset({"wechat_added", "is_closed", "is_enrolled", "is_valid"})
 
 
 def logged_value(name: str, text: str) -> str:
@@ -106,19 +111,6 @@ def logged_value(name: str, text: str) -> str:
     if name == "stickiness" and text in {s.value for s in Stickiness}:
         return Stickiness(text).label
     return text
-
-
-def shown_value(name: str, value) -> str:
-    """A sheet value as the lead page shows it (school-local times, translated yes/no and labels)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return str(_l("是") if value else _l("否"))
-    if isinstance(value, dt.datetime):
-        return from_utc(value).strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, Stickiness):
-        return value.label
-    return str(value)
 
 
 # ---------- trial lessons ----------

@@ -1,4 +1,5 @@
-"""The six-speed sheet (六速跟进): field edits with the visit-time rules and a modification log.
+"""The six-speed sheet (六速跟进): the whole sheet saved at once on the version the user saw, the visit-time rules
+field by field, and a modification log of every changed field.
 
 The log stores canonical values, never display text: yes/no as YES/NO, a choice as its code, a time as
 UTC "YYYY-MM-DD HH:MM"; the lead page renders them in the reader's language (leads.forms_detail).
@@ -11,7 +12,9 @@ import enum
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from eduflow.domain import DomainError
+from sqlalchemy.orm.exc import StaleDataError
+
+from eduflow.domain import DomainError, FieldError, StaleRecord
 from eduflow.extensions import db
 from eduflow.models import Lead, SixSpeed, SixSpeedChange, Stickiness, User, utcnow
 
@@ -63,44 +66,83 @@ def logged_text(value) -> str:
     return str(value)
 
 
+SHEET_CHANGED = _l("该六速表刚被他人修改，您填写的内容还在；请打开最新内容核对后再保存。")
+
+
+def sheet_version(lead: Lead) -> int:
+    """The version an editor saves on: 0 while the lead has no sheet yet."""
+    return lead.six_speed.version if lead.six_speed is not None else 0
+
+
 def _stickiness(value) -> Stickiness | None:
     if value in (None, ""):
         return None
+    if isinstance(value, Stickiness):
+        return value
     try:
         return Stickiness(value)
     except ValueError:
-        raise DomainError(_("情感粘度只能是高、中、低。")) from None
+        raise FieldError("stickiness", _("情感粘度只能是高、中、低。")) from None
 
 
-def _check_visit_rules(values: dict) -> None:
-    promised, actual = values["promised_visit_at"], values["actual_visit_at"]
-    if promised and actual and actual < promised:
-        raise DomainError(_("实际到访时间不能早于承诺到访时间。"))
-    first, second = values["first_visit_at"], values["second_visit_at"]
+def visit_time_problems(values: dict, now: dt.datetime) -> dict[str, str]:
+    """The visit-time rules broken by a whole sheet's values (naive UTC), as {field: message}: the actual visit
+    neither before the promised one nor in the future, the second visit only after a first one, not before it."""
+    problems = {}
+    promised, actual = values.get("promised_visit_at"), values.get("actual_visit_at")
+    if actual and actual > now:
+        problems["actual_visit_at"] = _("实际到访时间不能晚于现在。")
+    elif promised and actual and actual < promised:
+        problems["actual_visit_at"] = _("实际到访时间不能早于承诺到访时间。")
+    first, second = values.get("first_visit_at"), values.get("second_visit_at")
     if second and not first:
-        raise DomainError(_("请先填写一访时间，再填写二访时间。"))
-    if first and second and second < first:
-        raise DomainError(_("二访时间不能早于一访时间。"))
+        problems["second_visit_at"] = _("请先填写一访时间，再填写二访时间。")
+    elif first and second and second < first:
+        problems["second_visit_at"] = _("二访时间不能早于一访时间。")
+    return problems
 
 
-def update_six_speed(lead: Lead, changes: dict, *, by: User) -> list[SixSpeedChange]:
-    """Apply field changes (all or none), log each changed field; the caller commits."""
+def update_six_speed(lead: Lead, changes: dict, *, by: User, expected_version: int | None = None
+                     ) -> list[SixSpeedChange]:
+    """Apply field changes (all or none) on the sheet version the user saw (None: unchecked), log each changed
+    field; the caller commits. A version moved meanwhile is a StaleRecord (409), a broken rule a FieldError."""
     unknown = set(changes) - set(FIELDS)
     if unknown:
         raise DomainError(_("未知的字段：%(fields)s", fields=", ".join(sorted(unknown))))
-    sheet = sheet_for(lead, by)
+    if expected_version is not None and expected_version != sheet_version(lead):
+        raise StaleRecord(str(SHEET_CHANGED))
+    changes = dict(changes)
     if "stickiness" in changes:
         changes["stickiness"] = _stickiness(changes["stickiness"])
-    current = {name: getattr(sheet, name) for name in FIELDS}
-    merged = current | changes
-    _check_visit_rules(merged)
-    log = []
+    current = {name: sheet_value(lead.six_speed, name) for name in FIELDS}
     now = utcnow()
-    for name, value in changes.items():
-        if logged_text(value) == logged_text(current[name]):
-            continue
-        setattr(sheet, name, value)
-        log.append(SixSpeedChange(six_speed_id=sheet.id, field=name, old_value=logged_text(current[name]),
-                                  new_value=logged_text(value), changed_by_id=by.id, changed_at=now))
+    problems = visit_time_problems(current | changes, now)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise FieldError(field, message)
+    changed = {name: value for name, value in changes.items() if logged_text(value) != logged_text(current[name])}
+    if not changed:
+        return []
+    sheet = lead.six_speed
+    if sheet is None:  # one INSERT at version 1 (two first saves at once: the unique lead_id refuses the second)
+        sheet = lead.six_speed = SixSpeed(owner_id=lead.owner_id, opened_by_id=by.id, **changed)
+    else:
+        for name, value in changed.items():
+            setattr(sheet, name, value)
+    try:
+        db.session.flush()  # the UPDATE checks the version read: a concurrent save is a StaleRecord, not a crash
+    except StaleDataError:
+        raise StaleRecord(str(SHEET_CHANGED)) from None
+    log = [SixSpeedChange(six_speed_id=sheet.id, field=name, old_value=logged_text(current[name]),
+                          new_value=logged_text(value), changed_by_id=by.id, changed_at=now)
+           for name, value in changed.items()]
     db.session.add_all(log)
     return log
+
+
+def sheet_value(sheet: SixSpeed | None, name: str):
+    """A field's value on the sheet, or the column's default while the lead has no sheet yet."""
+    if sheet is not None:
+        return getattr(sheet, name)
+    default = SixSpeed.__table__.c[name].default
+    return default.arg if default is not None and default.is_scalar else None

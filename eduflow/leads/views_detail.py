@@ -1,4 +1,4 @@
-"""The lead page (线索详情): header, six-speed sheet edited field by field, follow-up timeline, trial lessons.
+"""The lead page (线索详情): header, six-speed sheet edited in place as one form, follow-up timeline, trial lessons.
 
 Whoever may see the lead (access.get_or_404) may work it: its owner, their campus manager, an admin;
 managers and admins may also record work on a pool lead before handing it out.
@@ -15,11 +15,8 @@ from eduflow.followups import FollowUpForm
 from eduflow.leads import bp
 from eduflow.leads.followups import add_lead_follow_up
 from eduflow.leads.forms_board import ReleaseForm
-from eduflow.leads.forms_detail import (
-    TrialBookingForm, TrialStatusForm, lesson_label, logged_value, sheet_value, shown_value,
-    six_speed_form,
-)
-from eduflow.leads.sixspeed import FIELDS, update_six_speed
+from eduflow.leads.forms_detail import SixSpeedForm, TrialBookingForm, TrialStatusForm, lesson_label, logged_value
+from eduflow.leads.sixspeed import FIELDS, SHEET_CHANGED, update_six_speed
 from eduflow.leads.stages import OPEN_STAGES
 from eduflow.leads.timeline import lead_timeline, parse_cursor
 from eduflow.leads.trials import (
@@ -29,7 +26,6 @@ from eduflow.leads.conversion import conversion_blocker
 from eduflow.models import Lead, TrialStatus
 from eduflow.web import link_to, me, render, submit
 
-SIX_SPEED_FIELDS = ",".join(FIELDS)
 TIMELINE_CHANGED, LEAD_CHANGED = "timeline-changed", "lead-changed"
 CHANGED_MEANWHILE = _l("该线索刚被他人修改，请刷新页面后重试。")  # a concurrent write: the version, a unique index
 
@@ -67,14 +63,10 @@ def _trials_context(lead: Lead, booking_form: TrialBookingForm | None = None, me
             "today": school_today(), "lesson_label": lesson_label, "TrialStatus": TrialStatus}
 
 
-def _six_speed_row(lead: Lead, name: str) -> dict:
-    return {"name": name, "label": FIELDS[name], "text": shown_value(name, sheet_value(lead.six_speed, name))}
-
-
 def _page(lead: Lead, status: int = 200, **overrides):
     """The whole lead page; `overrides` carry a form with the user's input and errors."""
-    context = {"lead": lead, "followup_form": FollowUpForm(formdata=None), "editing": None,
-               "six_speed_rows": [_six_speed_row(lead, name) for name in FIELDS],
+    context = {"lead": lead, "followup_form": FollowUpForm(formdata=None),
+               "six_speed_form": SixSpeedForm(formdata=None, sheet=lead.six_speed),
                **_header_context(lead), **_timeline_context(lead), **_trials_context(lead)}
     context.update(overrides)
     return render("leads/detail.html", status=status, **context)
@@ -96,29 +88,25 @@ def detail(lead_id: int):
     return _page(get_or_404(Lead, lead_id))
 
 
-@bp.route(f"/<int:lead_id>/six-speed/<any({SIX_SPEED_FIELDS}):field>", methods=["GET", "POST"])
+@bp.route("/<int:lead_id>/six-speed", methods=["GET", "POST"])
 @role_required(*SALES_SIDE)
-def six_speed_field(lead_id: int, field: str):
-    """One six-speed field: GET its edit form (?show=1: its value), POST saves it and logs the change."""
+def six_speed(lead_id: int):
+    """The six-speed sheet: GET shows it as stored; POST saves every field at once on the version the form was
+    loaded with (a sheet saved meanwhile: 409, the typed values kept) and logs each changed field."""
     lead = get_or_404(Lead, lead_id)
     if request.method == "GET":
-        if request.args.get("show"):
-            return _answer(lead, "leads/_sixspeed_field.html", row=_six_speed_row(lead, field))
-        return _six_speed_editor(lead, six_speed_form(field, lead.six_speed, posted=False))
-    form = six_speed_form(field, lead.six_speed)
-    if not form.validate_on_submit():
-        return _six_speed_editor(lead, form, 422)
-    done = submit(form, lambda: update_six_speed(lead, form.change(), by=me()), conflict=CHANGED_MEANWHILE,
-                  validate=False)
+        return _answer(lead, "leads/_sixspeed_edit.html", six_speed_form=SixSpeedForm(formdata=None,
+                                                                                      sheet=lead.six_speed))
+    form = SixSpeedForm()
+    done = submit(form, lambda: update_six_speed(lead, form.changes(), by=me(), expected_version=form.version.data),
+                  stale=SHEET_CHANGED, conflict=SHEET_CHANGED)
     if not done:
-        return _six_speed_editor(get_or_404(Lead, lead_id), form, done.status)
-    return _answer(lead, "leads/_sixspeed_field.html", trigger=TIMELINE_CHANGED if done.result else None,
-                   row=_six_speed_row(lead, field), saved=True)
-
-
-def _six_speed_editor(lead: Lead, form, status: int = 200):
-    return _answer(lead, "leads/_sixspeed_edit.html", status, form=form, row=_six_speed_row(lead, form.field_name),
-                   editing=form)
+        return _answer(get_or_404(Lead, lead_id), "leads/_sixspeed_edit.html", done.status, six_speed_form=form,
+                       six_speed_stale=done.status == 409)
+    if not is_htmx():
+        flash(_("六速表已保存。"), "success")
+    return _answer(lead, "leads/_sixspeed_edit.html", trigger=TIMELINE_CHANGED if done.result else None,
+                   six_speed_form=SixSpeedForm(formdata=None, sheet=lead.six_speed), six_speed_saved=len(done.result))
 
 
 @bp.route("/<int:lead_id>/timeline")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, TimestampMixin, utcnow
@@ -49,6 +49,9 @@ class SixSpeed(TimestampMixin, Base):
     chasing_mark: Mapped[str] = mapped_column(String(255), default="")
     stickiness: Mapped[Stickiness | None] = mapped_column(enum_column(Stickiness))
     is_valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # the sheet is saved whole
+
+    __mapper_args__ = {"version_id_col": version}
 
     lead: Mapped[Lead] = relationship("Lead", back_populates="six_speed")
     owner: Mapped[User | None] = relationship("User", foreign_keys=[owner_id])

@@ -1,4 +1,4 @@
-"""The lead page: header, six-speed fields, timeline, quick-add follow-up, trials.
+"""The lead page: header, six-speed sheet, timeline, quick-add follow-up, trials.
 
 Admins, managers and sales; out of scope is 404: sales2's lead for sales, the second campus's lead for the
 first campus's manager, a pool lead for sales, another lead's trial under this lead's URL for everyone.
@@ -7,13 +7,16 @@ from eduflow.extensions import db
 from eduflow.leads.trials import school_today
 from eduflow.models import LeadStage, Lesson, TrialLesson
 from tests.factories import make_class, make_course, make_lead, make_lesson
-from tests.matrix import LOGIN, ROLES, Route, only
+from tests.matrix import LOGIN, Route, only
 
 LEAD_STAFF = only("admin", "manager", "sales")
 NOT_FOUND_FOR_STAFF = {"anonymous": LOGIN, "admin": 404, "manager": 404, "sales": 404, "academic": 403,
                        "teacher": 403}
 FOLLOW_UP = {"method": "phone", "content": "矩阵跟进"}
-SIX_SPEED = {"distance-value": "3公里"}
+# The whole sheet as the lead page posts it; version 0: saved onto a lead without a sheet (the matrix rolls back).
+SIX_SPEED = {"six_speed-version": "0", "six_speed-distance": "3公里", "six_speed-stickiness": "",
+             **{f"six_speed-{flag}": "0" for flag in ("wechat_added", "is_closed", "is_enrolled")},
+             "six_speed-is_valid": "1"}
 
 
 def at(template: str):
@@ -33,17 +36,13 @@ ROWS = [
     Route("leads.detail", "GET", at("/leads/{other_campus}"), OTHER_CAMPUS, name="other-campus"),
     Route("leads.detail", "GET", at("/leads/{pool}"), OTHERS, name="pool-lead"),
     Route("leads.detail", "GET", at("/leads/999999"), NOT_FOUND_FOR_STAFF, name="unknown-lead"),
-    Route("leads.six_speed_field", "GET", at("/leads/{own}/six-speed/distance"), LEAD_STAFF, partial=True),
-    Route("leads.six_speed_field", "POST", at("/leads/{own}/six-speed/distance"), LEAD_STAFF, partial=True,
-          data=SIX_SPEED),
-    Route("leads.six_speed_field", "GET", at("/leads/{others}/six-speed/distance"), OTHERS, partial=True,
+    Route("leads.six_speed", "GET", at("/leads/{own}/six-speed"), LEAD_STAFF, partial=True),
+    Route("leads.six_speed", "POST", at("/leads/{own}/six-speed"), LEAD_STAFF, partial=True, data=SIX_SPEED),
+    Route("leads.six_speed", "GET", at("/leads/{others}/six-speed"), OTHERS, partial=True, name="others-lead"),
+    Route("leads.six_speed", "POST", at("/leads/{others}/six-speed"), OTHERS, partial=True, data=SIX_SPEED,
           name="others-lead"),
-    Route("leads.six_speed_field", "POST", at("/leads/{others}/six-speed/distance"), OTHERS, partial=True,
-          data=SIX_SPEED, name="others-lead"),
-    Route("leads.six_speed_field", "POST", at("/leads/{other_campus}/six-speed/distance"), OTHER_CAMPUS,
-          partial=True, data=SIX_SPEED, name="other-campus"),
-    Route("leads.six_speed_field", "GET", at("/leads/{own}/six-speed/owner_id"), {role: 404 for role in ROLES},
-          partial=True, name="unknown-field"),  # not a six-speed field: not even a route
+    Route("leads.six_speed", "POST", at("/leads/{other_campus}/six-speed"), OTHER_CAMPUS, partial=True,
+          data=SIX_SPEED, name="other-campus"),
     Route("leads.timeline", "GET", at("/leads/{own}/timeline"), LEAD_STAFF, partial=True),
     Route("leads.timeline", "GET", at("/leads/{others}/timeline?before=2026-01-01T00:00:00~follow_up~1"), OTHERS, partial=True,
           name="others-lead"),
