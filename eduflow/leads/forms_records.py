@@ -9,11 +9,12 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from eduflow.access import home_campus, is_admin, is_manager, is_sales
-from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
+from eduflow.forms import EMAIL, PHONE_INPUT, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
 from eduflow.i18n import school_today
 from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
-from eduflow.leads.records import assignable_owners, referrer_candidates, selectable_courses
+from eduflow.leads.records import assignable_owners, selectable_courses
+from eduflow.leads.referrers import ReferrerOptions, referrer_options
 from eduflow.reference import active_campuses, manual_tags, selectable_sources
 from eduflow.models import Course, CustomerLevel, Gender, Lead, LeadStage, SourceChannel, Tag, User
 
@@ -66,6 +67,23 @@ class LeadFilterForm(FlaskForm):
             sort=ok.get("sort") if ok.get("sort") in SORTS else "next")
 
 
+class ReferrerSearchForm(FlaskForm):
+    """The referrer picker's request as the user types (GET, no CSRF): the text, the lead (when editing) or the
+    campus chosen for a new lead, and the student chosen so far; a value that does not validate is left out."""
+
+    class Meta:
+        csrf = False
+
+    referrer_q = StringField(filters=[strip], validators=[Length(max=64)])
+    referrer_student_id = IntegerField(validators=[Optional()])
+    campus_id = IntegerField(validators=[Optional()])
+    lead_id = IntegerField(validators=[Optional()])
+
+    def valid(self, name: str):
+        self.validate()
+        return None if self[name].errors else self[name].data
+
+
 class LeadForm(FlaskForm):
     """Create or edit a lead. The stage is not here (the board and the lead page move it); owner and campus
     are chosen on creation only, by the roles that may choose them."""
@@ -77,13 +95,16 @@ class LeadForm(FlaskForm):
     contact_relation = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                    description=_l("如：母亲、父亲、本人"))
     phone = StringField(_l("联系电话"), filters=[strip], validators=[DataRequired(), Length(max=32), contact_phone],
-                        description=_l("手机号码，或带区号的固定电话"))
+                        description=_l("手机号码，或带区号的固定电话"), render_kw=PHONE_INPUT)
     wechat_id = StringField(_l("微信号"), filters=[strip], validators=[Length(max=64)])
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
     campus_id = SelectField(_l("校区"), coerce=optional(int), validators=[InputRequired()])
     owner_id = SelectField(_l("负责人"), coerce=optional(int))
     source_id = SelectField(_l("来源渠道"), coerce=optional(int), validators=[DataRequired()])
-    referrer_student_id = SelectField(_l("推荐学员"), coerce=optional(int), description=_l("来源为转介绍时必填"))
+    referrer_student_id = SelectField(_l("推荐学员"), coerce=optional(int), validate_choice=False,
+                                      description=_l("来源为转介绍时必填"))
+    referrer_q = StringField(_l("查找推荐学员"), filters=[strip], validators=[Length(max=64)],
+                             description=_l("来源为转介绍时必填：输入姓名、拼音或手机尾号，再从结果中选一位。"))
     consult_date = DateField(_l("咨询日期"), default=school_today, validators=[Optional()])
     level = SelectField(_l("客户等级"), choices=CustomerLevel.choices(), coerce=CustomerLevel,
                         default=CustomerLevel.POTENTIAL)
@@ -110,12 +131,10 @@ class LeadForm(FlaskForm):
             self._set_placement_choices()
 
     def _set_choices(self) -> None:
-        lead, everywhere = self.lead, is_admin(self.user)
+        lead = self.lead
         self.source_id.choices = [("", _l("— 请选择 —"))] + [(s.id, s.name) for s in self._sources.values()]
-        students = referrer_candidates(self.user, lead.campus_id if lead else self.user.campus_id,
-                                       lead.referrer_student_id if lead else None)
-        self.referrer_student_id.choices = [("", _l("— 无 —"))] + [
-            (s.id, f"{s.name}（{s.campus.name}）" if everywhere else s.name) for s in students]
+        self.referrer_student_id.choices = []  # drawn as the picker's radio buttons (leads/_referrer_options.html)
+        self.referrer_options = self._referrers()
         wanted = [c.id for c in lead.courses] if lead else []
         self.course_ids.choices = [(c.id, c.name) for c in selectable_courses(wanted)]
         self.tag_ids.choices = [(t.id, t.name) for t in manual_tags()]
@@ -132,6 +151,32 @@ class LeadForm(FlaskForm):
         self.owner_id.choices = [("", _l("公海（暂不分配）"))] + [(u.id, staff_label(u, is_admin(self.user))) for u in owners]
         self._owner_campus = {u.id: u.campus_id for u in owners}
 
+    def referrer_campus(self) -> int | None:
+        """The campus the referrer must belong to: the lead's, the one chosen for a new lead, else the user's."""
+        if self.lead is not None:
+            return self.lead.campus_id
+        chosen = self.campus_id.data if "campus_id" in self else None
+        return chosen or self.user.campus_id
+
+    def _referrers(self) -> ReferrerOptions:
+        return referrer_options(self.user, campus_id=self.referrer_campus(), q=self.referrer_q.data or "",
+                                chosen_id=self.referrer_student_id.data, lead=self.lead)
+
+    def validate_referrer_q(self, field) -> None:
+        """Without a choice (no script, or Enter pressed), the typed text names the referrer if one student
+        matches; several are listed beside the field to choose from."""
+        source = self._sources.get(self.source_id.data)
+        if not field.data or self.referrer_student_id.data is not None or not (source and source.is_referral):
+            return
+        options = self.referrer_options
+        if len(options.matches) == 1:
+            self.referrer_student_id.data = options.matches[0].id
+            self.referrer_options = self._referrers()
+        elif not options.matches:
+            raise ValidationError(_l("没有找到与“%(q)s”相符的学员。", q=field.data))
+        else:
+            raise ValidationError(_l("有多位学员与“%(q)s”相符，请选择一位。", q=field.data))
+
     def validate_consult_date(self, field) -> None:
         if field.data and field.data > school_today():
             raise ValidationError(_l("咨询日期不能晚于今天。"))
@@ -143,7 +188,7 @@ class LeadForm(FlaskForm):
 
     def values(self) -> dict:
         """What records.create_lead / update_lead take."""
-        placement = {"campus_id", "owner_id", "version", "csrf_token"}
+        placement = {"campus_id", "owner_id", "version", "csrf_token", "referrer_q"}
         return {name: f.data for name, f in self._fields.items() if name not in placement}
 
     def placement(self) -> dict:

@@ -8,8 +8,9 @@ from eduflow.access import OFFICE, SALES_SIDE, DeletedLead, get_or_404, may_mana
 from eduflow.forms import ButtonForm
 from eduflow.leads import bp, records
 from eduflow.leads.forms_board import AssignForm
-from eduflow.leads.forms_records import LeadFilterForm, LeadForm
+from eduflow.leads.forms_records import LeadFilterForm, LeadForm, ReferrerSearchForm
 from eduflow.leads.queries import KEYSETS, filtered_leads, kept_total
+from eduflow.leads.referrers import referrer_options
 from eduflow.models import Lead, utcnow
 from eduflow.pagination import keyset_paginate, paginate
 from eduflow.web import me, refuse, render, submit
@@ -69,6 +70,20 @@ def edit(lead_id: int):
         return _form_page(form, lead, done.status)
     flash(_("已保存线索“%(name)s”。", name=lead.name), "success")
     return redirect(url_for("leads.detail", lead_id=lead.id))
+
+
+@bp.route("/referrers")
+@role_required(*SALES_SIDE)
+def referrers():
+    """The 推荐学员 picker's choices for the text typed so far (htmx, debounced): students in scope of the lead's
+    campus (or the one chosen for a new lead), told apart by class and the last four digits of a phone."""
+    search = ReferrerSearchForm(request.args)
+    lead_id = search.valid("lead_id")
+    lead = get_or_404(Lead, lead_id) if lead_id is not None else None
+    campus_id = lead.campus_id if lead else search.valid("campus_id") or me().campus_id
+    options = referrer_options(me(), campus_id=campus_id, q=search.valid("referrer_q") or "",
+                               chosen_id=search.valid("referrer_student_id"), lead=lead)
+    return render("leads/_referrer_options.html", options=options)
 
 
 @bp.route("/<int:lead_id>/delete", methods=["POST"])

@@ -1,4 +1,5 @@
-"""Lead records: list (page and htmx fragment), create, edit, soft delete, deleted list and restore.
+"""Lead records: list (page and htmx fragment), create, edit, the referrer picker's fragment, soft delete, deleted
+list and restore.
 
 Leads for admins, managers and sales; delete and restore for managers and admins. Out of scope is 404:
 sales2's lead for sales, the second campus's lead for a manager, a live lead for restore.
@@ -28,6 +29,13 @@ ROWS = [
           name="other-campus"),
     Route("leads.edit", "GET", at("/leads/{deleted}/edit"), {**LEADS, "admin": 404, "manager": 404, "sales": 404},
           name="deleted-lead"),
+    Route("leads.referrers", "GET", fixed("/leads/referrers?referrer_q=zs"), LEADS, partial=True),
+    Route("leads.referrers", "GET", at("/leads/referrers?referrer_q=zs&lead_id={own}"), LEADS, partial=True,
+          name="editing"),
+    Route("leads.referrers", "GET", at("/leads/referrers?referrer_q=zs&lead_id={colleagues}"),
+          {**LEADS, "sales": 404}, partial=True, name="colleagues-lead"),
+    Route("leads.referrers", "GET", at("/leads/referrers?referrer_q=zs&lead_id={other_campus}"),
+          {**LEADS, "manager": 404, "sales": 404}, partial=True, name="other-campus"),
     Route("leads.delete", "POST", at("/leads/{own}/delete"), MANAGERS),
     Route("leads.delete", "POST", at("/leads/{other_campus}/delete"), {**MANAGERS, "manager": 404},
           name="other-campus"),
