@@ -8,6 +8,7 @@ savepoint of one transaction (the role × route matrix); the records fixtures co
 """
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 import uuid
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from eduflow import create_app
 from eduflow.extensions import db
+from eduflow.i18n import school_today
 from eduflow.models import Base
 from tests import factories
 from tests.factories import PASSWORD
@@ -232,6 +234,35 @@ def make_class(campuses, users, course):
                                      **fields)
         db.session.commit()
         return group
+
+    return make
+
+
+_CLASS_ROOM = object()  # make_lesson's default room: the class's own
+
+
+def _time(value) -> dt.time:
+    """An hour (9), "HH:MM" or a time."""
+    if isinstance(value, dt.time):
+        return value
+    return dt.time(value) if isinstance(value, int) else dt.time.fromisoformat(value)
+
+
+@pytest.fixture
+def make_lesson(users):
+    """make_lesson(group, day=today, start=9, end=an hour later, teacher="teacher", room=the class's, **fields).
+
+    `day` a date or "YYYY-MM-DD"; `start` and `end` an hour, "HH:MM" or a time; `teacher` a user key, a user or
+    None (nobody); `room` a classroom or None. The one lesson builder of every area's tests, committed.
+    """
+
+    def make(group, day=None, start=9, end=None, *, teacher="teacher", room=_CLASS_ROOM, **fields):
+        day = dt.date.fromisoformat(day) if isinstance(day, str) else day or school_today()
+        lesson = factories.make_lesson(group, day, start=_time(start), end=_time(end) if end is not None else None,
+                                       teacher=users[teacher] if isinstance(teacher, str) else teacher,
+                                       room=group.classroom if room is _CLASS_ROOM else room, **fields)
+        db.session.commit()
+        return lesson
 
     return make
 

@@ -49,10 +49,10 @@ def make_class(course, campus, *, name: str = "英语一班", head=None, capacit
                              classroom_id=_id(room), capacity=capacity, **fields))
 
 
-def make_lesson(group, day: dt.date, *, start: dt.time = dt.time(9), minutes: int = 60, teacher=None, room=None,
-                units: int = 1, **fields) -> Lesson:
-    """A lesson of the class on `day`, taught by `teacher` (a user) if given."""
-    end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=minutes)).time()
+def make_lesson(group, day: dt.date, *, start: dt.time = dt.time(9), minutes: int = 60, end: dt.time | None = None,
+                teacher=None, room=None, units: int = 1, **fields) -> Lesson:
+    """A lesson of the class on `day` from `start`, for `minutes` unless an `end` is given, taught by `teacher`."""
+    end = end or (dt.datetime.combine(day, start) + dt.timedelta(minutes=minutes)).time()
     return _added(Lesson(class_id=group.id, lesson_date=day, start_time=start, end_time=end,
                          teacher_id=_id(teacher), classroom_id=_id(room), units=units, **fields))
 

@@ -1,18 +1,15 @@
 """The scheduled rules: return to pool, dormant and high-value tags, suspension dates; idempotent, dry run, CLI."""
 import datetime as dt
 import threading
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from eduflow.extensions import db
 from eduflow.jobs import run_jobs
-from eduflow.models import (
-    Course, Enrollment, Lead, LeadPoolEvent, LeadStage, Payment, PaymentMethod, PoolAction, Student, StudentStatus,
-    Tag,
-)
+from eduflow.models import Lead, LeadPoolEvent, LeadStage, PoolAction, Student, StudentStatus, Tag
 from eduflow.settings import settings_for
+from tests import factories
 
 NOW = dt.datetime(2026, 11, 22, 2, 0)
 
@@ -61,15 +58,9 @@ def test_dry_run_changes_nothing(campuses, users):
 
 
 def test_high_value_students_are_tagged(campuses, users):
-    course = Course(name="全年课", price=Decimal("120000"))
-    student = Student(name="大客户", campus_id=campuses[0].id)
-    db.session.add_all([course, student])
-    db.session.flush()
-    enrollment = Enrollment(student_id=student.id, course_id=course.id, enrolled_on=NOW.date(), contract_no="HV1",
-                            total_fee=Decimal("120000"))
-    db.session.add(enrollment)
-    db.session.flush()
-    db.session.add(Payment(enrollment_id=enrollment.id, amount=Decimal("100000"), method=PaymentMethod.CARD))
+    course = factories.make_course("全年课", price="120000")
+    student = factories.make_student(campuses[0], name="大客户")
+    factories.enroll(student, course, by=users["manager"], fee="120000", paid="100000")
     db.session.commit()
     run_jobs(now=NOW)
     db.session.expire_all()

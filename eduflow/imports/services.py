@@ -9,18 +9,15 @@ says why; a finished import can be rolled back by a manager while its records ar
 """
 from __future__ import annotations
 
-import io
 import json
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow import audit
 from eduflow.domain import DomainError
-from eduflow.exports.writers import xlsx_cell
 from eduflow.extensions import db
 from eduflow.imports import rows as row_rules
 from eduflow.imports.undo import undo
@@ -281,32 +278,3 @@ def preview_rows(batch: ImportBatch, rows: list[ImportRow]) -> list[tuple[Import
         return cells[index] if index is not None and index < len(cells) else ""
 
     return [(row, cell(cells, "name"), cell(cells, "phone")) for row in rows for cells in [json.loads(row.cells)]]
-
-
-# ---------- rejected rows ----------
-
-def rejected_workbook(batch: ImportBatch):
-    """The rejected rows as they were in the file, plus an error column: fix them and import again.
-    Cells go through the exports' guard: a cell beginning with = + - @ is text, never a live formula."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("被拒绝的行"))
-    sheet.append([xlsx_cell(sheet, value) for value in (_("原行号"), *batch.headers, _("错误原因"))])
-    query = (select(ImportRow).where(ImportRow.batch_id == batch.id, ImportRow.action == ImportAction.REJECT)
-             .order_by(ImportRow.row_number).execution_options(yield_per=500))
-    for row in db.session.scalars(query):
-        sheet.append([xlsx_cell(sheet, value) for value in (row.row_number, *json.loads(row.cells), row.message)])
-    output = io.BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output
-
-
-def template_workbook(kind: ImportKind) -> io.BytesIO:
-    """An empty sheet with every column the import understands, required ones marked."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("导入模板"))
-    sheet.append([str(f.label) + ("*" if f.required else "") for f in fields_for(kind)])
-    output = io.BytesIO()
-    workbook.save(output)
-    output.seek(0)
-    return output

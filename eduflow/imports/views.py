@@ -9,7 +9,7 @@ from eduflow.access import OFFICE, get_or_404, role_required, scoped
 from eduflow.extensions import db
 from eduflow.htmx import hx_redirect
 from eduflow.forms import ButtonForm
-from eduflow.imports import bp, services
+from eduflow.imports import bp, services, workbooks
 from eduflow.imports.forms import CommitForm, MappingForm, RowFilterForm, UploadForm
 from eduflow.models import ImportBatch, ImportKind, ImportRow
 from eduflow.pagination import paginate
@@ -36,7 +36,7 @@ def index():
 @bp.route("/template/<any(leads, students):kind>.xlsx")
 @role_required(*OFFICE)
 def template(kind: str):
-    return send_file(services.template_workbook(ImportKind(kind)), mimetype=XLSX, as_attachment=True,
+    return send_file(workbooks.template_workbook(ImportKind(kind)), mimetype=XLSX, as_attachment=True,
                      download_name=f"eduflow-{kind}-template.xlsx")
 
 
@@ -127,5 +127,5 @@ def rollback(batch_id: int):
 def rejected(batch_id: int):
     """The rejected rows with an error column, to fix and upload again."""
     batch = get_or_404(ImportBatch, batch_id)
-    return send_file(services.rejected_workbook(batch), mimetype=XLSX, as_attachment=True,
+    return send_file(workbooks.rejected_workbook(batch), mimetype=XLSX, as_attachment=True,
                      download_name=f"eduflow-import-{batch.id}-rejected.xlsx")

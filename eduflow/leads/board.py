@@ -2,7 +2,7 @@
 
 A board column is its stage's total count plus one page of cards; 100,000 leads cost the same
 as 100: one grouped count read from an index, one statement for every column's first page (a keyset
-range per column, see eduflow/pagination.py) and one load of those cards, never a whole column.
+range per column, see eduflow/keyset.py) and one load of those cards, never a whole column.
 """
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from eduflow.access import LEAD_OWNERS, accounts_in, is_admin, sales_accounts, s
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
-from eduflow.leads.stages import OPEN_STAGES, change_stage, check_version
+from eduflow.leads.stages import OPEN_STAGES, can_move, change_stage, check_version
 from eduflow.models import (
     Campus, Course, Lead, LeadStage, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow,
 )
-from eduflow.pagination import DEEP_WINDOW, Keyset, Position, keyset_rows, unindexed
+from eduflow.keyset import Keyset, Position, keyset_rows, unindexed
+from eduflow.pagination import DEEP_WINDOW
 
 PAGE_SIZE = 12  # a column shows 4-8 cards on a laptop or tablet; the next page loads as its end scrolls into view
 # Overdue cards first, then by next follow-up, cards without one last: ascending next follow-up does both.
@@ -33,6 +34,16 @@ POOL_ORDER = Keyset.by((Lead.created_at, True), (Lead.id, True), pinned=(Lead.ow
 
 # What a board drop asks of the view besides "moved".
 MOVED, NEEDS_REASON, CONVERT = "moved", "needs_reason", "convert"
+
+
+def _targets(stage: LeadStage) -> tuple[LeadStage, ...]:
+    return tuple(to for to in LeadStage
+                 if can_move(stage, to) or (to == LeadStage.CONVERTED and stage in OPEN_STAGES))
+
+
+# Where a lead may go from each stage by a drop or the stage menu, in column order (what move_card takes):
+# the moves change_stage allows, and 已转化 (through the conversion form) from an open stage.
+STAGE_TARGETS = {stage: _targets(stage) for stage in LeadStage}
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,11 @@ class Card:
     stickiness: Stickiness | None
     overdue: bool
     idle_days: int | None  # days since the last follow-up; None if never followed up
+
+    @property
+    def targets(self) -> tuple[LeadStage, ...]:
+        """The stages its stage menu offers (none: the card has no menu)."""
+        return STAGE_TARGETS[self.stage]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from eduflow.leads.stages import OPEN_STAGES
 from eduflow.models import (
     Campus, Lead, LeadNameKey, LeadStage, LeadStageCount, Tag, User, lead_courses, lead_tags, utcnow,
 )
-from eduflow.pagination import Keyset
+from eduflow.keyset import Keyset
 from eduflow.search import key_range, person_search
 
 SORTS = {

@@ -77,7 +77,7 @@ class Lead(PinyinNameMixin, PhoneMixin, SoftDeleteMixin, TimestampMixin, Base):
         Index(None, "campus_id", "stage", "next_followup_at"),
         # The board, the lead list and the pool count and page through these without reading the table:
         # each begins with what scope and soft delete fix (the campus or owner, deleted_at IS NULL) and ends
-        # with an order's keys, so a column or a page is one index range (eduflow/pagination.py, Keyset).
+        # with an order's keys, so a column or a page is one index range (eduflow/keyset.py, Keyset).
         Index(None, "campus_id", "deleted_at", "stage", "next_followup_at", "id"),
         Index(None, "owner_id", "deleted_at", "stage", "next_followup_at", "id"),
         Index(None, "campus_id", "deleted_at", "next_followup_at", "id"),

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from eduflow.access import OFFICE, SALES_SIDE, in_roles
 from eduflow.models import User
-from eduflow.reports import charts, services, services_school
+from eduflow.reports import activity, charts, services, services_school
 from eduflow.reports.scope import ReportScope
 
 
@@ -30,7 +30,7 @@ REPORTS = {report.name: report for report in (
     Report("sixspeed", _l("六速统计"), _l("每位课程顾问的六速表：到访、关单、报名。"),
            SALES_SIDE, services.six_speed, charts.six_speed_chart),
     Report("activity", _l("跟进活动"), _l("每人的跟进次数，按跟进方式。"),
-           SALES_SIDE, services.follow_up_activity, charts.activity_chart),
+           SALES_SIDE, activity.follow_up_activity, charts.activity_chart),
     Report("referrals", _l("转介绍"), _l("每位学员介绍的线索数及其转化。"),
            SALES_SIDE, services.referrals, charts.referrals_chart),
     Report("money", _l("课消与收入"), _l("每月消耗的课时，收款、退款与净收入。"),

@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from eduflow.models import FollowUpMethod
-from eduflow.reports.services import FUNNEL_STEPS, Activity, Funnel, Referrals, SixSpeedReport
+from eduflow.reports.activity import Activity
+from eduflow.reports.services import FUNNEL_STEPS, Funnel, Referrals, SixSpeedReport
 from eduflow.reports.services_school import AttendanceReport, RenewalReport
 
 TOP = 15  # bars beyond this many make an unreadable chart; the table below has every row

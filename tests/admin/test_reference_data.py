@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from eduflow.extensions import db
 from eduflow.models import Campus, Classroom, Course, SourceChannel, Tag, TagCategory, TagKind
+from tests import factories
 
 
 def count(model) -> int:
@@ -134,7 +135,7 @@ def test_admin_creates_and_edits_a_course(client, as_admin):
 
 
 def test_a_duplicate_course_name_is_refused(client, as_admin):
-    db.session.add(Course(name="少儿钢琴"))
+    factories.make_course("少儿钢琴")
     db.session.commit()
     response = client.post("/admin/courses/new", data=course_form())
     assert response.status_code == 422

@@ -8,13 +8,14 @@ from eduflow.admin.services import (
 )
 from eduflow.extensions import db
 from eduflow.models import Course, Tag, TagKind
+from tests import factories
 
 
 def test_a_name_taken_behind_the_forms_back_becomes_a_user_error(campuses):
-    db.session.add(Course(name="钢琴"))
+    factories.make_course("钢琴")
     db.session.commit()
     with pytest.raises(UserError, match="已存在"):
-        save_reference(Course(), name="钢琴", total_lessons=1)
+        save_reference(Course(), name="钢琴", total_lessons=1)  # a new course, as the admin's form makes it
     db.session.rollback()
 
 

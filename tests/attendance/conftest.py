@@ -1,4 +1,4 @@
-"""Lessons and enrolled students for the attendance tests (the course and classes: tests/conftest.py)."""
+"""Today and enrolled students for the attendance tests (the course, classes and make_lesson: tests/conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,20 +16,6 @@ from tests import factories
 @pytest.fixture
 def today(app) -> dt.date:
     return school_today()
-
-
-@pytest.fixture
-def make_lesson(users, today):
-    """A lesson of the class, today and taught by `teacher` unless told otherwise."""
-
-    def make(group, day=None, teacher="teacher", units=1, start=9):
-        lesson = Lesson(class_id=group.id, lesson_date=day or today, start_time=dt.time(start),
-                        end_time=dt.time(start + 1), teacher_id=users[teacher].id if teacher else None, units=units)
-        db.session.add(lesson)
-        db.session.commit()
-        return lesson
-
-    return make
 
 
 @pytest.fixture

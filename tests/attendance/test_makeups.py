@@ -11,7 +11,8 @@ from eduflow.attendance.makeups import book_makeup
 from eduflow.attendance.services import mark_attendance
 from eduflow.domain import DomainError
 from eduflow.extensions import db
-from eduflow.models import AttendanceStatus, Course, LedgerKind, Makeup, MakeupStatus
+from eduflow.models import AttendanceStatus, LedgerKind, Makeup, MakeupStatus
+from tests import factories
 from tests.attendance.conftest import balance_of, ledger_of, mark_of
 
 PRESENT, LATE, LEAVE, ABSENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE,
@@ -100,8 +101,7 @@ def test_a_makeup_goes_into_an_upcoming_lesson_of_the_course_in_another_class(
         users, missed, make_lesson, make_class, group, today, target_kind):
     lesson, enrollment = missed
     _mark(lesson, enrollment, ABSENT, users)
-    other_course = Course(name="少儿美术")
-    db.session.add(other_course)
+    other_course = factories.make_course("少儿美术")
     db.session.commit()
     target = {
         "same-lesson": lambda: lesson,

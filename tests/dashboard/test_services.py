@@ -1,6 +1,5 @@
 """The dashboard's worklists, with a fixed `now`: what each role sees, scope, caps, and no N+1 queries."""
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 import pytz
@@ -10,9 +9,8 @@ from eduflow.dashboard.services import (
     dashboard_summary, leads_per_stage, overdue_followups, school_day, todays_followups, todays_trials, todays_visits,
 )
 from eduflow.extensions import db
-from eduflow.models import (
-    ClassGroup, Course, Lead, LeadStage, Lesson, SixSpeed, TrialLesson, TrialStatus,
-)
+from eduflow.models import Lead, LeadStage, SixSpeed, TrialLesson, TrialStatus
+from tests import factories
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
 NOW = dt.datetime(2024, 5, 10, 6, 0)  # naive UTC: 14:00 in Shanghai on 2024-05-10
@@ -82,15 +80,10 @@ def test_todays_promised_visits_are_scoped_and_bounded_by_the_school_day(lead, u
 
 
 def test_todays_booked_trials_only(lead, users, campuses):
-    course = Course(name="试听课程", total_lessons=10, price=Decimal("100"))
-    db.session.add(course)
-    db.session.flush()
-    group = ClassGroup(name="周五班", course_id=course.id, campus_id=campuses[0].id)
-    db.session.add(group)
-    db.session.flush()
-    today, tomorrow = (Lesson(class_id=group.id, lesson_date=d, start_time=dt.time(18), end_time=dt.time(19))
+    group = factories.make_class(factories.make_course("试听课程", total_lessons=10, price="100"), campuses[0],
+                                 name="周五班")
+    today, tomorrow = (factories.make_lesson(group, d, start=dt.time(18))
                        for d in (DAY.date, DAY.date + dt.timedelta(days=1)))
-    db.session.add_all([today, tomorrow])
     db.session.commit()
     for name, owner, lesson, status in [("今天试听", "sales", today, TrialStatus.BOOKED),
                                         ("已到课", "sales", today, TrialStatus.ATTENDED),

@@ -59,18 +59,12 @@ def test_manager_dashboard_lists_renewal_reminders_and_pending_approvals(client,
     import datetime as dt
 
     from eduflow.extensions import db
-    from eduflow.models import (
-        Course, Enrollment, RenewalReminder, ReminderKind, StatusChange, StatusChangeKind, Student, StudentStatus,
-    )
+    from eduflow.models import RenewalReminder, ReminderKind, StatusChange, StatusChangeKind, StudentStatus
+    from tests import factories
 
-    course = Course(name="看板续费课")
-    student = Student(name="续费学员", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    db.session.add_all([course, student])
-    db.session.flush()
-    enrollment = Enrollment(student_id=student.id, course_id=course.id, enrolled_on=dt.date(2026, 9, 1),
-                            contract_no="DASH-1")
-    db.session.add(enrollment)
-    db.session.flush()
+    student = factories.make_student(campuses[0], name="续费学员", owner=users["sales"])
+    enrollment = factories.enroll(student, factories.make_course("看板续费课"), by=users["manager"],
+                                  enrolled_on=dt.date(2026, 9, 1))
     db.session.add_all([
         RenewalReminder(student_id=student.id, enrollment_id=enrollment.id, kind=ReminderKind.LOW_HOURS,
                         trigger_value="-1", assigned_to_id=users["sales"].id, is_urgent=True),

@@ -4,8 +4,9 @@ import datetime as dt
 import pytest
 
 from eduflow.extensions import db
-from eduflow.models import Attendance, AttendanceStatus, LedgerKind, Lesson
+from eduflow.models import Attendance, AttendanceStatus, LedgerKind
 from eduflow.enrollments.ledger import post_entry
+from tests import factories
 
 
 @pytest.fixture
@@ -13,10 +14,7 @@ def attend(users):
     """Mark a student present on a new lesson of the enrolment's class and debit the ledger, as the sheet does."""
 
     def make(enrollment, units=1, day=dt.date(2026, 3, 2)):
-        lesson = Lesson(class_id=enrollment.class_id, lesson_date=day, start_time=dt.time(9), end_time=dt.time(10),
-                        units=units)
-        db.session.add(lesson)
-        db.session.flush()
+        lesson = factories.make_lesson(enrollment.class_group, day, units=units)
         mark = Attendance(lesson_id=lesson.id, student_id=enrollment.student_id, enrollment_id=enrollment.id,
                           status=AttendanceStatus.PRESENT, recorded_by_id=users["teacher"].id)
         db.session.add(mark)

@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from eduflow.enrollments.ledger import balance, pool_balances, post_entry
-from eduflow.attendance.services import mark_attendance, school_today
+from eduflow.attendance.services import mark_attendance
 from eduflow.domain import DomainError
 from eduflow.enrollments.refunds import apply_refund, refund_quote
 from eduflow.enrollments.services import Renewal, RenewalMode, change_contract_status, renew_enrollment
 from eduflow.extensions import db
 from eduflow.models import (
-    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, LessonLedgerEntry, Lesson,
+    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, LedgerPool, LessonLedgerEntry,
     PaymentMethod, Settings, StatusChangeKind,
 )
 from eduflow.settings import settings_for
@@ -85,15 +85,13 @@ def test_a_debit_beyond_both_pools_is_owed_in_bought_lessons(make_student, make_
     assert refund_quote(enrollment).refundable == 0
 
 
-def test_a_corrected_mark_gives_back_to_the_pools_it_took_from(users, campuses, make_student, make_class, enroll):
+def test_a_corrected_mark_gives_back_to_the_pools_it_took_from(users, campuses, make_student, make_class, enroll,
+                                                               make_lesson):
     _gift_first(campuses[0])
     group = make_class(head="teacher")
     student = make_student()
     enrollment = enroll(student, class_group=group, lessons=10, gift=1, paid="3000")
-    lesson = Lesson(class_id=group.id, lesson_date=school_today(), start_time=dt.time(9), end_time=dt.time(11),
-                    teacher_id=users["teacher"].id, units=2)
-    db.session.add(lesson)
-    db.session.commit()
+    lesson = make_lesson(group, start=9, end=11, units=2)
     mark_attendance(lesson, student.id, AttendanceStatus.PRESENT, by=users["teacher"])
     db.session.commit()
     assert pool_balances(enrollment.id).gift == 0  # gift first: 1 gift + 1 bought

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 
 from eduflow.domain import DomainError
 from eduflow.extensions import db
-from eduflow.imports import services
+from eduflow.imports import services, workbooks
 from eduflow.imports.reading import ImportFileError
 from eduflow.leads.followups import add_lead_follow_up
 from eduflow.models import (
     AuditLog, FollowUpMethod, ImportAction, ImportBatch, ImportKind, ImportStatus, Lead, LeadStage, LeadStageChange, Parent, Student,
 )
+from tests import factories
 from tests.imports.conftest import LEAD_HEADER, as_csv, as_xlsx, lead_rows
 
 
@@ -119,7 +120,7 @@ def test_one_bad_row_blocks_the_commit_until_skipped_by_choice(users, course):
     assert batch.status == ImportStatus.PREVIEWED and _leads() == 0
     batch = _commit(batch, manager, skip_rejected=True)
     assert batch.status == ImportStatus.DONE and _leads() == 2
-    with services.rejected_workbook(batch) as output:
+    with workbooks.rejected_workbook(batch) as output:
         values = [[c.value for c in row] for row in load_workbook(output).active.iter_rows()]
     assert values[0][-1] == "错误原因" and values[1][0] == 4 and values[1][1] == "坏行" and "电话号码无效" in values[1][-1]
 
@@ -136,12 +137,8 @@ def _snapshot() -> dict:
 
 
 def test_rollback_restores_the_previous_state_exactly(users, course):
-    from decimal import Decimal
-
-    from eduflow.models import Course
-
     manager = users["manager"]
-    db.session.add(Course(name="少儿数学", price=Decimal("100"), total_lessons=10))
+    factories.make_course("少儿数学", total_lessons=10, price="100")
     _commit(_preview(as_csv([LEAD_HEADER, *lead_rows(2)]), "first.csv", manager), manager)
     before = _snapshot()
     changed = lead_rows(3)

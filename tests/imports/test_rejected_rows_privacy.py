@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from eduflow.extensions import db
-from eduflow.imports import services
+from eduflow.imports import workbooks
 from eduflow.models import ImportAction, ImportKind, ImportRow
 from tests.imports.conftest import LEAD_HEADER, as_csv
 from tests.imports.test_import_services import _preview
@@ -18,7 +18,7 @@ def test_the_rejected_rows_file_writes_formula_like_cells_as_text(users, course)
     rows = [LEAD_HEADER, [FORMULAS[0], "000", FORMULAS[1], "", "", "", "", "", FORMULAS[2]],
             [FORMULAS[3], "12345", "", "", "", "", "", "", ""]]
     batch = _preview(as_csv(rows), "leads.csv", manager)
-    with services.rejected_workbook(batch) as output:
+    with workbooks.rejected_workbook(batch) as output:
         sheet = load_workbook(output).active
         cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row]
     written = {cell.value: cell for cell in cells if isinstance(cell.value, str)}

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, Lead, LeadStage,
-    LeadStageChange, LedgerKind, Lesson, LessonLedgerEntry, Payment, PaymentMethod, SourceChannel,
+    LeadStageChange, LedgerKind, LessonLedgerEntry, Payment, PaymentMethod, SourceChannel,
 )
 from eduflow.reports.scope import ReportScope
 
@@ -77,18 +77,6 @@ def make_lead(users, campuses):
             previous = to_stage
         db.session.flush()
         return lead
-
-    return make
-
-
-@pytest.fixture
-def make_lesson(users):
-    def make(group, day: str, teacher="teacher", units=1, start=9):
-        lesson = Lesson(class_id=group.id, lesson_date=dt.date.fromisoformat(day), start_time=dt.time(start),
-                        end_time=dt.time(start + 1), teacher_id=users[teacher].id if teacher else None, units=units)
-        db.session.add(lesson)
-        db.session.flush()
-        return lesson
 
     return make
 

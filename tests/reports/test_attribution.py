@@ -25,12 +25,13 @@ from eduflow.leads.records import create_lead
 from eduflow.leads.sixspeed import update_six_speed
 from eduflow.leads.stages import change_stage
 from eduflow.models import (
-    ClassGroup, Course, Enrollment, FollowUpMethod, Lead, LeadStage, Lesson, ReminderKind, RenewalReminder, Role, SourceChannel,
+    Enrollment, FollowUpMethod, Lead, LeadStage, ReminderKind, RenewalReminder, Role, SourceChannel,
     Student, TrialLesson, TrialStatus, utcnow,
 )
 from eduflow.reports.catalogue import REPORTS
 from eduflow.reports.scope import ReportScope
 from eduflow.followups import record_follow_up
+from tests import factories
 
 PHONE = FollowUpMethod.PHONE
 
@@ -46,17 +47,9 @@ def _lead(name: str, phone: str, by, **values) -> Lead:
 @pytest.fixture
 def story(users, campuses):
     sales, sales2, manager = users["sales"], users["sales2"], users["manager"]
-    course = Course(name="少儿英语", price=Decimal("3000"), total_lessons=20)
-    db.session.add(course)
-    db.session.flush()
-    group = ClassGroup(name="英语一班", course_id=course.id, campus_id=campuses[0].id, capacity=20)
-    db.session.add(group)
-    db.session.flush()
-    lesson = Lesson(class_id=group.id, lesson_date=school_today(), start_time=dt.time(9), end_time=dt.time(10))
-    db.session.add(lesson)
-    referrer = Student(name="老学员", campus_id=campuses[0].id, owner_id=sales.id)
-    db.session.add(referrer)
-    db.session.flush()
+    course = factories.make_course(total_lessons=20, price="3000")
+    lesson = factories.make_lesson(factories.make_class(course, campuses[0]), school_today())
+    referrer = factories.make_student(campuses[0], name="老学员", owner=sales)
 
     # A: Sales follows up (→ 首次沟通), moves it to 意向, books a trial and fills the six-speed sheet; the manager
     # hands it to Sales2, who follows up, closes the sheet and converts it.

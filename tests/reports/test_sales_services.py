@@ -13,7 +13,8 @@ from eduflow.extensions import db
 from eduflow.models import (
     FollowUp, FollowUpMethod, LeadStage, SixSpeed, TrialLesson, TrialStatus, utcnow,
 )
-from eduflow.reports.services import follow_up_activity, funnel, referrals, six_speed
+from eduflow.reports.activity import follow_up_activity
+from eduflow.reports.services import funnel, referrals, six_speed
 from tests.reports.conftest import local
 
 S = LeadStage

@@ -8,10 +8,11 @@ import pytest
 
 from eduflow.extensions import db
 from eduflow.models import (
-    AttendanceStatus, ContractStatus, Course, EnrollmentStatus, LedgerKind, ReminderKind, RenewalReminder, Settings,
+    AttendanceStatus, ContractStatus, EnrollmentStatus, LedgerKind, ReminderKind, RenewalReminder, Settings,
     Student,
 )
 from eduflow.reports.services_school import attendance, low_balances, money_by_month, renewals
+from tests import factories
 from tests.reports.conftest import local
 
 A = AttendanceStatus
@@ -106,9 +107,7 @@ def test_renewal_rate_of_the_enrolments_that_came_due(make_student, make_enrollm
     ledger(lapsed, LedgerKind.PURCHASE, 10, at=local(2024, 3, 1, 9))
     _remind(lapsed, local(2024, 3, 12, 9))
     _remind(lapsed, local(2024, 3, 15, 9), ReminderKind.CONTRACT_EXPIRY)
-    art = Course(name="美术", price=Decimal("100"))
-    db.session.add(art)
-    db.session.flush()
+    art = factories.make_course("美术", price="100")
     ledger(make_enrollment(other_owner, of=art), LedgerKind.PURCHASE, 5, at=local(2024, 3, 20, 9), by="sales2")
     # Due before the period: not counted.
     _remind(make_enrollment(make_student("二月到期")), local(2024, 2, 20, 9))

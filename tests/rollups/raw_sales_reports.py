@@ -10,9 +10,9 @@ from sqlalchemy import and_, case, distinct, func, or_, select
 from eduflow.extensions import db
 from eduflow.models import FollowUp, FollowUpMethod, Lead, LeadStage, SourceChannel, Student
 from eduflow.reports.acts import OPENED, SHEET_FIGURES, STAGE_RANK, reached, sheet_acts
+from eduflow.reports.activity import Activity, ActivityRow
 from eduflow.reports.services import (
-    FUNNEL_STEPS, NO_SOURCE, Activity, ActivityRow, Funnel, FunnelRow, Referrals, ReferralRow, SixSpeedReport,
-    SixSpeedRow, leading_students,
+    FUNNEL_STEPS, NO_SOURCE, Funnel, FunnelRow, Referrals, ReferralRow, SixSpeedReport, SixSpeedRow, leading_students,
 )  # the same result types: only how the figures are reached differs
 from eduflow.reports.scope import ReportScope, count_if, user_names
 

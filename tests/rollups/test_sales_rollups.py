@@ -17,10 +17,10 @@ from eduflow.models import (
     FollowUp, FollowUpDay, FollowUpGap, FollowUpMethod, FollowUpReach, FunnelDay, Lead, LeadStage, SheetDay, SixSpeed, TrialLesson, TrialStatus, User, utcnow,
 )
 from eduflow.models.rollups import FollowUpFirst
-from eduflow.reports import services
+from eduflow.reports import activity, services
 from eduflow.rollups import sales, sales_raw
 from eduflow.followups import record_follow_up
-from tests.reports.conftest import local, make_lead, make_lesson, source  # noqa: F401
+from tests.reports.conftest import local, make_lead, source  # noqa: F401
 from tests.rollups import raw_sales_reports as raw
 
 PEOPLE = ("sales", "sales2", "manager", "sales_b", "manager_b")
@@ -49,7 +49,7 @@ def _referrals(report):
 
 
 REPORTS = [(services.funnel, raw.funnel, _funnel), (services.six_speed, raw.six_speed, _six_speed),
-           (services.follow_up_activity, raw.follow_up_activity, _activity),
+           (activity.follow_up_activity, raw.follow_up_activity, _activity),
            (services.referrals, raw.referrals, _referrals)]
 
 
@@ -234,11 +234,11 @@ def assert_activity_equal_raw_rows(scope_for):
     range's distinct count from FollowUpFirst equals the one over the raw follow-ups."""
     for offset in range(0, 100, 3):
         start = dt.date(2024, 1, 2) + dt.timedelta(days=offset)
-        for days in (1, 2, 9, 31, services.DIRECT_DAYS):
+        for days in (1, 2, 9, 31, activity.DIRECT_DAYS):
             end = start + dt.timedelta(days=days - 1)
             for who, campus in (("manager", None), ("sales", None), ("admin", 1)):
                 scope = scope_for(who, start.isoformat(), end.isoformat(), campus=campus)
-                assert _activity(services.follow_up_activity(scope)) == _activity(raw.follow_up_activity(scope)), (
+                assert _activity(activity.follow_up_activity(scope)) == _activity(raw.follow_up_activity(scope)), (
                     start, end, who, campus)
 
 
@@ -296,7 +296,7 @@ def test_short_ranges_count_each_lead_once_from_its_first_day_in_them(make_lead,
         for days in (1, 2, 3, 7, 8, 45):
             end = start + dt.timedelta(days=days - 1)
             scope = scope_for("manager", start.isoformat(), end.isoformat())
-            assert _activity(services.follow_up_activity(scope)) == _activity(raw.follow_up_activity(scope)), (
+            assert _activity(activity.follow_up_activity(scope)) == _activity(raw.follow_up_activity(scope)), (
                 start, end)
     assert sales_raw.differences() == []
 
@@ -311,7 +311,7 @@ def test_a_follow_up_counts_on_the_school_day_of_its_time(make_lead, users, scop
     days = dict(db.session.execute(select(FollowUpDay.day, func.sum(FollowUpDay.follow_ups))
                                    .group_by(FollowUpDay.day)).all())
     assert days == {dt.date(2024, 2, 29): 1, dt.date(2024, 3, 1): 1, dt.date(2024, 3, 31): 1, dt.date(2024, 4, 1): 1}
-    march = services.follow_up_activity(scope_for("sales", "2024-03-01", "2024-03-31"))
+    march = activity.follow_up_activity(scope_for("sales", "2024-03-01", "2024-03-31"))
     assert [(row.label, row.total, row.leads) for row in march.rows] == [("Sales", 2, 1)]
     assert_reports_equal_raw_rows(scope_for, ("2024-03-01", "2024-03-31"))
 
@@ -325,7 +325,7 @@ def test_a_deleted_lead_leaves_the_reports_and_a_restored_one_comes_back(make_le
     db.session.commit()
     scope = scope_for("manager", "2024-03-01", "2024-03-31")
     assert services.funnel(scope).overall.consulted == 0
-    assert services.follow_up_activity(scope).rows == []
+    assert activity.follow_up_activity(scope).rows == []
     lead.deleted_at = None
     db.session.commit()
     assert services.funnel(scope).overall.counts == [1, 1, 0, 0, 0]
@@ -339,8 +339,8 @@ def test_a_student_follow_up_moves_with_its_student(make_student, users, campuse
     db.session.commit()
     student.campus_id = campuses[1].id
     db.session.commit()
-    assert services.follow_up_activity(scope_for("manager", "2024-03-01", "2024-03-31")).rows == []
-    assert [row.students for row in services.follow_up_activity(scope_for("manager_b", "2024-03-01",
+    assert activity.follow_up_activity(scope_for("manager", "2024-03-01", "2024-03-31")).rows == []
+    assert [row.students for row in activity.follow_up_activity(scope_for("manager_b", "2024-03-01",
                                                                            "2024-03-31")).rows] == [1]
     assert sales_raw.differences() == []
 

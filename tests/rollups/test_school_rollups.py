@@ -10,7 +10,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.attendance.services import mark_all_present, mark_attendance
 from eduflow.enrollments.refunds import apply_refund
 from eduflow.enrollments.services import change_contract_status, record_payment
@@ -23,6 +22,7 @@ from eduflow.models import (
 from eduflow.reports import services_school
 from eduflow.reports.scope import ReportScope, count_if, month_index
 from eduflow.rollups import school
+from tests import factories
 from tests.reports.conftest import SCHOOL_OFFSET
 
 DAYS = [dt.date(2026, 1, 30), dt.date(2026, 1, 31), dt.date(2026, 2, 1), dt.date(2026, 2, 2), dt.date(2026, 3, 1)]
@@ -99,28 +99,20 @@ def scope_for(users, campuses):
 class School:
     def __init__(self, rng: random.Random, users, campuses):
         self.rng, self.users, self.campuses = rng, users, campuses
-        self.course = Course(name="少儿英语", total_lessons=48, price=Decimal("4800"))
-        db.session.add(self.course)
-        db.session.flush()
+        self.course = factories.make_course()
         self.groups, self.lessons, self.enrollments = [], [], []
         for n, campus in enumerate((0, 0, 1)):
-            group = ClassGroup(name=f"班{n}", course_id=self.course.id, campus_id=campuses[campus].id,
-                               head_teacher_id=users["teacher"].id, capacity=30)
-            db.session.add(group)
-            db.session.flush()
+            group = factories.make_class(self.course, campuses[campus], name=f"班{n}", head=users["teacher"],
+                                         capacity=30)
             self.groups.append(group)
             for day in DAYS:
-                lesson = Lesson(class_id=group.id, lesson_date=day, start_time=dt.time(9), end_time=dt.time(10),
-                                teacher_id=rng.choice([users["teacher"].id, None]), units=rng.choice([1, 2]))
-                db.session.add(lesson)
-                self.lessons.append(lesson)
+                self.lessons.append(factories.make_lesson(group, day, teacher=rng.choice([users["teacher"], None]),
+                                                          units=rng.choice([1, 2])))
             for s in range(4):
-                student = Student(name=f"学员{n}{s}", campus_id=group.campus_id, owner_id=users["sales"].id)
-                db.session.add(student)
-                db.session.flush()
-                self.enrollments.append(create_enrollment(
-                    student, self.course, by=users["academic"], contract_no=f"SR{n}{s}", total_fee=Decimal("1000"),
-                    lessons_purchased=rng.choice([2, 6, 10]), gift_lessons=rng.choice([0, 2]), class_group=group))
+                student = factories.make_student(group.campus, name=f"学员{n}{s}", owner=users["sales"])
+                self.enrollments.append(factories.enroll(
+                    student, self.course, by=users["academic"], group=group, contract_no=f"SR{n}{s}", fee="1000",
+                    lessons=rng.choice([2, 6, 10]), gift=rng.choice([0, 2])))
         db.session.commit()
 
     def lesson(self) -> Lesson:

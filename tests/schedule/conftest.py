@@ -1,4 +1,4 @@
-"""Fixtures for classes and lessons: classrooms on both campuses, classes (of tests/conftest.py's course) and lessons."""
+"""Fixtures for classes: classrooms on both campuses, classes in them (lessons: tests/conftest.py's make_lesson)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from eduflow.extensions import db
-from eduflow.models import Lesson, Role
+from eduflow.models import Role
 from eduflow.schedule.services import school_today
 from tests import factories
 
@@ -39,22 +39,6 @@ def make_class(campuses, users, course, rooms):
                                            end_date=fields.pop("end_date", today + dt.timedelta(weeks=12)), **fields)
         db.session.commit()
         return class_group
-
-    return make
-
-
-@pytest.fixture
-def make_lesson(users, rooms):
-    """A lesson of a class, by default its head teacher in its classroom."""
-
-    def make(class_group, day, start="09:00", end="10:30", teacher=None, room=None, **fields):
-        lesson = Lesson(class_id=class_group.id, lesson_date=day, start_time=dt.time.fromisoformat(start),
-                        end_time=dt.time.fromisoformat(end),
-                        teacher_id=users[teacher].id if teacher else class_group.head_teacher_id,
-                        classroom_id=rooms[room].id if room else class_group.classroom_id, **fields)
-        db.session.add(lesson)
-        db.session.commit()
-        return lesson
 
     return make
 

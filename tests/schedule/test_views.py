@@ -213,7 +213,7 @@ def test_a_teacher_sees_only_their_own_lessons(client, login_as, make_class, mak
     db.session.commit()
     monday = next_weekday(0)
     make_lesson(mine, monday)
-    make_lesson(theirs, monday, "11:00", "12:00", teacher=None)
+    make_lesson(theirs, monday, "11:00", "12:00", teacher=teacher2)
     login_as("teacher")
     page = client.get(f"/timetable?week={monday.isoformat()}&view=campus").get_data(as_text=True)
     assert "我的班" in page and "别人的班" not in page

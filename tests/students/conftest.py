@@ -1,7 +1,6 @@
-"""Fixtures for the student screens: lessons, students with a parent (through the service), enrolments part-paid."""
+"""Fixtures for the student screens: students with a parent (through the service), enrolments part-paid."""
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 
 import pytest
@@ -9,22 +8,8 @@ import pytest
 from eduflow.extensions import db
 from eduflow.models import StudentStatus
 from eduflow.students.services import create_student
-from tests import factories
 
 _numbers = itertools.count(1)
-
-
-@pytest.fixture
-def make_lesson(users):
-    """A one-hour lesson of the class, taught by `teacher` unless told otherwise."""
-
-    def make(class_group, day=dt.date(2025, 3, 1), start=dt.time(18, 0), teacher="teacher", units=1):
-        lesson = factories.make_lesson(class_group, day, start=start, teacher=users[teacher] if teacher else None,
-                                       units=units)
-        db.session.commit()
-        return lesson
-
-    return make
 
 
 @pytest.fixture

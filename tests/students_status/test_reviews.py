@@ -9,11 +9,12 @@ import pytest
 from eduflow.admin.services import create_user
 from eduflow.domain import DomainError
 from eduflow.extensions import db
-from eduflow.models import Course, Role
+from eduflow.models import Role
 from eduflow.students.reviews import (
     ReviewInput, add_review, averages_by_course, averages_by_teacher, find_review, latest_reviews, reply_to_review,
     school_today, student_reviews,
 )
+from tests import factories
 from tests.conftest import PASSWORD
 
 
@@ -54,8 +55,7 @@ def test_ratings_outside_one_to_five_are_refused(users, enrolled, course, rating
 
 def test_the_course_must_be_one_the_student_took_and_the_teacher_of_the_campus(users, enrolled, course):
     student, _group, _enrollment = enrolled
-    untaken = Course(name="从没报过")
-    db.session.add(untaken)
+    untaken = factories.make_course("从没报过")
     db.session.commit()
     with pytest.raises(DomainError, match="报过名的课程"):
         add_review(student, _input(untaken, users["teacher"]), by=users["sales"])

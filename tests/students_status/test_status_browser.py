@@ -2,15 +2,13 @@
 the queue, both see the history; a refund request shows its computation; a teacher replies to a review."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from playwright.sync_api import expect
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Course, PaymentMethod, Review, Student, StudentStatus
+from eduflow.models import Course, Review
 from eduflow.students.reviews import school_today
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -18,19 +16,11 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def student(users, campuses):
-    course = Course(name="少儿编程")
-    db.session.add(course)
-    db.session.flush()
-    group = ClassGroup(name="编程一班", course_id=course.id, campus_id=campuses[0].id,
-                       head_teacher_id=users["teacher"].id)
-    student = Student(name="王小明", campus_id=campuses[0].id, owner_id=users["sales"].id, status=StudentStatus.ACTIVE)
-    db.session.add_all([group, student])
-    db.session.flush()
-    create_enrollment(student, course, by=users["manager"], contract_no="BR-001", total_fee=Decimal("3000"),
-                      lessons_purchased=20, class_group=group, paid_amount=Decimal("3000"),
-                      payment_method=PaymentMethod.WECHAT)
-    db.session.commit()
+def student(make_student, make_class, enroll):
+    """王小明, active, of sales, in 编程一班 of 少儿编程: 20 lessons paid in full (¥3000)."""
+    course = factories.make_course("少儿编程")
+    student = make_student()
+    enroll(student, make_class("编程一班", of=course), of=course)
     return student
 
 

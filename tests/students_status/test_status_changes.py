@@ -17,6 +17,7 @@ from eduflow.models import (
 from eduflow.students.status_changes import (
     StatusRequest, decide, decided_changes, pending_changes, refund_quote, request_change,
 )
+from tests import factories
 
 Kind = StatusChangeKind
 
@@ -162,17 +163,12 @@ def test_approving_a_transfer_moves_the_enrolment_and_its_balance(users, enrolle
 
 
 def test_a_transfer_to_a_full_class_or_another_course_is_refused(users, enrolled, make_class, make_student, enroll):
-    from eduflow.models import Course
-
     student, _group, enrollment = enrolled
     full = make_class(name="满员班", capacity=1)
     enroll(make_student(name="占位"), full)
     with pytest.raises(DomainError, match="已满"):
         _ask(student, Kind.TRANSFER, users["sales"], enrollment_id=enrollment.id, target_class_id=full.id)
-    other_course = Course(name="少儿美术")
-    db.session.add(other_course)
-    db.session.commit()
-    elsewhere = make_class(name="美术班", of=other_course)
+    elsewhere = make_class(name="美术班", of=factories.make_course("少儿美术"))
     with pytest.raises(DomainError, match="同一课程"):
         _ask(student, Kind.TRANSFER, users["sales"], enrollment_id=enrollment.id, target_class_id=elsewhere.id)
     second_campus = make_class(name="二校编程班", campus=1, head=None)
