@@ -119,6 +119,10 @@ def staff_label(user, with_campus: bool) -> str:
     return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
 
 
+# A phone number field opens the number pad on a tablet; no autofill (staff type other people's numbers).
+PHONE_INPUT = {"type": "tel", "inputmode": "tel", "autocomplete": "off"}
+
+
 def valid_phone(form, field) -> None:
     """A staff member's or a campus's number: any valid number (eduflow.security.phones)."""
     if field.data and parse_phone(field.data) is None:

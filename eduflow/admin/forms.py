@@ -17,7 +17,7 @@ from eduflow.access import role_needs_campus
 from eduflow.admin.services import name_taken, selectable_campuses, username_taken
 from eduflow.models import AttendanceStatus, Campus, Classroom, Course, Role, SourceChannel, Tag, TagCategory
 from eduflow.auth.forms import PASSWORD_HINT, StrongPassword
-from eduflow.forms import EMAIL, MAX_PRICE, FlaskForm, optional, strip, valid_phone, yuan
+from eduflow.forms import EMAIL, MAX_PRICE, PHONE_INPUT, FlaskForm, optional, strip, valid_phone, yuan
 from eduflow.i18n import school_today
 from eduflow.security.strength import account_words
 
@@ -46,7 +46,7 @@ class CampusForm(RecordForm):
     model = Campus
     name = StringField(_l("校区名称"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     address = StringField(_l("地址"), filters=[strip], validators=[Length(max=255)])
-    phone = StringField(_l("前台电话"), filters=[strip], validators=[Length(max=32), valid_phone])
+    phone = StringField(_l("前台电话"), filters=[strip], validators=[Length(max=32), valid_phone], render_kw=PHONE_INPUT)
     is_active = BooleanField(_l("启用"), default=True)
 
 
@@ -109,7 +109,7 @@ class UserForm(FlaskForm):
     role = SelectField(_l("角色"), choices=Role.choices(), coerce=Role, default=Role.SALES)
     campus_id = SelectField(_l("校区"), coerce=optional(int))
     position = StringField(_l("职位"), filters=[strip], validators=[Length(max=64)])
-    phone = StringField(_l("手机号码"), filters=[strip], validators=[Length(max=32), valid_phone])
+    phone = StringField(_l("手机号码"), filters=[strip], validators=[Length(max=32), valid_phone], render_kw=PHONE_INPUT)
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
     hire_date = DateField(_l("入职日期"), validators=[Optional()])
 

@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.access import home_campus, is_academic, is_admin, is_office, scoped
 from eduflow.extensions import db
-from eduflow.forms import EMAIL, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
+from eduflow.forms import EMAIL, PHONE_INPUT, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
 from eduflow.i18n import school_today
 from eduflow.models import ClassGroup, Gender, StudentStatus, User
 from eduflow.security.idcard import birth_date_of, is_valid_id_card, mask_id_card, normalise_id_card
@@ -94,7 +94,8 @@ class ParentForm(ContactFields):
     name = StringField(_l("家长姓名"), filters=[strip], validators=[DataRequired(), Length(max=64)])
     relationship = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                description=_l("如：母亲、父亲、本人"))
-    phone = StringField(_l("手机号码"), filters=[strip], validators=[DataRequired(), Length(max=32), contact_phone])
+    phone = StringField(_l("手机号码"), filters=[strip], validators=[DataRequired(), Length(max=32), contact_phone],
+                        render_kw=PHONE_INPUT)
     wechat_id = StringField(_l("微信号"), filters=[strip], validators=[Length(max=64)])
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
 
@@ -119,7 +120,7 @@ class StudentForm(ContactFields):
     gender = SelectField(_l("性别"), choices=Gender.choices(), coerce=Gender, default=Gender.UNKNOWN)
     birth_date = DateField(_l("出生日期"), validators=[Optional(), birth_date])
     phone = StringField(_l("学员电话"), filters=[strip], validators=[Length(max=32), contact_phone],
-                        description=_l("可不填；同一校区的学员电话不能重复"))
+                        description=_l("可不填；同一校区的学员电话不能重复"), render_kw=PHONE_INPUT)
     email = StringField(_l("邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
     id_card = StringField(_l("身份证号码"), filters=[strip], validators=[Length(max=32)])
     address = StringField(_l("地址"), filters=[strip], validators=[Length(max=255)])
@@ -196,7 +197,7 @@ class NewStudentForm(StudentForm):
     parent_relationship = StringField(_l("与学员关系"), filters=[strip], validators=[Length(max=32)],
                                       description=_l("如：母亲、父亲、本人"))
     parent_phone = StringField(_l("家长手机号码"), filters=[strip],
-                               validators=[DataRequired(), Length(max=32), contact_phone])
+                               validators=[DataRequired(), Length(max=32), contact_phone], render_kw=PHONE_INPUT)
     parent_wechat_id = StringField(_l("家长微信号"), filters=[strip], validators=[Length(max=64)])
     parent_email = StringField(_l("家长邮箱"), filters=[strip], validators=[Optional(), Length(max=254), EMAIL])
 
