@@ -1,0 +1,49 @@
+"""The 推荐学员 picker in the real browser on a tablet: type a name, see two students of that name told apart by class
+and phone, pick one with the keyboard, save, and the lead names that student as its referrer."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from eduflow.extensions import db
+from eduflow.models import Lead, Parent
+from tests.browser_support import screenshot, sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_sales_finds_two_namesakes_told_apart_picks_one_and_saves(page, users, make_student, make_class, enroll):
+    first, second = make_student("张三", phone="13800001111"), make_student("张三")
+    db.session.add(Parent(student_id=second.id, name="张妈妈", is_primary=True, phone="13900002222"))
+    enroll(first, make_class("英语一班"))
+    enroll(second, make_class("英语二班"))
+    make_student("张三", owner="sales2")  # a colleague's student of the same name is not offered
+    sign_in(page, "sales", PASSWORD)
+    page.goto("/leads/new")
+    page.fill("#name", "新同学")
+    page.fill("#phone", "13700137000")
+    page.select_option("#source_id", label="转介绍")
+    search = page.get_by_test_id("referrer-search")
+    search.press_sequentially("zhangs", delay=40)  # several keystrokes, one debounced search
+    options = page.get_by_test_id("referrer-option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0)).to_contain_text("英语一班 · 手机尾号 1111")
+    expect(options.nth(1)).to_contain_text("英语二班 · 手机尾号 2222")
+    expect(page.get_by_test_id("referrer-status")).to_contain_text("找到 2 位学员")
+    screenshot(page, "lead-referrer-picker-tablet")
+
+    search.press("ArrowDown")  # into the choices: the first match
+    expect(page.locator(f"input[name=referrer_student_id][value='{first.id}']")).to_be_focused()
+    page.keyboard.press("ArrowDown")  # radio buttons: the arrow checks the next one
+    expect(page.locator(f"input[name=referrer_student_id][value='{second.id}']")).to_be_checked()
+    search.press("Enter")  # searches again instead of submitting; the choice stays
+    expect(page.locator(f"input[name=referrer_student_id][value='{second.id}']")).to_be_checked()
+    expect(page).to_have_url(re.compile(r"/leads/new$"))
+    page.get_by_test_id("save-lead").click()
+    expect(page.locator(".alert-success")).to_contain_text("新同学")
+    lead = db.session.scalar(select(Lead).where(Lead.name == "新同学"))
+    assert lead.referrer_student_id == second.id
