@@ -22,6 +22,7 @@ class Report:
     build: Callable[[ReportScope], Any]
     chart: Callable[[Any], dict | None]
     dated: bool = True  # False: figures as of today, the date range does not apply
+    monthly: bool = False  # a row per month: the range defaults to the last six months (reports/forms.py)
 
 
 REPORTS = {report.name: report for report in (
@@ -34,7 +35,7 @@ REPORTS = {report.name: report for report in (
     Report("referrals", _l("转介绍"), _l("每位学员介绍的线索数及其转化。"),
            SALES_SIDE, services.referrals, charts.referrals_chart),
     Report("money", _l("课消与收入"), _l("每月消耗的课时，收款、退款与净收入。"),
-           OFFICE, services_school.money_by_month, charts.money_chart),
+           OFFICE, services_school.money_by_month, charts.money_chart, monthly=True),
     Report("attendance", _l("出勤率"), _l("按班级和教师统计的出勤率。"),
            OFFICE, services_school.attendance, charts.attendance_chart),
     Report("renewals", _l("续费率"), _l("到期或课时不足的报名中，已续费的比例。"),

@@ -1,4 +1,7 @@
-"""The reports' filter: a date range (default: this month so far and to its end) and, for admins, a campus."""
+"""The reports' filter: a date range and, for admins, a campus.
+
+The range defaults to this month; a report by month (课消与收入) defaults to the last six months, this one included,
+so a report opened on the 2nd still shows a trend rather than one day's bar."""
 from __future__ import annotations
 
 import datetime as dt
@@ -16,6 +19,7 @@ from eduflow.reports.scope import ReportScope
 
 MAX_DAYS = 3 * 366  # long enough for year-on-year, short enough for a month-by-month table
 EARLIEST, LATEST = dt.date(2000, 1, 1), dt.date(2999, 12, 31)
+MONTHLY_DEFAULT = 6  # months a report by month shows unless told otherwise
 
 
 class Required:
@@ -44,6 +48,12 @@ def month_end(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
 
 
+def months_back(day: dt.date, months: int) -> dt.date:
+    """The first day of the month `months` months before `day`'s (0: `day`'s own month)."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
 class DayField(DateField):
     """A yyyy-mm-dd date; left blank it is missing (Required says so), mistyped it says so in our words."""
 
@@ -69,9 +79,11 @@ class ReportFilterForm(FlaskForm):
                    default=lambda: month_end(school_today()))
     campus = SelectField(_l("校区"), coerce=optional(int))
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, monthly: bool = False, **kwargs):
+        if monthly:  # the last MONTHLY_DEFAULT months unless the request gives a start
+            kwargs.setdefault("start", months_back(school_today(), MONTHLY_DEFAULT - 1))
         super().__init__(*args, **kwargs)
-        self.user = user
+        self.user, self.monthly = user, monthly
         if not is_admin(user):
             del self.campus
             return
@@ -95,7 +107,9 @@ class ReportFilterForm(FlaskForm):
         """Quick ranges offered beside the dates."""
         today = school_today()
         last_month = month_start(today) - dt.timedelta(days=1)
+        six_months = (str(_l("近 6 个月")), months_back(today, MONTHLY_DEFAULT - 1), month_end(today))
         return [
+            *([six_months] if self.monthly else []),
             (str(_l("本月")), month_start(today), month_end(today)),
             (str(_l("上月")), month_start(last_month), last_month),
             (str(_l("近 90 天")), today - dt.timedelta(days=89), today),

@@ -24,7 +24,7 @@ def index(name: str | None):
         abort(404)
     if not may_open_report(user, report):
         abort(403)
-    form = ReportFilterForm(request.args, user=user)
+    form = ReportFilterForm(request.args, user=user, monthly=report.monthly)
     result = report.build(form.report_scope()) if form.validate() else None
     return render("reports/page.html", "reports/_report.html", status=200 if result is not None else 422,
                   report=report, form=form, result=result, chart=report.chart(result) if result is not None else None,

@@ -33,6 +33,14 @@
     };
   }
 
+  // Every axis carries its title (with its unit) from the server: two value axes side by side mean nothing unnamed.
+  function titled(scale, text) {
+    if (text) {
+      scale.title = { display: true, text: text };
+    }
+    return scale;
+  }
+
   function valueScale(spec) {
     const scale = { beginAtZero: true, stacked: !!spec.stacked, ticks: { precision: 0 } };
     if (spec.percent) {
@@ -45,9 +53,14 @@
   function config(spec) {
     const value = spec.horizontal ? 'x' : 'y';
     const category = spec.horizontal ? 'y' : 'x';
-    const scales = { [value]: valueScale(spec), [category]: { stacked: !!spec.stacked } };
+    const axes = spec.axes || {};
+    const scales = {
+      [value]: titled(valueScale(spec), axes.value),
+      [category]: titled({ stacked: !!spec.stacked }, axes.category),
+    };
     if (spec.series.some((s) => s.axis === 'right')) {
-      scales.right = { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, ticks: { precision: 0 } };
+      scales.right = titled({ position: 'right', beginAtZero: true, grid: { drawOnChartArea: false },
+        ticks: { precision: 0 } }, axes.right);
     }
     return {
       type: 'bar',

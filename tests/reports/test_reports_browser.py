@@ -60,3 +60,36 @@ def test_the_funnel_chart_renders_beside_its_table_on_a_tablet(page, users, lead
 
     page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "reports-funnel-tablet")
+
+
+AXES = """canvas => {
+  const chart = Chart.getChart(canvas);
+  const title = (id) => chart.scales[id] && chart.scales[id].options.title.display ? chart.scales[id].options.title.text : null;
+  return {x: title('x'), y: title('y'), right: title('right'), width: chart.scales.right ? chart.scales.right.width : 0};
+}"""
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("zh_CN", {"x": "月份", "y": "净收入（元）", "right": "课消（课时）"}),
+    ("en", {"x": "Month", "y": "Net revenue (CNY)", "right": "Lessons consumed"}),
+])
+def test_the_money_chart_titles_both_its_value_axes_over_six_months(page, users, make_student, make_enrollment, pay,
+                                                                     locale, expected):
+    import datetime as dt
+
+    from eduflow.i18n import school_today
+
+    users["manager"].locale = locale
+    pay(make_enrollment(make_student("本月交费")), "300.00", dt.datetime.combine(school_today(), dt.time(4)))
+    db.session.commit()
+    sign_in(page, "manager", PASSWORD)
+    page.goto("/reports/money")  # no dates: the last six months
+    canvas = page.get_by_test_id("report-chart")
+    expect(canvas).to_be_visible()
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('[data-report-chart]'))")
+    axes = canvas.evaluate(AXES)
+    assert {key: axes[key] for key in ("x", "y", "right")} == expected
+    assert axes["width"] > 20  # the right axis is drawn with its title, not squeezed away
+    assert canvas.evaluate("c => Chart.getChart(c).data.labels.length") == 6
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, f"reports-money-axes-{locale}")
