@@ -16,6 +16,7 @@ from eduflow.models import (
     AttendanceStatus, Enrollment, LedgerKind, LedgerPool, LessonLedgerEntry, Settings, User, utcnow,
 )
 from eduflow.settings import settings_for
+from eduflow.system_texts import encode
 
 BOUGHT, GIFT = LedgerPool.BOUGHT, LedgerPool.GIFT
 
@@ -77,9 +78,10 @@ def carry_in(enrollment: Enrollment, kind: LedgerKind, held: Pools, *, by: User 
 def _row(enrollment: Enrollment, kind: LedgerKind, pool: LedgerPool, units: int, *, by: User | None, reason: str,
          lesson_id: int | None = None, attendance_id: int | None = None,
          attendance_status: AttendanceStatus | None = None) -> LessonLedgerEntry:
+    # a sentence the system wrote is kept as its code (system_texts), so each reader sees it in their language
     entry = LessonLedgerEntry(enrollment_id=enrollment.id, student_id=enrollment.student_id, kind=kind, pool=pool,
                               units=units, lesson_id=lesson_id, attendance_id=attendance_id,
-                              attendance_status=attendance_status, reason=reason,
+                              attendance_status=attendance_status, reason=encode(reason),
                               created_by_id=by.id if by else None, created_at=utcnow())
     db.session.add(entry)
     return entry

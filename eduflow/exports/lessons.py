@@ -17,6 +17,7 @@ from eduflow.models import (
     Student, User,
 )
 from eduflow.students.queries import student_search_clause
+from eduflow.system_texts import render
 
 ATTENDANCE_COLUMNS = [
     Column(_l("上课日期")), Column(_l("上课时间")), Column(_l("校区"), 10), Column(_l("班级"), 14),
@@ -126,7 +127,7 @@ def ledger_export(user: User, args) -> Export:
         return [[
             local(line.created_at), line.student, line.contract_no, line.course, kind[line.kind], line.units,
             int(balance[line.id]), line.lesson_date, line.class_name or "", line.teacher or "",
-            status[line.attendance_status] if line.attendance_status else "", line.reason, line.writer or system,
+            status[line.attendance_status] if line.attendance_status else "", render(line.reason), line.writer or system,
         ] for line in lines]  # the mark the row was written for, as on the ledger page
 
     return Export("ledger", _l("课时流水"), LEDGER_COLUMNS, LessonLedgerEntry, query, rows_for, filters)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 
+from flask import has_request_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Enum as SAEnum
 
@@ -22,7 +23,11 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(self._label) if self._label is not None else self.value
+        """The label in the request's language; outside a request (a form class built at import time) it stays
+        lazy, so `choices=[(s.value, s.label) ...]` still speaks each reader's language."""
+        if self._label is None:
+            return self.value
+        return str(self._label) if has_request_context() else self._label
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
