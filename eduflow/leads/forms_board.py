@@ -139,7 +139,9 @@ class MoveForm(FlaskForm):
 
 
 class ClaimForm(FlaskForm):
-    """No fields: the CSRF token of the 领取 button."""
+    """The 领取 button: its CSRF token, and the filtered pool page to return to without htmx."""
+
+    next = HiddenField()
 
 
 class ReleaseForm(FlaskForm):
@@ -153,7 +155,7 @@ class AssignForm(FlaskForm):
     lead_ids = SelectMultipleField(_l("线索"), coerce=int, validate_choice=False,
                                    validators=[DataRequired(message=_l("请至少勾选一条线索。"))])
     to_user = SelectField(_l("分配给"), coerce=optional(int), validators=[InputRequired(message=_l("请选择课程顾问。"))])
-    next = HiddenField()  # the filtered lead list to return to, when reassigning from there
+    next = HiddenField()  # the filtered lead list or pool to return to
 
     def __init__(self, *args, user: User, campus_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)

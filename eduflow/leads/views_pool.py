@@ -1,6 +1,8 @@
 """The campus lead pool (公海): browse, claim, release, and a manager's assignment of many leads."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -12,6 +14,7 @@ from eduflow.leads import bp
 from eduflow.leads import pool as pool_rules
 from eduflow.leads.board import POOL_ORDER, leads_in_scope, pool_campus, pool_leads
 from eduflow.leads.forms_board import AssignForm, ClaimForm, PoolFilterForm, ReleaseForm
+from eduflow.leads.queries import LeadFilters
 from eduflow.models import Lead, User
 from eduflow.pagination import keyset_paginate
 from eduflow.web import go, me, render
@@ -20,6 +23,23 @@ from eduflow.web import go, me, render
 def _rows_context(**context) -> dict:
     return {"can_claim": may_open("leads.claim"), "can_assign": may_open("leads.assign"),
             "can_open": not is_sales(me()), **context}
+
+
+def _back(given: str | None, default: str) -> str:
+    """Where a claim or an assignment returns: the pool or the lead list as the user had it filtered. The page's
+    address first (the Referer, or htmx's HX-Current-URL: the lead list pushes its filters there as they change,
+    after the form's `next` was written), then the form's `next`; anything but those two screens is `default`."""
+    lists = {url_for("leads.pool"), url_for("leads.index")}
+    for url in (request.headers.get("HX-Current-URL"), request.referrer, given):
+        parts = urlsplit(url or "")
+        if parts.path in lists and parts.netloc in ("", request.host):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return default
+
+
+def _here() -> str:
+    """This page's own path and query, for the forms that come back to it."""
+    return request.full_path.rstrip("?")
 
 
 @bp.route("/pool")
@@ -32,7 +52,8 @@ def pool():
     page = keyset_paginate(pool_leads(campus.id, criteria), Lead, POOL_ORDER, narrow=bool(criteria.q)) if campus else None
     assign_form = AssignForm(user=me(), campus_id=campus.id if campus else None) if may_open("leads.assign") else None
     return render_template("leads/pool.html", **_rows_context(
-        filters=filters, campus=campus, page=page, leads=page.items if page else [], assign_form=assign_form))
+        filters=filters, campus=campus, page=page, leads=page.items if page else [], assign_form=assign_form,
+        back_url=_here()))
 
 
 @bp.route("/<int:lead_id>/claim", methods=["POST"])
@@ -40,24 +61,36 @@ def pool():
 def claim(lead_id: int):
     """领取: first come, first served, within the holding cap. A lead the user cannot claim (a colleague's,
     taken a moment ago, closed, another campus's) answers 404 exactly like an unknown id."""
-    if not ClaimForm().validate_on_submit():
+    form = ClaimForm()
+    if not form.validate_on_submit():
         abort(400)
+    back = _back(form.next.data, url_for("leads.pool"))
     try:
         lead = pool_rules.claim(lead_id, by=me())
     except DomainError as error:
         db.session.rollback()
-        return _claim_answer(None, str(error), error.status_code)
+        return _claim_answer(_pool_row(lead_id), back, str(error), error.status_code)
     if lead is None:
         abort(404)
     db.session.commit()
-    return _claim_answer(lead, _("已领取 %(name)s。", name=lead.name))
+    return _claim_answer(lead, back, _("已领取 %(name)s。", name=lead.name))
 
 
-def _claim_answer(lead: Lead | None, message: str, status: int = 200):
+def _pool_row(lead_id: int) -> Lead | None:
+    """The lead as the user's pool lists it, to show a refusal beside it; None if it is not in their pool."""
+    if me().campus_id is None:
+        return None
+    return db.session.scalars(pool_leads(me().campus_id, LeadFilters()).where(Lead.id == lead_id)).first()
+
+
+def _claim_answer(lead: Lead | None, back: str, message: str, status: int = 200):
+    """The claimed row; after a refusal, the lead's row as it was with the reason beside its 领取 button."""
     if not is_htmx():
-        flash(message, "success" if lead else "danger")
-        return redirect(url_for("leads.pool"))
-    context = _rows_context(leads=[lead] if lead else [], claimed=lead is not None, message=None if lead else message)
+        flash(message, "success" if status < 400 else "danger")
+        return redirect(back)
+    refused = status >= 400
+    context = _rows_context(leads=[lead] if lead else [], claimed=not refused, back_url=back,
+                            refusal=message if refused else None, message=message if refused and not lead else None)
     return render("leads/_pool_rows.html", status=status, **context)
 
 
@@ -90,7 +123,7 @@ def assign():
     if not form.validate_on_submit():
         for errors in form.errors.values():
             flash(errors[0], "danger")
-        return go(url_for("leads.pool"))
+        return go(_back(form.next.data, url_for("leads.pool")))
     leads = leads_in_scope(me(), form.lead_ids.data)
     if leads is None:
         abort(404)
@@ -103,7 +136,4 @@ def assign():
     else:
         db.session.commit()
         flash(_("已将 %(n)s 条线索分配给 %(name)s。", n=moved, name=to_user.display_name), "success")
-    back = form.next.data or ""
-    if back.startswith(url_for("leads.index")):  # reassigned from the lead list: go back to the same filters
-        return go(back)
-    return go(url_for("leads.pool", campus=leads[0].campus_id))
+    return go(_back(form.next.data, url_for("leads.pool", campus=leads[0].campus_id)))
