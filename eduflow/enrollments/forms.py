@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from eduflow.access import scoped
 from eduflow.forms import MAX_PRICE, FlaskForm, optional, strip, yuan
 from eduflow.i18n import school_today
+from eduflow.enrollments.forms_classes import class_option, refuse_if_full, seats_of
 from eduflow.enrollments.services import EnrollmentFilters, Renewal, RenewalMode
 from eduflow.extensions import db
 from eduflow.models import (
@@ -109,21 +110,23 @@ class EnrollmentForm(OneTimeTokenForm, FlaskForm):
         self.student = student
         self._courses = {c.id: c for c in db.session.scalars(
             select(Course).where(Course.is_active.is_(True)).order_by(Course.name))}
-        self._classes = {c.id: c for c in db.session.scalars(
+        self._classes = seats_of(db.session.scalars(
             select(ClassGroup).options(joinedload(ClassGroup.course)).where(ClassGroup.campus_id == student.campus_id,
-                                     ClassGroup.course_id.in_(list(self._courses))).order_by(ClassGroup.name))}
+                                     ClassGroup.course_id.in_(list(self._courses))).order_by(ClassGroup.name)))
         self.course_id.choices = [CHOOSE] + [
             (c.id, c.name, {"data-price": f"{c.price:.2f}", "data-lessons": c.total_lessons})
             for c in self._courses.values()]
         self.class_id.choices = [("", _l("— 暂不分班 —"))] + [
-            (c.id, f"{c.course.name} · {c.name}", {"data-course": c.course_id}) for c in self._classes.values()]
+            class_option(seats, f"{seats.group.course.name} · {seats.group.name}", self.class_id.data,
+                         **{"data-course": seats.group.course_id}) for seats in self._classes.values()]
 
     def validate_class_id(self, field) -> None:
         chosen = self._classes.get(field.data)
         if field.data is not None and chosen is None:
             raise ValidationError(_l("请选择学员所在校区的班级。"))
-        if chosen is not None and chosen.course_id != self.course_id.data:
+        if chosen is not None and chosen.group.course_id != self.course_id.data:
             raise ValidationError(_l("所选班级不属于该课程。"))
+        refuse_if_full(chosen)
 
     def validate_enrolled_on(self, field) -> None:
         if field.data and field.data > school_today() + dt.timedelta(days=365):
@@ -133,9 +136,13 @@ class EnrollmentForm(OneTimeTokenForm, FlaskForm):
         if field.data and self.total_fee.data is not None and field.data > self.total_fee.data:
             raise ValidationError(_l("实收金额不能超过合同金额。"))
 
+    def _class_group(self) -> ClassGroup | None:
+        chosen = self._classes.get(self.class_id.data)
+        return chosen.group if chosen else None
+
     def values(self) -> dict:
         """What create_enrollment takes besides the student and the user."""
-        return {"course": self._courses[self.course_id.data], "class_group": self._classes.get(self.class_id.data),
+        return {"course": self._courses[self.course_id.data], "class_group": self._class_group(),
                 "contract_no": self.contract_no.data, "contract_status": self.contract_status.data,
                 "total_fee": self.total_fee.data, "lessons_purchased": self.lessons_purchased.data,
                 "gift_lessons": self.gift_lessons.data or 0, "enrolled_on": self.enrolled_on.data,

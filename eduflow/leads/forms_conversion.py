@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from eduflow.enrollments.forms_classes import class_option, refuse_if_full, seats_of
 from eduflow.forms import MAX_PRICE, FlaskForm, optional, strip, yuan
 from eduflow.i18n import school_today
 from eduflow.extensions import db
@@ -55,15 +56,16 @@ class ConvertForm(OneTimeTokenForm, FlaskForm):
         self._courses = {c.id: c for c in db.session.scalars(
             select(Course).where(Course.is_active.is_(True)).order_by(Course.name))}
         running = ClassGroup.end_date.is_(None) | (ClassGroup.end_date >= school_today())
-        self._classes = {c.id: c for c in db.session.scalars(
+        self._classes = seats_of(db.session.scalars(
             select(ClassGroup).where(ClassGroup.campus_id == lead.campus_id, running,
                                      ClassGroup.course_id.in_(list(self._courses)))
-            .options(joinedload(ClassGroup.course)).order_by(ClassGroup.name))}
+            .options(joinedload(ClassGroup.course)).order_by(ClassGroup.name)))
         self.course_id.choices = [("", _l("— 请选择 —"))] + [
             (c.id, c.name, {"data-price": f"{c.price:.2f}", "data-lessons": c.total_lessons})
             for c in self._courses.values()]
         self.class_id.choices = [("", _l("— 暂不分班 —"))] + [
-            (c.id, f"{c.course.name} · {c.name}", {"data-course": c.course_id}) for c in self._classes.values()]
+            class_option(seats, f"{seats.group.course.name} · {seats.group.name}", self.class_id.data,
+                         **{"data-course": seats.group.course_id}) for seats in self._classes.values()]
 
     @classmethod
     def for_lead(cls, lead: Lead) -> "ConvertForm":
@@ -92,8 +94,10 @@ class ConvertForm(OneTimeTokenForm, FlaskForm):
         chosen = self._classes.get(field.data)
         if field.data is not None and chosen is None:
             raise ValidationError(_l("请选择本校区的班级。"))
-        if self.enroll.data and chosen is not None and chosen.course_id != self.course_id.data:
+        if self.enroll.data and chosen is not None and chosen.group.course_id != self.course_id.data:
             raise ValidationError(_l("所选班级不属于该课程。"))
+        if self.enroll.data:
+            refuse_if_full(chosen)
 
     def validate_lessons_purchased(self, field) -> None:
         course = self._courses.get(self.course_id.data)
@@ -112,12 +116,12 @@ class ConvertForm(OneTimeTokenForm, FlaskForm):
         """The enrolment to create, blanks defaulting to the course's price and lessons; None without 同时报名."""
         if not self.enroll.data:
             return None
-        course = self._courses[self.course_id.data]
+        course, chosen = self._courses[self.course_id.data], self._classes.get(self.class_id.data)
         return FirstEnrollment(
             course=course, contract_no=self.contract_no.data,
             total_fee=course.price if self.total_fee.data is None else self.total_fee.data,
             lessons_purchased=self.lessons_purchased.data or course.total_lessons,
-            gift_lessons=self.gift_lessons.data or 0, class_group=self._classes.get(self.class_id.data),
+            gift_lessons=self.gift_lessons.data or 0, class_group=chosen.group if chosen else None,
             paid_amount=self.paid_amount.data or Decimal("0"), payment_method=self.payment_method.data)
 
     def student_fields(self) -> dict:

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from eduflow.enrollments.forms_classes import Seats, class_option, refuse_if_full
 from eduflow.enrollments.ledger import balance
 from eduflow.enrollments.services import active_enrollments
 from eduflow.enrollments.transfers import transfer_targets
@@ -39,10 +40,10 @@ def enrollment_label(enrollment: Enrollment) -> str:
                   no=enrollment.contract_no, n=balance(enrollment.id)))
 
 
-def _target_label(group, count: int) -> str:
-    full = str(_l("（已满）")) if count >= group.capacity else ""
+def _target_option(seats: Seats, chosen: int | None) -> tuple:
+    group = seats.group
     teacher = f" · {group.head_teacher.display_name}" if group.head_teacher else ""
-    return f"{group.name}{teacher} · {count}/{group.capacity}{full}"
+    return class_option(seats, f"{group.name}{teacher}", chosen)
 
 
 class StatusRequestForm(OneTimeTokenForm, FlaskForm):
@@ -73,8 +74,9 @@ class StatusRequestForm(OneTimeTokenForm, FlaskForm):
             self.enrollment.data = self.enrollments[0].id
         self.enrollment.choices = [("", _l("请选择报名"))] + [(e.id, enrollment_label(e)) for e in self.enrollments]
         chosen = self.chosen_enrollment()
-        self.targets = transfer_targets(chosen) if chosen else []
-        self.target_class.choices = [("", _l("请选择班级"))] + [(g.id, _target_label(g, n)) for g, n in self.targets]
+        self.targets = {group.id: Seats(group, taken) for group, taken in (transfer_targets(chosen) if chosen else [])}
+        self.target_class.choices = [("", _l("请选择班级"))] + [
+            _target_option(seats, self.target_class.data) for seats in self.targets.values()]
 
     @property
     def token_required(self) -> bool:
@@ -116,8 +118,9 @@ class StatusRequestForm(OneTimeTokenForm, FlaskForm):
             return
         if field.data is None:
             raise ValidationError(_l("请选择转入的班级。"))
-        if field.data not in {group.id for group, _count in self.targets}:
+        if field.data not in self.targets:
             raise ValidationError(_l("请选择同一课程、本校区的其他班级。"))
+        refuse_if_full(self.targets[field.data])
 
     def validate_refund_amount(self, field) -> None:
         if self.needs("refund_amount") and field.data is not None and field.data <= 0:

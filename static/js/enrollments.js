@@ -2,6 +2,7 @@
  * Enrolment forms (templates/enrollments/):
  * - form[data-enrollment-form]: choosing a course fills in its price and lessons (data-price /
  *   data-lessons on the option) and offers only that course's classes (data-course on each class option);
+ *   a full class (data-full) stays disabled, unless it is the refused choice shown again (forms_classes.py);
  * - form[data-renewal-form]: the new-contract fields show only for 签新合同 (mode=new).
  * Without this script every field stays visible and the server checks everything anyway.
  */
@@ -14,7 +15,7 @@
     Array.from(classes.options).forEach(function (option) {
       const other = option.dataset.course !== undefined && option.dataset.course !== courseId;
       option.hidden = other;
-      option.disabled = other;
+      option.disabled = other || option.hasAttribute('data-full') && !option.selected;
     });
     if (classes.selectedOptions.length && classes.selectedOptions[0].disabled) {
       classes.value = '';
