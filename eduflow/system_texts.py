@@ -38,6 +38,37 @@ SENTENCES = {  # code → msgid: what a record may hold on its own
     "import": N_("导入"),
     "refund_approval": N_("退费审批 #%(id)s"),
     "planned_return": N_("计划复学日期 %(date)s 已到，自动复学"),
+    # an import row's problems (joined by ；) and a failed import's reason, as the importer's checks word them
+    "import_no_name": N_("缺少姓名"),
+    "import_long_name": N_("姓名太长"),
+    "import_no_phone": N_("缺少电话"),
+    "import_bad_phone": N_("电话号码无效：%(phone)s"),
+    "import_bad_gender": N_("性别无法识别：%(value)s"),
+    "import_bad_birth_date": N_("出生日期无法识别：%(value)s"),
+    "import_bad_email": N_("邮箱格式不正确：%(value)s"),
+    "import_bad_source": N_("未知的来源渠道：%(value)s"),
+    "import_bad_created_at": N_("录入时间无法识别：%(value)s"),
+    "import_bad_owner": N_("负责人「%(value)s」不是本校区在职的员工"),
+    "import_too_long": N_("%(field)s 太长"),
+    "import_bad_consult_date": N_("咨询日期无法识别：%(value)s"),
+    "import_bad_level": N_("客户等级无法识别：%(value)s"),
+    "import_bad_followup_at": N_("跟进时间无法识别：%(value)s"),
+    "import_bad_course": N_("未知的课程：%(value)s"),
+    "import_bad_stage": N_("跟进阶段无法识别：%(value)s"),
+    "import_converted": N_("已转化的客户请以学员导入"),
+    "import_lost_reason": N_("已流失的线索需要填写流失原因"),
+    "import_no_referrer": N_("来源为转介绍时必须填写推荐学员"),
+    "import_bad_referrer": N_("推荐学员「%(value)s」不存在或有重名，请填写其电话"),
+    "import_bad_id_card": N_("身份证号码无效：%(value)s"),
+    "import_long_address": N_("地址太长"),
+    "import_bad_status": N_("学员状态无法识别：%(value)s"),
+    "import_long_parent": N_("家长信息太长"),
+    "import_bad_parent_phone": N_("家长电话无效：%(value)s"),
+    "import_duplicate_phone": N_("与第 %(row)s 行的电话重复"),
+    "import_failed": N_("导入失败，已撤销已导入的行。原因：%(reason)s"),
+    "import_failed_partly": N_("导入失败，部分已导入的行未能撤销：%(problems)s。原因：%(reason)s"),
+    "import_row": N_("第 %(row)s 行：%(reason)s"),
+    "import_changed": N_("数据在导入期间被他人修改。"),
 }
 PARTS = {  # code → msgid: what only appears inside a sentence
     "makeup": N_("补课 %(where)s"),
@@ -48,6 +79,7 @@ PARTS = {  # code → msgid: what only appears inside a sentence
     "absent": N_("缺勤"),
 }
 MESSAGES = {**SENTENCES, **PARTS}
+LIST_SEPARATOR = "；"  # how an import row's problems are joined (imports.rows.Outcome.message)
 _CODED = re.compile(r'^\{"t": ?"')
 _TRANSLATIONS = Path(__file__).parent / "translations"
 
@@ -83,12 +115,17 @@ def render(stored: str | None) -> str:
         except (ValueError, KeyError, TypeError):
             return stored
     found = _recognise(stored, SENTENCES)
-    return _say(found) if found else stored
+    if found:
+        return _say(found)
+    problems = [_recognise(part, SENTENCES) for part in stored.split(LIST_SEPARATOR)]
+    if len(problems) > 1 and all(problems):  # an import row's list of problems
+        return gettext("；").join(_say(problem) for problem in problems)
+    return stored
 
 
 def _say(part) -> str:
     if not isinstance(part, dict):
-        return str(part)
+        return render(str(part))  # a sentence's parameter may itself be one (an import failure's reason)
     params = {key: _say(value) for key, value in part.items() if key != "t"}
     return gettext(MESSAGES[part["t"]], **params) if params else gettext(MESSAGES[part["t"]])
 

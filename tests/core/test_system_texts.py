@@ -1,5 +1,6 @@
 """Sentences the system writes are stored as codes and read in the reader's language; legacy sentences too."""
 import json
+import re
 
 from flask_babel import force_locale
 from sqlalchemy import select
@@ -8,6 +9,8 @@ from eduflow import system_texts
 from eduflow.extensions import db
 from eduflow.models import LessonLedgerEntry
 from tests import factories
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 
 def test_a_coded_sentence_reads_in_each_language(app):
@@ -54,3 +57,14 @@ def test_the_ledger_stores_codes_and_the_page_reads_english(app, client, login_a
     client.post("/language", data={"locale": "en"})
     page = client.get(f"/enrollments/{enrollment.id}").get_data(as_text=True)
     assert "Enrollment EN-9" in page and "Bonus lessons" in page and "赠送课时" not in page
+
+
+def test_an_import_rows_problems_read_in_the_readers_language(app):
+    with app.test_request_context(), force_locale("zh_CN"):
+        written = "；".join([system_texts.gettext("缺少姓名"), system_texts.gettext("性别无法识别：%(value)s", value="x")])
+    with app.test_request_context(), force_locale("en"):
+        shown = system_texts.render(written)
+        assert "Name missing" in shown and "; " in shown and "x" in shown
+        assert not CJK.search(shown)
+        failed = system_texts.render("导入失败，已撤销已导入的行。原因：第 3 行：缺少姓名")
+        assert "3" in failed and not CJK.search(failed)
