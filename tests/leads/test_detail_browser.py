@@ -1,4 +1,5 @@
-"""The lead page in the real browser on a tablet: quick-add a follow-up, edit a six-speed field, book a trial."""
+"""The lead page in the real browser on a tablet: quick-add a follow-up, book a trial (the six-speed sheet:
+test_sixspeed_browser.py)."""
 from __future__ import annotations
 
 import pytest
@@ -51,38 +52,6 @@ def test_an_empty_follow_up_shows_the_message_in_the_form(page, users, lead):
     page.get_by_test_id("followup-submit").click()
     expect(page.get_by_test_id("followup-form")).to_contain_text("请填写跟进内容")
     expect(page.get_by_test_id("timeline-empty")).to_be_visible()
-
-
-def test_a_six_speed_field_is_edited_inline_and_logged(page, users, lead):
-    sign_in(page, "sales", PASSWORD)
-    page.goto(f"/leads/{lead.id}")
-    page.get_by_test_id("six-speed-edit-purchase_power").click()
-    editor = page.get_by_test_id("six-speed-form-purchase_power")
-    editor.locator("input").fill("年预算两万")
-    screenshot(page, "lead-detail-six-speed-editing-tablet")
-    editor.get_by_test_id("six-speed-save").click()
-    row = page.get_by_test_id("six-speed-purchase_power")
-    expect(row.get_by_test_id("six-speed-saved")).to_be_visible()
-    expect(page.get_by_test_id("six-speed-value-purchase_power")).to_have_text("年预算两万")
-    expect(page.get_by_test_id("timeline-item").first).to_contain_text("需求购买力")
-    row.scroll_into_view_if_needed()
-    screenshot(page, "lead-detail-six-speed-saved-tablet")
-
-
-def test_a_visit_time_rule_violation_is_explained_in_place(page, users, lead):
-    sign_in(page, "sales", PASSWORD)
-    page.goto(f"/leads/{lead.id}")
-    page.get_by_test_id("six-speed-edit-promised_visit_at").click()
-    page.get_by_test_id("six-speed-form-promised_visit_at").locator("input[type=datetime-local]").fill("2030-05-06T15:00")
-    page.get_by_test_id("six-speed-form-promised_visit_at").get_by_test_id("six-speed-save").click()
-    expect(page.get_by_test_id("six-speed-value-promised_visit_at")).to_have_text("2030-05-06 15:00")
-    page.get_by_test_id("six-speed-edit-actual_visit_at").click()
-    editor = page.get_by_test_id("six-speed-form-actual_visit_at")
-    editor.locator("input[type=datetime-local]").fill("2030-05-06T14:00")
-    editor.get_by_test_id("six-speed-save").click()
-    expect(editor.get_by_test_id("six-speed-error")).to_contain_text("实际到访时间不能早于承诺到访时间")
-    editor.scroll_into_view_if_needed()
-    screenshot(page, "lead-detail-six-speed-refused-tablet")
 
 
 def test_a_trial_is_booked_and_marked_attended(page, users, campuses, lead):
