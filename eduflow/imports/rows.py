@@ -22,6 +22,7 @@ from eduflow.security.crypto import blind_index
 from eduflow.security.emails import is_email, mask_email
 from eduflow.security.idcard import is_valid_id_card, mask_id_card, normalise_id_card
 from eduflow.security.phones import is_contact_phone, mask_phone, normalise_phone, parse_phone
+from eduflow.system_texts import coded
 
 # Fields an update may overwrite; stage, owner and campus change only through their own workflows.
 LEAD_UPDATABLE = ("name", "contact_name", "contact_relation", "gender", "birth_date", "wechat_id", "email",
@@ -165,7 +166,7 @@ def _read_lead(context: Context, cells: list[str], outcome: Outcome) -> None:
         names = split_names(text("courses"))
         unknown = [n for n in names if n.lower() not in context.courses]
         if unknown:
-            errors.append(_("未知的课程：%(value)s", value="、".join(unknown)))
+            errors.append(_("未知的课程：%(value)s", value=_("、").join(unknown)))
         else:
             values["course_ids"] = sorted({context.courses[n.lower()].id for n in names})
     _stage(text("stage"), values, errors)
@@ -259,7 +260,7 @@ def apply(context: Context, outcome: Outcome, by: User) -> tuple[Lead | Student,
 def after_flush(context: Context, created: list, by: User) -> None:
     """What new records need once they have ids: a lead's first stage change, dated when it was entered."""
     if context.kind == ImportKind.LEADS:
-        db.session.add_all([LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=lead.stage, reason=_("导入"),
+        db.session.add_all([LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=lead.stage, reason=coded("import"),
                                             changed_by_id=by.id, changed_at=lead.created_at) for lead in created])
 
 

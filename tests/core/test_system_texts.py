@@ -68,3 +68,18 @@ def test_an_import_rows_problems_read_in_the_readers_language(app):
         assert not CJK.search(shown)
         failed = system_texts.render("导入失败，已撤销已导入的行。原因：第 3 行：缺少姓名")
         assert "3" in failed and not CJK.search(failed)
+
+
+def test_an_imported_leads_first_stage_change_reads_in_english(client, login_as, campuses, users):
+    from eduflow.imports.rows import after_flush
+    from eduflow.models import ImportKind, LeadStageChange
+
+    lead = factories.make_lead(campuses[0], name="Ann", owner=users["sales"])
+    context = type("Context", (), {"kind": ImportKind.LEADS})()
+    after_flush(context, [lead], users["manager"])
+    db.session.commit()
+    assert json.loads(db.session.scalar(select(LeadStageChange.reason))) == {"t": "import"}
+    login_as("sales")
+    client.post("/language", data={"locale": "en"})
+    page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    assert "Reason: </span>Import" in page
