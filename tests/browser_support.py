@@ -106,3 +106,144 @@ def sign_in(page, username: str, password: str) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("form[data-testid=login-form] button[type=submit]")
+
+
+# --- Layout probes (tests/core/test_layout_browser.py, test_axe_browser.py) -------------------------------
+
+MIN_TARGET = 44  # px, the tablet's tap target (WCAG 2.5.5)
+MIN_TEXT = 12  # px
+
+_SMALL_TARGETS_JS = """(min) => {
+  const CONTROLS = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
+  const visible = (el) => {
+    if (el.closest('.visually-hidden, .visually-hidden-focusable, [hidden], [aria-hidden=true], [inert]')) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  // Exempt (WCAG 2.5.5's own exceptions): a link inside a sentence, whose size is the line's.
+  const inline_link = (el) => el.matches('a') && !!el.closest('p, .ef-prose');
+  const union = (a, b) => {
+    const left = Math.min(a.left, b.left), top = Math.min(a.top, b.top);
+    return {width: Math.max(a.right, b.right) - left, height: Math.max(a.bottom, b.bottom) - top};
+  };
+  const size = (el) => {
+    let box = el.getBoundingClientRect();
+    // A checkbox or radio is tapped through its label too: the label's box counts with it.
+    if (el.matches('input[type=checkbox], input[type=radio]') && el.labels) {
+      for (const label of el.labels) if (visible(label)) box = union(box, label.getBoundingClientRect());
+    }
+    return {width: Math.round(box.width * 10) / 10, height: Math.round(box.height * 10) / 10};
+  };
+  const describe = (el) => {
+    const text = (el.innerText || el.value || el.getAttribute('aria-label') || el.name || '').trim().replace(/\\s+/g, ' ');
+    const id = el.dataset.testid ? `[data-testid=${el.dataset.testid}]` : (el.id ? '#' + el.id : '');
+    return `<${el.tagName.toLowerCase()}${el.type ? ' type=' + el.type : ''}${id}${el.className && typeof el.className === 'string' ? ' class="' + el.className + '"' : ''}> ${text.slice(0, 40)}`;
+  };
+  const small = [];
+  for (const el of document.querySelectorAll(CONTROLS)) {
+    if (!visible(el) || el.disabled || inline_link(el)) continue;
+    if (el.matches('input[type=checkbox], input[type=radio]') && el.closest('label') && el.closest('label').matches(CONTROLS)) continue;
+    const {width, height} = size(el);
+    if (width < min || height < min) small.push(`${describe(el)} (${width}×${height})`);
+  }
+  return small;
+}"""
+
+_SMALL_TEXT_JS = """(min) => {
+  const small = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const node = walker.currentNode, el = node.parentElement;
+    if (!node.textContent.trim() || seen.has(el)) continue;
+    seen.add(el);
+    if (el.closest('.visually-hidden, .visually-hidden-focusable, [hidden], script, style, noscript, option')) continue;
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === 'hidden') continue;
+    const px = parseFloat(style.fontSize);
+    if (px < min) small.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${node.textContent.trim().slice(0, 30)} (${px}px)`);
+  }
+  return small;
+}"""
+
+_WIDE_JS = """() => {
+  const page = document.documentElement;
+  const wider = [];
+  if (page.scrollWidth > page.clientWidth) {
+    for (const el of document.body.querySelectorAll('*')) {
+      const box = el.getBoundingClientRect();
+      if (box.right > page.clientWidth + 0.5 && box.width) {
+        wider.push(`<${el.tagName.toLowerCase()} class="${el.className}"> right=${Math.round(box.right)}`);
+        if (wider.length > 5) break;
+      }
+    }
+  }
+  return {width: page.scrollWidth, viewport: page.clientWidth, wider};
+}"""
+
+
+def small_targets(page, minimum: int = MIN_TARGET) -> list[str]:
+    """The visible controls (links, buttons, fields, summaries) smaller than minimum × minimum px; a
+    checkbox counts with its label, a link inside a paragraph is exempt (its size is the line's)."""
+    return page.evaluate(_SMALL_TARGETS_JS, minimum)
+
+
+def small_text(page, minimum: int = MIN_TEXT) -> list[str]:
+    """The visible elements whose own text is set below minimum px."""
+    return page.evaluate(_SMALL_TEXT_JS, minimum)
+
+
+def page_width(page) -> dict:
+    """The page's scroll width against the viewport's, with the first elements that reach past it."""
+    return page.evaluate(_WIDE_JS)
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+
+
+def run_axe(page, impacts=("serious", "critical")) -> list[dict]:
+    """axe-core's violations of the given impacts on the page as it stands.
+
+    axe is evaluated through the DevTools protocol (page.evaluate of its source), which the page's
+    Content-Security-Policy does not govern, so the page itself is served and rendered under the real
+    strict CSP (a <script> tag would be refused; bypass_csp would also let through inline styles the
+    app must not rely on, and axe would judge a page no user sees)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result = page.evaluate("""async () => {
+      const r = await axe.run(document, {resultTypes: ['violations']});
+      return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => ({target: n.target.join(' '), summary: n.failureSummary}))}));
+    }""")
+    return [v for v in result if v["impact"] in impacts]
+
+
+@pytest.fixture
+def tablet(browser, live_server):
+    """A factory of pages on the front desk's touch tablet (768 × 1024, touch, so CSS sees pointer: coarse).
+
+    Each call opens its own browser context (its own cookies: one signed-in person each); they close at the
+    end, and any console error or page error in any of them fails the test, as with `page`."""
+    contexts, errors = [], []
+
+    def open_page(locale: str = "zh-CN"):
+        context = browser.new_context(viewport=TABLET, base_url=live_server, locale=locale, has_touch=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def use_language(page, code: str) -> None:
+    """Switch the signed-in user's interface language the way the sidebar's switch does."""
+    form = page.locator("form.ef-language")
+    page.request.post(form.get_attribute("action"), form={
+        "locale": code, "csrf_token": form.locator("input[name=csrf_token]").get_attribute("value")})
