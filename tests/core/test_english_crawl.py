@@ -26,7 +26,7 @@ from tests.factories import PASSWORD
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 PHRASE = re.compile(CJK.pattern + r"(?:[^<>\"]*" + CJK.pattern + ")?")
-LINK = re.compile(r'(?:href|hx-get|data-url|action)="(/[^"#]*)"')
+LINK = re.compile(r'(href|hx-get|data-url|action)="(/[^"#]*)"')
 OWN_NAME = re.compile(r'<option value="zh_CN"[^>]*>\s*简体中文\s*</option>')  # the language menu names Chinese in Chinese
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 OPTION = re.compile(r"(<option[^>]*>)([^<]*)(</option>)")
@@ -166,14 +166,16 @@ def _chinese(html: str) -> list[str]:
 
 
 def _crawl(client, starts: list[str]) -> tuple[dict, set[str]]:
-    """Visit every reachable GET page; the Chinese found on each, and the URLs that answered 200."""
-    queue, seen, found, answered = deque(starts), set(), {}, set()
+    """Visit every reachable GET page and fragment (hx-get ones as htmx asks for them); the Chinese found on each,
+    and the paths that answered 200."""
+    queue, seen, found, answered = deque((url, False) for url in starts), set(), {}, set()
     while queue and len(seen) < MAX_PAGES:
-        url = unescape(queue.popleft())
-        if _key(url) in seen or url.startswith(SKIP) or urlsplit(url).path.endswith(FILES):
+        url, fragment = queue.popleft()
+        url = unescape(url)
+        if (_key(url), fragment) in seen or url.startswith(SKIP) or urlsplit(url).path.endswith(FILES):
             continue
-        seen.add(_key(url))
-        response = client.get(url, headers={"HX-Request": "true"} if "hx" in url else {})
+        seen.add((_key(url), fragment))
+        response = client.get(url, headers={"HX-Request": "true"} if fragment else {})
         if response.status_code == 200:
             answered.add(urlsplit(url).path)
         if not response.content_type.startswith("text/html"):
@@ -181,7 +183,7 @@ def _crawl(client, starts: list[str]) -> tuple[dict, set[str]]:
         html = response.get_data(as_text=True)
         if snippets := _chinese(html):
             found[url] = snippets
-        queue.extend(LINK.findall(html))
+        queue.extend((link, attribute == "hx-get") for attribute, link in LINK.findall(html))
     return found, answered
 
 
