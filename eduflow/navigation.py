@@ -1,11 +1,14 @@
-"""The main navigation: each entry shows for the roles its view's own role_required admits (access.may_open)."""
+"""Links the user may follow: the main navigation, each entry shown for the roles its view's own role_required
+admits (access.may_open), and `link_pattern`, the same rule for a list's links (the dashboard's lessons …)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 
 from eduflow.access import is_manager, is_sales, may_open
+from eduflow.templating import url_pattern
 
 
 @dataclass(frozen=True)
@@ -45,8 +48,16 @@ def main_nav() -> list[NavItem]:
     return [item for item in NAV if may_open(item.endpoint)]
 
 
+def link_pattern(endpoint: str, key: str, **values) -> Callable[[int], str] | None:
+    """`url_pattern` for a list's links to one screen if the user's role may open it, else None: draw the rows
+    without a link. url_pattern alone asks nobody, so a list linking every role to a page some roles may not
+    open (a salesperson's 今日课程 to the attendance sheet) answered them 403."""
+    return url_pattern(endpoint, key, **values) if may_open(endpoint) else None
+
+
 def init_app(app) -> None:
     app.jinja_env.globals["main_nav"] = main_nav
+    app.jinja_env.globals["link_pattern"] = link_pattern
     app.jinja_env.globals["may_open"] = may_open
     app.jinja_env.globals["is_sales"] = is_sales
     app.jinja_env.globals["is_manager"] = is_manager
