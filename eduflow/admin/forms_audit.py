@@ -6,14 +6,13 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import to_utc
-from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from eduflow.admin.audit_names import LOOKUP_CAP, NAMED_RECORDS, people_named, records_named
 from eduflow.forms import FlaskForm, strip
 from eduflow.audit import NOT_AUDITED
-from eduflow.extensions import db
-from eduflow.models import Base, User
+from eduflow.models import Base
 
 # What the log's `action` column holds: the flush listener's three, then every explicit `audit.record()`.
 ACTION_LABELS = {
@@ -88,25 +87,34 @@ def in_range(form, field) -> None:
                                  end=LATEST.isoformat()))
 
 
+def no_actor_label() -> str:
+    return str(_l("系统 / 未登录"))
+
+
 @dataclass(frozen=True)
 class AuditFilters:
     actor_id: int | None = None
     no_actor: bool = False
     entity: str | None = None
     entity_id: str | None = None
+    entity_ids: tuple[str, ...] | None = None  # the records a typed name stands for
     action: str | None = None
     since: dt.datetime | None = None  # naive UTC, inclusive
     until: dt.datetime | None = None  # naive UTC, exclusive
 
 
 class AuditFilterForm(FlaskForm):
-    """The audit log's GET filters (no CSRF); a bad value is reported and does not filter."""
+    """The audit log's GET filters (no CSRF); a bad value is reported and does not filter. The operator and the
+    record are typed by name (eduflow.admin.audit_names); the record's id comes only from an entry's 历史 link."""
 
     class Meta:
         csrf = False
 
-    actor = SelectField(_l("操作人"), default="")  # a default, or an absent filter would be an invalid choice
-    entity = SelectField(_l("对象"), default="")
+    actor = StringField(_l("操作人"), filters=[strip], validators=[Optional(), Length(max=140)],
+                        render_kw={"placeholder": _l("姓名或用户名"), "autocomplete": "off"})
+    entity = SelectField(_l("对象"), default="")  # a default, or an absent filter would be an invalid choice
+    record = StringField(_l("对象名称"), filters=[strip], validators=[Optional(), Length(max=64)],
+                         render_kw={"placeholder": _l("如 张三、英语一班"), "autocomplete": "off"})
     entity_id = StringField(_l("对象编号"), filters=[strip], validators=[Optional(), Length(max=64)])
     action = SelectField(_l("操作类型"), default="")
     date_from = DateField(_l("开始日期"), validators=[Optional(), in_range])
@@ -114,11 +122,38 @@ class AuditFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        people = db.session.execute(select(User.id, User.display_name, User.username).order_by(User.username))
-        self.actor.choices = [("", _l("全部操作人")), (NO_ACTOR, _l("系统 / 未登录"))] + [
-            (str(id_), f"{name} ({username})") for id_, name, username in people]
+        self.actor_id: int | None = None
+        self.record_ids: tuple[str, ...] | None = None
         self.entity.choices = [("", _l("全部对象"))] + [(table, entity_label(table)) for table in audited_tables()]
         self.action.choices = [("", _l("全部操作"))] + [(action, label) for action, label in ACTION_LABELS.items()]
+
+    def validate_actor(self, field) -> None:
+        """One person: several matches would interleave their histories, which no index returns in order."""
+        if not field.data or field.data in (NO_ACTOR, no_actor_label()):
+            return
+        found = people_named(field.data)
+        if not found.ids:
+            raise ValidationError(_l("没有找到名为“%(name)s”的用户。", name=field.data))
+        if len(found.ids) > 1:
+            shown = str(_l("、")).join(found.labels[:5]) + ("…" if found.more or len(found.labels) > 5 else "")
+            raise ValidationError(_l("“%(name)s”对应多位用户（%(people)s），请从提示中选择一位。", name=field.data,
+                                     people=shown))
+        self.actor_id = found.ids[0]
+
+    def validate_record(self, field) -> None:
+        if not field.data:
+            return
+        if self.entity.data not in NAMED_RECORDS:
+            named = str(_l("、")).join(entity_label(table) for table in NAMED_RECORDS)
+            raise ValidationError(_l("按名称查找请先选择对象：%(kinds)s。", kinds=named))
+        found = records_named(self.entity.data, field.data, cap=LOOKUP_CAP)
+        if not found.ids:
+            raise ValidationError(_l("没有找到名为“%(name)s”的%(kind)s。", name=field.data,
+                                     kind=entity_label(self.entity.data)))
+        if found.more:
+            raise ValidationError(_l("“%(name)s”对应的记录超过 %(cap)s 条，请输入更完整的名称。", name=field.data,
+                                     cap=LOOKUP_CAP))
+        self.record_ids = tuple(found.ids)
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -131,10 +166,11 @@ class AuditFilterForm(FlaskForm):
         actor = ok.get("actor")
         start, end = ok.get("date_from"), ok.get("date_to")
         return AuditFilters(
-            actor_id=int(actor) if actor and actor != NO_ACTOR else None,
-            no_actor=actor == NO_ACTOR,
+            actor_id=self.actor_id if actor else None,
+            no_actor=actor in (NO_ACTOR, no_actor_label()),
             entity=ok.get("entity"),
             entity_id=ok.get("entity_id"),
+            entity_ids=self.record_ids if ok.get("record") else None,
             action=ok.get("action"),
             since=to_utc(dt.datetime.combine(start, dt.time.min)) if start else None,
             until=to_utc(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min)) if end else None,

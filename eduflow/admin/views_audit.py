@@ -18,7 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from eduflow.access import ADMINS, role_required
 from eduflow.admin import bp
-from eduflow.admin.forms_audit import AuditFilterForm, AuditFilters, action_label, entity_label
+from eduflow.admin.audit_names import NAMED_RECORDS, SUGGESTIONS, people_named, records_named
+from eduflow.admin.forms_audit import AuditFilterForm, AuditFilters, action_label, entity_label, no_actor_label
 from eduflow.extensions import db
 from eduflow.models import AuditLog
 from eduflow.pagination import requested_page
@@ -52,6 +53,8 @@ def entry_conditions(filters: AuditFilters) -> list:
         conditions.append(AuditLog.entity == filters.entity)
     if filters.entity_id:
         conditions.append(AuditLog.entity_id == filters.entity_id)
+    if filters.entity_ids is not None:  # a typed name's records (a few, capped): the (entity, entity_id) index
+        conditions.append(AuditLog.entity_id.in_(filters.entity_ids))
     if filters.action:
         conditions.append(AuditLog.action == filters.action)
     if filters.since:
@@ -164,4 +167,21 @@ def audit():
     page = audit_page(filters.criteria(), current_app.config["PAGE_SIZE"])
     return render("admin/audit.html", "admin/_audit_results.html", page=page, filters=filters,
                   record_url=record_url, action_label=action_label, entity_label=entity_label, as_text=as_text,
-                  count_cap=COUNT_CAP)
+                  count_cap=COUNT_CAP, named_records=NAMED_RECORDS, no_actor=no_actor_label())
+
+
+@bp.route("/audit/people")
+@role_required(*ADMINS)
+def audit_people():
+    """The operator field's suggestions while an admin types a name (htmx fills its datalist)."""
+    typed = request.args.get("actor", "").strip()[:140]
+    system = [no_actor_label()] if typed and no_actor_label().startswith(typed) else []
+    return render("admin/_audit_names.html", names=system + people_named(typed).labels)
+
+
+@bp.route("/audit/records")
+@role_required(*ADMINS)
+def audit_records():
+    """The record field's suggestions: names of the chosen kind of record starting like the typed text."""
+    typed, entity = request.args.get("record", "").strip()[:64], request.args.get("entity", "")
+    return render("admin/_audit_names.html", names=records_named(entity, typed, cap=SUGGESTIONS).labels)

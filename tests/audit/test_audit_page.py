@@ -68,7 +68,7 @@ def test_every_change_login_and_failed_login_appears_with_old_and_new_values(cli
     assert "13900001111" not in page and "wrong-password" not in page
 
 
-def test_filters_narrow_by_actor_action_entity_and_id(client, as_admin, users):
+def test_filters_narrow_by_actor_name_action_entity_and_id(client, as_admin, users):
     mine = entry("update", "leads", "7", actor=users["sales"], changes={"stage": ["new", "contacted"]})
     other_id = entry("update", "leads", "8", actor=users["sales"])
     other_actor = entry("update", "leads", "7", actor=users["manager"])
@@ -78,10 +78,11 @@ def test_filters_narrow_by_actor_action_entity_and_id(client, as_admin, users):
         page = client.get("/admin/audit", query_string=query).get_data(as_text=True)
         return {int(n) for n in re.findall(r'data-testid="audit-row-(\d+)"', page)}
 
-    assert shown(actor=users["sales"].id, action="update", entity="leads", entity_id="7") == {mine.id}
-    assert shown(actor=users["sales"].id) == {mine.id, other_id.id}
-    assert shown(entity="leads", entity_id="7") == {mine.id, other_actor.id}
-    assert shown(actor="none", entity="users", action="login_failed") == {nobody.id}
+    assert shown(actor="Sales", action="update", entity="leads", entity_id="7") == {mine.id}
+    assert shown(actor="Sales (sales)") == {mine.id, other_id.id}
+    assert shown(entity="leads", entity_id="7") == {mine.id, other_actor.id}  # an entry's 历史 link
+    assert shown(actor="系统 / 未登录", entity="users", action="login_failed") == {nobody.id}
+    assert shown(actor="none", entity="users", action="login_failed") == {nobody.id}  # links made before names
     assert shown(actor="none", entity="leads") == set()
 
 

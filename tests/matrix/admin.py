@@ -60,6 +60,8 @@ ROWS = [
           name="unknown-course"),
     Route("admin.audit", "GET", fixed("/admin/audit"), ADMIN_ONLY),
     Route("admin.audit", "GET", fixed("/admin/audit?action=login_ok"), ADMIN_ONLY, partial=True, name="results"),
+    Route("admin.audit_people", "GET", fixed("/admin/audit/people?actor=a"), ADMIN_ONLY, partial=True),
+    Route("admin.audit_records", "GET", fixed("/admin/audit/records?entity=leads&record=a"), ADMIN_ONLY, partial=True),
 ]
 
 
