@@ -211,3 +211,11 @@ def test_the_crawl_reaches_the_detail_pages(app, school):
 def test_the_crawl_would_see_a_chinese_label():
     assert _chinese('<td>Bob</td><td>出勤</td>') and _chinese('<label>状态：</label>')
     assert not _chinese('<option value="zh_CN">简体中文</option><!-- 注释 -->')
+
+
+def test_the_login_page_and_a_refused_sign_in_speak_english(client):
+    client.post("/language", data={"locale": "en"})
+    assert not _chinese(client.get("/login").get_data(as_text=True))
+    refused = client.post("/login", data={"username": "nobody", "password": "wrong-password"})
+    page = refused.get_data(as_text=True)
+    assert "Incorrect username or password." in page and not _chinese(page)
