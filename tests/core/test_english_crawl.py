@@ -219,3 +219,12 @@ def test_the_login_page_and_a_refused_sign_in_speak_english(client):
     refused = client.post("/login", data={"username": "nobody", "password": "wrong-password"})
     page = refused.get_data(as_text=True)
     assert "Incorrect username or password." in page and not _chinese(page)
+
+
+@pytest.mark.parametrize("path", ["/leads/new", "/students/new", "/classes/new", "/admin/users/new", "/admin/campuses/new",
+                                  "/admin/courses/new", "/account/password"])
+def test_a_refused_form_explains_itself_in_english(app, school, path):
+    client = _signed_in_in_english(app, "admin")
+    refused = client.post(path, data={})
+    assert refused.status_code == 422, path
+    assert not _chinese(refused.get_data(as_text=True))
