@@ -151,14 +151,19 @@ class Clash:
 
 
 class ClashError(DomainError):
-    """Lessons refused because they would double-book someone; `clashes` lists every conflict."""
+    """Lessons refused because they would double-book someone; `clashes` lists every conflict, each lesson once.
+
+    The message names each clashing lesson once: one clash in the sentence itself; several after a headline
+    (which a page shows above its list of `clashes`, not the first one again beside it)."""
 
     def __init__(self, clashes: list[Clash]):
-        self.clashes = clashes
-        summary = _("排课冲突，未保存任何课节：%(first)s", first=clashes[0].message())
-        if len(clashes) > 1:
-            summary += " " + _("（共 %(n)s 处冲突）", n=len(clashes))
-        super().__init__(summary)
+        self.clashes = list({clash.lesson.id: clash for clash in reversed(clashes)}.values())[::-1]
+        if len(self.clashes) == 1:
+            self.headline = _("排课冲突，未保存任何课节：%(first)s", first=self.clashes[0].message())
+            super().__init__(self.headline)
+            return
+        self.headline = _("排课冲突，未保存任何课节。共 %(n)s 处冲突：", n=len(self.clashes))
+        super().__init__(" ".join([self.headline, *(clash.message() for clash in self.clashes)]))
 
 
 def _lock_resources(slots: list[Slot]) -> None:

@@ -18,7 +18,7 @@ from eduflow.schedule.forms import (
     WEEKDAYS, ClassFilterForm, ClassForm, DeleteForm, LessonForm, LessonMoveForm, PatternForm,
 )
 from eduflow.schedule.services import (
-    create_class, create_lesson, create_pattern, delete_lesson, move_lesson, school_today, update_class,
+    ClashError, create_class, create_lesson, create_pattern, delete_lesson, move_lesson, school_today, update_class,
 )
 from eduflow.enrollments.creation import head_counts
 from eduflow.schedule.timetable import class_lessons, class_roster, filtered_classes
@@ -36,8 +36,9 @@ def _links() -> dict:
 def _form_page(template: str, form, done: Outcome, **context):
     """A form page: 422 (or the refusal's own status) when a submitted form was not saved; a clash names the
     lessons it clashes with."""
+    clash = done.error if isinstance(done.error, ClashError) else None
     return render(template, status=done.status if form.is_submitted() else 200, form=form,
-                  clashes=getattr(done.error, "clashes", []), **context)
+                  clash=clash, **context)
 
 
 def _to_class(class_group: ClassGroup, message: str):

@@ -233,3 +233,27 @@ def test_class_rules_refuse_a_foreign_head_teacher_and_reversed_dates(make_class
         update_class(group, _details(group, head_teacher=users["teacher_b"]))
     with pytest.raises(DomainError, match="结课"):
         update_class(group, _details(group, end_date=group.start_date - dt.timedelta(days=1)))
+
+
+def test_a_refused_pattern_names_each_clashing_lesson_once(make_class, make_lesson, users, rooms):
+    other, group = make_class("数学班", room="a102"), make_class("英语一班")
+    monday = next_weekday(0)
+    weeks = [monday + dt.timedelta(weeks=n) for n in (1, 2)]
+    for day in weeks:
+        make_lesson(other, day, "18:30", "19:00")
+    with pytest.raises(ClashError) as refused:
+        create_pattern(group, {0}, monday, monday + dt.timedelta(weeks=3), plan(users["teacher"], rooms["a101"],
+                                                                                "18:00", "19:30"))
+    message = str(refused.value)
+    assert len(refused.value.clashes) == 2 and "共 2 处冲突" in message
+    assert [message.count(day.isoformat()) for day in weeks] == [1, 1]
+    assert refused.value.headline in message and "数学班" not in refused.value.headline
+
+
+def test_one_clash_is_said_once(make_class, make_lesson, users, rooms):
+    busy, group = make_class("数学班", room="a102"), make_class()
+    monday = next_weekday(0)
+    make_lesson(busy, monday, "09:00", "10:30")
+    with pytest.raises(ClashError) as refused:
+        create_lesson(group, monday, plan(users["teacher"], rooms["a101"], "10:00", "11:00"))
+    assert str(refused.value).count("数学班") == 1 and "共" not in str(refused.value)
