@@ -6,7 +6,7 @@ from sqlalchemy import select
 from wtforms import (
     BooleanField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from eduflow.access import is_admin, is_sales
 from eduflow.forms import FlaskForm, choice_lists, optional, strip
@@ -132,16 +132,24 @@ class MoveForm(FlaskForm):
         """The reason typed into the lost-reason form; None when it was not asked for yet."""
         return (self.reason.data or "") if self.reason.raw_data else None
 
+    def missing_reason(self) -> str | None:
+        """Why the lost-reason prompt is shown again: the reason was sent empty (None: asked for the first time)."""
+        return str(_l("标记为已流失需要填写流失原因。")) if self.reason_given() is not None else None
+
     def shown_stages(self) -> set[LeadStage]:
         """The columns the user's screen had the card in and dropped it on (valid values only)."""
         values = {self.from_stage.data, self.stage.data}
         return {stage for stage in LeadStage if stage.value in values}
 
 
+# A page of this site to return to (the filtered pool or lead list): a path, never another host.
+RETURN_PATH = [Optional(), Length(max=1000), Regexp(r"^/(?![/\\])", message=_l("返回地址无效。"))]
+
+
 class ClaimForm(FlaskForm):
     """The 领取 button: its CSRF token, and the filtered pool page to return to without htmx."""
 
-    next = HiddenField()
+    next = HiddenField(validators=RETURN_PATH)
 
 
 class ReleaseForm(FlaskForm):
@@ -155,7 +163,7 @@ class AssignForm(FlaskForm):
     lead_ids = SelectMultipleField(_l("线索"), coerce=int, validate_choice=False,
                                    validators=[DataRequired(message=_l("请至少勾选一条线索。"))])
     to_user = SelectField(_l("分配给"), coerce=optional(int), validators=[InputRequired(message=_l("请选择课程顾问。"))])
-    next = HiddenField()  # the filtered lead list or pool to return to
+    next = HiddenField(validators=RETURN_PATH)  # the filtered lead list or pool to return to
 
     def __init__(self, *args, user: User, campus_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
