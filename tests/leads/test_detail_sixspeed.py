@@ -202,3 +202,15 @@ def test_without_htmx_a_save_returns_to_the_page_and_a_refusal_shows_it(client, 
     assert refused.status_code == 409 and "<html" in refused.get_data(as_text=True)
     page = client.get(f"/leads/{lead.id}/six-speed")
     assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
+
+
+def test_in_english_the_sheet_and_its_messages_are_english(client, login_as, make_lead):
+    lead = make_lead(name="Tom")
+    login_as("sales")
+    client.post("/language", data={"locale": "en"})
+    form = client.get(f"/leads/{lead.id}/six-speed", headers=HX).get_data(as_text=True)
+    refused = _save(client, lead, promised_visit_at="2026-11-20T14:00", actual_visit_at="2026-11-20T13:00")
+    stale = _save(client, lead, version=5)
+    for body in (form, refused.get_data(as_text=True), stale.get_data(as_text=True)):
+        assert not re.search(r"[\u4e00-\u9fff]", body), re.findall(r"[^<>]*[\u4e00-\u9fff][^<>]*", body)[:5]
+    assert "Save six-speed sheet" in form and "Someone else saved this six-speed sheet" in stale.get_data(as_text=True)
