@@ -58,7 +58,7 @@ def school_day(now: dt.datetime, tz: dt.tzinfo) -> SchoolDay:
     return SchoolDay(date=local.date(), start=to_utc(midnight), end=to_utc(midnight + dt.timedelta(days=1)), now=now)
 
 
-def _worklist(query: Select, limit: int, counted: Select | None = None) -> Worklist:
+def worklist(query: Select, limit: int, counted: Select | None = None) -> Worklist:
     """One statement whatever the data: the first `limit` items, each row carrying how many there are in all
     (`counted`, default: the rows of `query`), so the page's cost never varies and the total matches the items.
     No row means none at all."""
@@ -98,7 +98,7 @@ def _soonest_open(user: User, due, limit: int) -> Worklist:
     merged = union_all(*[select(first.c.id, first.c.next_followup_at) for first in firsts]).subquery()
     query = (select(Lead).join(merged, merged.c.id == Lead.id).options(*_lead_row())
              .order_by(merged.c.next_followup_at, merged.c.id))
-    return _worklist(query, limit, select(func.count()).select_from(Lead).where(*wanted, Lead.stage.in_(OPEN_STAGES)))
+    return worklist(query, limit, select(func.count()).select_from(Lead).where(*wanted, Lead.stage.in_(OPEN_STAGES)))
 
 
 def todays_followups(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
@@ -117,7 +117,7 @@ def todays_visits(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
              .where(SixSpeed.promised_visit_at >= day.start, SixSpeed.promised_visit_at < day.end)
              .options(load_only(SixSpeed.id, SixSpeed.lead_id, SixSpeed.promised_visit_at, SixSpeed.actual_visit_at),
                       *_lead_row(joinedload(SixSpeed.lead))))
-    return _worklist(query.order_by(SixSpeed.promised_visit_at, SixSpeed.id), limit)
+    return worklist(query.order_by(SixSpeed.promised_visit_at, SixSpeed.id), limit)
 
 
 def todays_trials(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
@@ -131,7 +131,7 @@ def todays_trials(user: User, day: SchoolDay, limit: int = LIMIT) -> Worklist:
                                                                    Lesson.class_id),
                       contains_eager(TrialLesson.lesson).joinedload(Lesson.class_group).load_only(ClassGroup.id,
                                                                                                   ClassGroup.name)))
-    return _worklist(query.order_by(Lesson.start_time, TrialLesson.id), limit)
+    return worklist(query.order_by(Lesson.start_time, TrialLesson.id), limit)
 
 
 def leads_per_stage(user: User) -> list[tuple[LeadStage, int]]:
@@ -164,7 +164,7 @@ def renewal_reminders(user: User) -> Worklist:
         defaultload(RenewalReminder.enrollment).defaultload(Enrollment.course).load_only(Course.id, Course.name),
         defaultload(RenewalReminder.enrollment).defaultload(Enrollment.class_group).load_only(ClassGroup.id,
                                                                                              ClassGroup.name))
-    return _worklist(query, LIMIT)
+    return worklist(query, LIMIT)
 
 
 def active_students(user: User) -> int:
@@ -173,7 +173,8 @@ def active_students(user: User) -> int:
 
 
 def dashboard_summary(user: User, day: SchoolDay) -> dict:
-    """Everything the start page shows for this user: lead worklists for the sales side, then lessons and students."""
+    """Everything the start page shows for this user: lead worklists for the sales side, then students, and the
+    day's lessons (a teacher: their week, with the sheets to take and the students on leave)."""
     summary: dict = {}
     if in_roles(user, SALES_SIDE):
         summary["leads_per_stage"] = leads_per_stage(user)
@@ -184,7 +185,12 @@ def dashboard_summary(user: User, day: SchoolDay) -> dict:
             "trials": todays_trials(user, day),
         }
     summary["active_students"] = active_students(user)
-    summary["todays_lessons"] = todays_lessons(user, day)
+    if is_teacher(user):  # their week, today's lessons among it
+        from eduflow.dashboard.week import teacher_week  # it builds on this module's worklists
+
+        summary["week"] = teacher_week(user, day)
+    else:
+        summary["todays_lessons"] = todays_lessons(user, day)
     if in_roles(user, SALES_SIDE):
         summary["reminders"] = renewal_reminders(user)
     if is_office(user):

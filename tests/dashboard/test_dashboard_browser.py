@@ -36,3 +36,22 @@ def test_sales_sees_an_overdue_lead_and_opens_it(app, page, users, campuses):
     expect(page).to_have_url(re.compile(rf"/leads/{lead.id}$"))
     expect(page.get_by_text("逾期的小明").first).to_be_visible()
     screenshot(page, "dashboard-click-through-lead-tablet")
+
+
+def test_a_teacher_sees_their_week_and_opens_a_sheet_not_yet_taken(page, users, make_class, make_lesson, enroll,
+                                                                 make_student):
+    from eduflow.i18n import school_today
+
+    group = make_class("周课班")
+    enroll(make_student("小红"), group)
+    missed = make_lesson(group, school_today() - dt.timedelta(days=1))
+    make_lesson(group, school_today(), "22:00", "22:45")
+    sign_in(page, "teacher", PASSWORD)
+    untaken = page.get_by_test_id("untaken-sheets")
+    expect(untaken.get_by_test_id("untaken-sheets-total")).to_have_text("1")
+    expect(page.get_by_test_id(f"week-day-{school_today().isoformat()}")).to_contain_text("22:00–22:45")
+    screenshot(page, "dashboard-teacher-week-tablet")
+    sheet = untaken.get_by_test_id("untaken-sheet")
+    assert sheet.bounding_box()["height"] >= 44, "a sheet to take must be a comfortable tap target"
+    sheet.click()
+    expect(page).to_have_url(re.compile(rf"/lessons/{missed.id}/attendance$"))

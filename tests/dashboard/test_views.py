@@ -52,7 +52,7 @@ def test_teachers_keep_their_dashboard_without_lead_lists(client, login_as, user
     login_as("teacher")
     body = client.get("/").get_data(as_text=True)
     assert 'data-testid="worklists"' not in body and 'data-testid="stage-counts"' not in body
-    assert "今日课程" in body
+    assert 'data-testid="teacher-week"' in body and 'data-testid="untaken-sheets"' in body
 
 
 def test_manager_dashboard_lists_renewal_reminders_and_pending_approvals(client, login_as, users, campuses):
