@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import Lead, Parent
-from tests.browser_support import screenshot, sign_in
+from tests.browser_support import screenshot, sign_in, small_targets, use_language
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -47,3 +47,25 @@ def test_sales_finds_two_namesakes_told_apart_picks_one_and_saves(page, users, m
     expect(page.locator(".alert-success")).to_contain_text("新同学")
     lead = db.session.scalar(select(Lead).where(Lead.name == "新同学"))
     assert lead.referrer_student_id == second.id
+
+
+def test_in_english_on_a_touch_tablet_the_choices_read_english_and_are_easy_to_tap(tablet, users, make_student,
+                                                                                    make_class, enroll):
+    first, second = make_student("张三", phone="13800001111"), make_student("张三", phone="13900002222")
+    enroll(first, make_class("英语一班"))
+    page = tablet("en")
+    sign_in(page, "sales", PASSWORD)
+    page.wait_for_url(lambda url: "/login" not in url)
+    use_language(page, "en")
+    page.goto("/leads/new")
+    page.select_option("#source_id", label="转介绍")  # source names are data: as typed
+    page.get_by_test_id("referrer-search").fill("zs")
+    options = page.get_by_test_id("referrer-option")
+    expect(options).to_have_count(2)
+    expect(options.nth(0)).to_contain_text("英语一班 · phone ending 1111")
+    expect(options.nth(1)).to_contain_text("No class · phone ending 2222")
+    expect(page.get_by_test_id("referrer-status")).to_have_text("2 students found.")
+    assert not [target for target in small_targets(page) if "referrer" in target or "张三" in target]
+    screenshot(page, "lead-referrer-picker-en-touch")
+    options.nth(1).tap()
+    expect(page.locator(f"input[name=referrer_student_id][value='{second.id}']")).to_be_checked()
