@@ -1,5 +1,6 @@
 """The 推荐学员 picker in the real browser on a tablet: type a name, see two students of that name told apart by class
-and phone, pick one with the keyboard, save, and the lead names that student as its referrer."""
+and phone, pick one with the keyboard, save, and the lead names that student as its referrer; in English by touch;
+and without JavaScript, where the typed name travels with the form."""
 from __future__ import annotations
 
 import re
@@ -10,7 +11,7 @@ from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import Lead, Parent
-from tests.browser_support import screenshot, sign_in, small_targets, use_language
+from tests.browser_support import TABLET, screenshot, sign_in, small_targets, use_language
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -69,3 +70,27 @@ def test_in_english_on_a_touch_tablet_the_choices_read_english_and_are_easy_to_t
     screenshot(page, "lead-referrer-picker-en-touch")
     options.nth(1).tap()
     expect(page.locator(f"input[name=referrer_student_id][value='{second.id}']")).to_be_checked()
+
+
+def test_without_javascript_the_typed_name_is_sent_and_namesakes_are_offered_to_choose_from(
+        browser, live_server, users, make_student):
+    first, second = make_student("张三", phone="13800001111"), make_student("张三", phone="13900002222")
+    context = browser.new_context(viewport=TABLET, base_url=live_server, locale="zh-CN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "sales", PASSWORD)
+        page.goto("/leads/new")
+        page.fill("#name", "无脚本")
+        page.fill("#phone", "13700137000")
+        page.select_option("#source_id", label="转介绍")
+        page.fill("#referrer_q", "张三")
+        page.get_by_test_id("save-lead").click()
+        expect(page.get_by_test_id("referrer-error")).to_have_text("有多位学员与“张三”相符，请选择一位。")
+        expect(page.get_by_test_id("referrer-option")).to_have_count(2)
+        page.check(f"input[name=referrer_student_id][value='{second.id}']")
+        page.get_by_test_id("save-lead").click()
+        expect(page.locator(".alert-success")).to_contain_text("无脚本")
+    finally:
+        context.close()
+    lead = db.session.scalar(select(Lead).where(Lead.name == "无脚本"))
+    assert lead.referrer_student_id == second.id != first.id
