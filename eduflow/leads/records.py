@@ -50,19 +50,6 @@ def selectable_courses(current_ids=()) -> list[Course]:
     return list(db.session.scalars(query.order_by(Course.name)))
 
 
-def referrer_candidates(user: User, campus_id: int | None = None, current_id: int | None = None) -> list[Student]:
-    """Students the user may see (of the lead's campus, if known) who can be named as referrer."""
-    query = scoped(Student, user)
-    if campus_id is not None:
-        query = query.where(Student.campus_id == campus_id)
-    students = list(db.session.scalars(query.options(selectinload(Student.campus))
-                                       .order_by(Student.name_pinyin, Student.id)))
-    if current_id is not None and current_id not in {s.id for s in students}:
-        current = db.session.get(Student, current_id)
-        students += [current] if current is not None else []
-    return students
-
-
 # ---------- applying the values ----------
 
 def _source(source_id: int | None, current_id: int | None) -> SourceChannel | None:
