@@ -17,6 +17,7 @@ import pytest
 
 from eduflow.extensions import db
 from eduflow.i18n import school_today
+from eduflow.reference import ensure_reference_data
 from eduflow.models import (
     AttendanceStatus, Campus, FollowUpMethod, LeadStage, ReminderKind, RenewalReminder, Role, SourceChannel, Tag,
     TagCategory, TagKind, TrialLesson,
@@ -53,11 +54,10 @@ def school():
     """A campus with one of everything, named in Latin letters."""
     db.session.add_all([SourceChannel(name="Website", sort_order=0),
                         SourceChannel(name="Referral", is_referral=True, sort_order=1)])
-    from eduflow.reference import ensure_reference_data
-
-    ensure_reference_data()
-    north = factories._added(Campus(name="North Campus", address="1 High Street"))
-    south = factories._added(Campus(name="South Campus", address="2 Low Street"))
+    ensure_reference_data()  # the channels above stand in for the Chinese defaults; the system tags are seeded
+    north, south = Campus(name="North Campus", address="1 High Street"), Campus(name="South Campus", address="2 Low St")
+    db.session.add_all([north, south])
+    db.session.flush()
     staff = {role: factories.make_user(role, Role[role.upper()], None if role == "admin" else north,
                                        display_name=f"{role.title()} Person") for role in ROLES}
     staff["sales_b"] = factories.make_user("sales_b", Role.SALES, south, display_name="Other Seller")
