@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 
 from eduflow.access import SALES_SIDE, get_or_404, role_required
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.htmx import hx_redirect
 from eduflow.leads import bp
-from eduflow.leads.board import CONVERT, NEEDS_REASON, board_columns, card_for, column_page, move_card, stage_counts
+from eduflow.leads.board import CONVERT, NEEDS_REASON, STAGE_TARGETS, board_columns, card_for, column_page, move_card, stage_counts
 from eduflow.leads.forms_board import BoardFilterForm, MoveForm
 from eduflow.models import Lead, LeadStage, utcnow
 from eduflow.pagination import requested_page
@@ -24,7 +23,8 @@ def board():
     """线索看板: every stage's total and first page of cards, under the chosen filters."""
     filters = BoardFilterForm(request.args, user=me())
     columns = board_columns(me(), filters.criteria())
-    return render_template("leads/board.html", columns=columns, filters=filters, filter_args=filters.url_args())
+    return render_template("leads/board.html", columns=columns, filters=filters, filter_args=filters.url_args(),
+                           stage_targets=STAGE_TARGETS)
 
 
 @bp.route(f"/board/column/<any({STAGES}):stage>")
@@ -64,8 +64,7 @@ def move(lead_id: int):
     if outcome == CONVERT:
         return hx_redirect(url_for("leads.convert", lead_id=lead.id))
     if outcome == NEEDS_REASON:
-        error = _("标记为已流失需要填写流失原因。") if form.reason_given() is not None else None
-        return render("leads/_lost_reason.html", status=422, lead=lead, form=form, error=error,
+        return render("leads/_lost_reason.html", status=422, lead=lead, form=form, error=form.missing_reason(),
                          filter_args=filters.url_args())
     db.session.commit()
     return _moved_card(lead, filters)

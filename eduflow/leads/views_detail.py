@@ -14,7 +14,10 @@ from eduflow.htmx import is_htmx
 from eduflow.followups import FollowUpForm
 from eduflow.leads import bp
 from eduflow.leads.followups import add_lead_follow_up
-from eduflow.leads.forms_board import ReleaseForm
+from eduflow.domain import DomainError
+from eduflow.extensions import db
+from eduflow.leads.board import CONVERT, NEEDS_REASON, STAGE_TARGETS, move_card
+from eduflow.leads.forms_board import MoveForm, ReleaseForm
 from eduflow.leads.forms_detail import SixSpeedForm, TrialBookingForm, TrialStatusForm, lesson_label, logged_value
 from eduflow.leads.sixspeed import FIELDS, SHEET_CHANGED, update_six_speed
 from eduflow.leads.stages import OPEN_STAGES
@@ -40,6 +43,7 @@ def _header_context(lead: Lead) -> dict:
         "convert_url": None if conversion_blocker(lead) else link_to("leads.convert", lead_id=lead.id),
         "release_form": release_form,
         "student_url": _student_url(lead),
+        "stage_targets": STAGE_TARGETS[lead.stage],
     }
 
 
@@ -86,6 +90,30 @@ def _answer(lead: Lead, fragment: str, status: int = 200, trigger: str | None = 
 def detail(lead_id: int):
     """线索详情: header, quick-add and timeline, six-speed sheet, trial lessons."""
     return _page(get_or_404(Lead, lead_id))
+
+
+@bp.route("/<int:lead_id>/stage", methods=["POST"])
+@role_required(*SALES_SIDE)
+def change_stage(lead_id: int):
+    """The header's stage menu: the move a board drop makes (its rules, the lost reason asked here, the conversion
+    form, the version the page was drawn with); back to the page, or the page with the reason or the refusal."""
+    lead = get_or_404(Lead, lead_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        return _page(lead, 422, stage_message=next(iter(form.errors.values()))[0])
+    try:
+        outcome = move_card(lead, form.target(), by=me(), expected_version=form.version.data,
+                            reason=form.reason_given())
+    except DomainError as error:
+        db.session.rollback()
+        return _page(get_or_404(Lead, lead_id), error.status_code, stage_message=str(error))
+    if outcome == CONVERT:
+        return redirect(url_for("leads.convert", lead_id=lead.id))
+    if outcome == NEEDS_REASON:
+        return _page(lead, 422, lost_form=form, lost_error=form.missing_reason())
+    db.session.commit()
+    flash(_("已移到“%(stage)s”。", stage=lead.stage.label), "success")
+    return redirect(url_for("leads.detail", lead_id=lead.id))
 
 
 @bp.route("/<int:lead_id>/six-speed", methods=["GET", "POST"])

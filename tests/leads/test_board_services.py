@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.board import (
-    CONVERT, MOVED, NEEDS_REASON, board_columns, column_page, leads_in_scope, move_card, pool_leads,
+    CONVERT, MOVED, NEEDS_REASON, STAGE_TARGETS, board_columns, column_page, leads_in_scope, move_card, pool_leads,
     stage_counts,
 )
 from eduflow.leads.queries import LeadFilters
@@ -126,6 +126,19 @@ def test_illegal_moves_are_refused(make_lead, users, start, target):
     lead = make_lead(stage=start)
     with pytest.raises(DomainError):
         move_card(lead, target, by=users["sales"], expected_version=1, reason="x")
+
+
+@pytest.mark.parametrize("start", list(LeadStage))
+def test_the_stage_menu_offers_exactly_the_moves_a_drop_accepts(make_lead, users, start):
+    for target in LeadStage:
+        lead = make_lead(stage=start)
+        try:
+            outcome = move_card(lead, target, by=users["sales"], expected_version=1, reason="x")
+        except DomainError:
+            outcome = None
+        db.session.rollback()
+        assert (outcome is not None) == (target in STAGE_TARGETS[start]), (start, target)
+    assert list(STAGE_TARGETS[start]) == sorted(STAGE_TARGETS[start], key=list(LeadStage).index)
 
 
 def test_a_stale_version_is_refused(make_lead, users):

@@ -14,6 +14,7 @@ NOT_FOUND_FOR_STAFF = {"anonymous": LOGIN, "admin": 404, "manager": 404, "sales"
                        "teacher": 403}
 FOLLOW_UP = {"method": "phone", "content": "矩阵跟进"}
 # The whole sheet as the lead page posts it; version 0: saved onto a lead without a sheet (the matrix rolls back).
+STAGE = {"stage": "contacted", "version": "1"}
 SIX_SPEED = {"six_speed-version": "0", "six_speed-distance": "3公里", "six_speed-stickiness": "",
              **{f"six_speed-{flag}": "0" for flag in ("wechat_added", "is_closed", "is_enrolled")},
              "six_speed-is_valid": "1"}
@@ -53,6 +54,10 @@ ROWS = [
           name="others-lead"),
     Route("leads.add_follow_up", "POST", at("/leads/{other_campus}/follow-ups"), OTHER_CAMPUS, partial=True,
           data=FOLLOW_UP, name="other-campus"),
+    Route("leads.change_stage", "POST", at("/leads/{own}/stage"), LEAD_STAFF, data=STAGE),
+    Route("leads.change_stage", "POST", at("/leads/{others}/stage"), OTHERS, data=STAGE, name="others-lead"),
+    Route("leads.change_stage", "POST", at("/leads/{other_campus}/stage"), OTHER_CAMPUS, data=STAGE,
+          name="other-campus"),
     # Route.data cannot name the world's lesson id: an empty choice is refused (422) once access is granted.
     Route("leads.book_trial", "POST", at("/leads/{own}/trials"), LEAD_STAFF, partial=True, data={"lesson": ""}),
     Route("leads.book_trial", "POST", at("/leads/{others}/trials"), OTHERS, partial=True, data={"lesson": ""},
