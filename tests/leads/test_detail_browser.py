@@ -70,3 +70,36 @@ def test_a_trial_is_booked_and_marked_attended(page, users, campuses, lead):
     expect(page.get_by_test_id("trial-status")).to_have_text("已到课")
     page.get_by_test_id("trials").scroll_into_view_if_needed()
     screenshot(page, "lead-detail-trials-tablet")
+
+
+def test_the_stage_menu_on_the_lead_page_moves_the_lead_and_asks_the_lost_reason(page, users, lead):
+    sign_in(page, "sales", PASSWORD)
+    page.goto(f"/leads/{lead.id}")
+    toggle = page.get_by_test_id("lead-stage-menu")
+    toggle.click()
+    menu = page.get_by_role("menu")
+    expect(menu.get_by_role("menuitem")).to_have_count(5)  # not 首次沟通, where it is
+    expect(menu).not_to_contain_text("首次沟通")
+    screenshot(page, "lead-detail-stage-menu-tablet")
+    menu.get_by_test_id("move-to-intent").click()
+    expect(page.get_by_test_id("lead-stage")).to_have_text("意向明确")
+    expect(page.locator(".alert-success")).to_contain_text("已移到“意向明确”")
+    expect(page.get_by_test_id("timeline-item").first).to_contain_text("意向明确")
+
+    toggle.focus()  # the keyboard: Enter opens, ↓ walks the stages, Enter chooses
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")
+    page.get_by_role("menu").get_by_test_id("move-to-lost").focus()
+    page.keyboard.press("Enter")
+    reason = page.get_by_test_id("lead-lost-reason-input")
+    expect(reason).to_be_focused()
+    expect(page.get_by_test_id("lead-stage")).to_have_text("意向明确")
+    screenshot(page, "lead-detail-lost-reason-tablet")
+    reason.fill("已报别家机构")
+    page.get_by_test_id("lead-lost-confirm").click()
+    expect(page.get_by_test_id("lead-stage")).to_have_text("已流失")
+    expect(page.get_by_test_id("lead-header")).to_contain_text("已报别家机构")
+    page.get_by_test_id("lead-stage-menu").click()
+    expect(page.get_by_role("menu").get_by_role("menuitem")).to_have_count(1)  # 已流失 reopens to 新咨询 only
+    moved = db.session.get(Lead, lead.id, populate_existing=True)
+    assert (moved.stage, moved.lost_reason) == (LeadStage.LOST, "已报别家机构")
