@@ -189,11 +189,19 @@
 
   let openedByKey = false;
 
-  // Before Bootstrap's own handlers (which listen on the document, capturing): the menu floats (position: fixed),
-  // else the column's scroll box clips it.
+  // A card's menu is made when its button is first used (a board of 80 cards carries only the buttons), before
+  // Bootstrap's own handlers (which listen on the document, capturing) look for it. It floats (position: fixed),
+  // else the column's scroll box would clip it.
   function prepareMenu(evt) {
     const toggle = evt.target.closest && evt.target.closest('[data-stage-menu]');
     if (toggle) {
+      if (!toggle.nextElementSibling) {
+        const menu = document.createElement('ul');
+        menu.className = 'dropdown-menu dropdown-menu-end ef-stage-menu';
+        menu.setAttribute('role', 'menu');
+        menu.setAttribute('aria-labelledby', toggle.id);
+        toggle.after(menu);
+      }
       bootstrap.Dropdown.getOrCreateInstance(toggle, { popperConfig: { strategy: 'fixed' } });
       openedByKey = evt.type === 'keydown' || evt.detail === 0;
     }
