@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_wtf import FlaskForm as WtfForm
 from sqlalchemy import func, literal, select, union_all
 from wtforms.fields import DateTimeLocalField
@@ -114,9 +114,14 @@ def yuan(form, field) -> None:
         raise StopValidation(_l("金额最多保留两位小数。"))
 
 
+def with_aside(name: str, aside) -> str:
+    """A choice's label with a word in brackets after it: `名字（校区）` in Chinese, `Name (Campus)` in English."""
+    return name + gettext("（%(text)s）", text=str(aside))
+
+
 def staff_label(user, with_campus: bool) -> str:
     """A colleague in an owner choice: their name, and their campus where the list spans campuses."""
-    return f"{user.display_name}（{user.campus.name}）" if with_campus and user.campus else user.display_name
+    return with_aside(user.display_name, user.campus.name) if with_campus and user.campus else user.display_name
 
 
 # A phone number field opens the number pad on a tablet; no autofill (staff type other people's numbers).

@@ -17,7 +17,7 @@ from eduflow.access import role_needs_campus
 from eduflow.admin.services import name_taken, selectable_campuses, username_taken
 from eduflow.models import AttendanceStatus, Campus, Classroom, Course, Role, SourceChannel, Tag, TagCategory
 from eduflow.auth.forms import PASSWORD_HINT, StrongPassword
-from eduflow.forms import EMAIL, MAX_PRICE, PHONE_INPUT, FlaskForm, optional, strip, valid_phone, yuan
+from eduflow.forms import EMAIL, MAX_PRICE, PHONE_INPUT, FlaskForm, optional, strip, valid_phone, with_aside, yuan
 from eduflow.i18n import school_today
 from eduflow.security.strength import account_words
 
@@ -168,7 +168,7 @@ class DeactivateForm(FlaskForm):
         self.needs_heir = needs_heir
         self._heirs = {u.id: u for u in heirs}
         self.heir_id.choices = [("", _l("— 请选择 —"))] + [
-            (u.id, f"{u.display_name}（{u.role.label}）") for u in heirs]
+            (u.id, with_aside(u.display_name, u.role.label)) for u in heirs]
 
     @property
     def heir(self):

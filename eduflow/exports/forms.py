@@ -7,7 +7,7 @@ from wtforms.validators import Length, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from eduflow.access import is_admin, scoped
-from eduflow.forms import FlaskForm, optional, strip
+from eduflow.forms import FlaskForm, optional, strip, with_aside
 from eduflow.extensions import db
 from eduflow.models import ClassGroup, User
 
@@ -36,7 +36,7 @@ class AttendanceExportForm(PeriodForm):
         everywhere = is_admin(user)
         classes = db.session.scalars(scoped(ClassGroup, user).order_by(ClassGroup.name, ClassGroup.id))
         self.class_id.choices = [("", _l("全部班级"))] + [
-            (c.id, f"{c.name}（{c.campus.name}）" if everywhere else c.name) for c in classes]
+            (c.id, with_aside(c.name, c.campus.name) if everywhere else c.name) for c in classes]
 
 
 class LedgerExportForm(PeriodForm):

@@ -58,6 +58,7 @@ def lead_export(user: User, args) -> Export:
     viewer, local, pool = Viewer.of(user), local_clock(), str(_l("公海"))
     gender, stage, level, yes_no = labels(Gender), labels(LeadStage), labels(CustomerLevel), yes_no_labels()
     owner = aliased(User)
+    separator = str(_l("、"))  # the reader's list separator, looked up once for every row
 
     def rows_for(ids: list[int]) -> list[list]:
         leads = in_order(db.session.execute(
@@ -78,7 +79,7 @@ def lead_export(user: User, args) -> Export:
         return [[
             lead.name, gender[lead.gender], lead.birth_date, lead.contact_name, lead.contact_relation,
             phone_for(lead, lead.phone, viewer), lead.wechat_id, stage[lead.stage], level[lead.level],
-            lead.source or "", "、".join(courses.get(lead.id, ())), "、".join(tags.get(lead.id, ())),
+            lead.source or "", separator.join(courses.get(lead.id, ())), separator.join(tags.get(lead.id, ())),
             lead.owner_name if lead.owner_id else pool, lead.campus, lead.consult_date, local(lead.last_followup_at),
             local(lead.next_followup_at), yes_no[bool(lead.is_valid)], lead.lost_reason, lead.notes, local(lead.created_at),
         ] for lead in leads]
@@ -94,6 +95,7 @@ def student_export(user: User, args) -> Export:
     viewer, local = Viewer.of(user), local_clock()
     gender, status = labels(Gender), labels(StudentStatus)
     owner = aliased(User)
+    separator = str(_l("、"))
 
     def rows_for(ids: list[int]) -> list[list]:
         students = in_order(db.session.execute(
@@ -115,7 +117,7 @@ def student_export(user: User, args) -> Export:
             rows.append([
                 student.name, gender[student.gender], student.birth_date, phone_for(student, student.phone, viewer),
                 parent.name if parent else "", phone_for(student, parent.phone, viewer) if parent else "",
-                status[student.status], student.campus, "、".join(summary.classes), summary.remaining,
+                status[student.status], student.campus, separator.join(summary.classes), summary.remaining,
                 student.owner_name or "", student.source or "", local(student.created_at),
             ])
         return rows

@@ -81,7 +81,7 @@ def set_mapping(batch: ImportBatch, mapping: dict[str, int]) -> None:
         raise DomainError(_("这个导入已经提交，不能再修改列对应。"))
     missing = [str(f.label) for f in fields_for(batch.kind) if f.required and f.key not in mapping]
     if missing:
-        raise DomainError(_("请为必填字段选择列：%(fields)s", fields="、".join(missing)))
+        raise DomainError(_("请为必填字段选择列：%(fields)s", fields=_("、").join(missing)))
     used = list(mapping.values())
     if len(used) != len(set(used)):
         raise DomainError(_("同一列不能对应两个字段。"))

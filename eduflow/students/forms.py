@@ -11,7 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduflow.access import home_campus, is_academic, is_admin, is_office, scoped
 from eduflow.extensions import db
-from eduflow.forms import EMAIL, PHONE_INPUT, FlaskForm, birth_date, contact_phone, optional, staff_label, strip
+from eduflow.forms import EMAIL, PHONE_INPUT, FlaskForm, birth_date, contact_phone, optional, staff_label, strip, with_aside
 from eduflow.i18n import school_today
 from eduflow.models import ClassGroup, Gender, StudentStatus, User
 from eduflow.security.idcard import birth_date_of, is_valid_id_card, mask_id_card, normalise_id_card
@@ -53,7 +53,7 @@ class StudentFilterForm(FlaskForm):
             del self.owner
         classes = db.session.scalars(scoped(ClassGroup, user).order_by(ClassGroup.name, ClassGroup.id))
         self.class_id.choices = [("", _l("全部班级"))] + [
-            (c.id, f"{c.name}（{c.campus.name}）" if everywhere else c.name) for c in classes]
+            (c.id, with_aside(c.name, c.campus.name) if everywhere else c.name) for c in classes]
 
     def valid_data(self) -> dict:
         self.validate()
