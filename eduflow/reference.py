@@ -2,6 +2,7 @@
 that the lead, student and import forms offer (and their services re-check)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from eduflow.extensions import db
@@ -10,6 +11,15 @@ from eduflow.models import Campus, Settings, SourceChannel, Tag, TagCategory, Ta
 DEFAULT_SOURCES = [("线上广告", False), ("地推", False), ("转介绍", True), ("官网", False), ("电话咨询", False),
                    ("展会", False)]
 SYSTEM_TAGS = [("dormant", "休眠", TagCategory.VALUE), ("high_value", "高价值", TagCategory.VALUE)]
+# The system tags' names as the system wrote them, shown in the reader's language; a name an admin typed (a manual
+# tag, or a system tag renamed) is shown as typed.
+_SYSTEM_TAG_LABELS = {"休眠": _l("休眠"), "高价值": _l("高价值")}
+
+
+def tag_label(name: str) -> str:
+    """A tag's name as shown: the system tags' own names translated, every other name as typed."""
+    label = _SYSTEM_TAG_LABELS.get(name)
+    return name if label is None else str(label)
 
 
 def active_campuses() -> list[Campus]:

@@ -7,7 +7,9 @@ from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 from pytz import utc
 
+from eduflow import system_texts
 from eduflow.auth.forms import LanguageForm
+from eduflow.reference import tag_label
 from eduflow.security.emails import mask_email
 from eduflow.security.phones import mask_phone
 
@@ -66,6 +68,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["url_pattern"] = url_pattern
+    app.jinja_env.filters["tag_label"] = tag_label
+    system_texts.init_app(app)  # `system_text`: stored system sentences in the reader's language
 
     @app.context_processor
     def _layout_context():

@@ -20,6 +20,7 @@ from eduflow.models import (
     Campus, ClassGroup, ContractStatus, Course, CustomerLevel, Enrollment, EnrollmentStatus, Gender, Lead,
     LeadStage, Parent, PaymentMethod, SourceChannel, Student, StudentStatus, Tag, User, lead_courses, lead_tags,
 )
+from eduflow.reference import tag_label
 from eduflow.students.forms import StudentFilterForm
 from eduflow.students.queries import filtered_students, list_summaries
 
@@ -79,7 +80,7 @@ def lead_export(user: User, args) -> Export:
         return [[
             lead.name, gender[lead.gender], lead.birth_date, lead.contact_name, lead.contact_relation,
             phone_for(lead, lead.phone, viewer), lead.wechat_id, stage[lead.stage], level[lead.level],
-            lead.source or "", separator.join(courses.get(lead.id, ())), separator.join(tags.get(lead.id, ())),
+            lead.source or "", separator.join(courses.get(lead.id, ())), separator.join(tag_label(name) for name in tags.get(lead.id, ())),
             lead.owner_name if lead.owner_id else pool, lead.campus, lead.consult_date, local(lead.last_followup_at),
             local(lead.next_followup_at), yes_no[bool(lead.is_valid)], lead.lost_reason, lead.notes, local(lead.created_at),
         ] for lead in leads]

@@ -15,7 +15,7 @@ from eduflow.extensions import db
 from eduflow.leads.queries import SORTS, LeadFilters
 from eduflow.leads.records import assignable_owners, selectable_courses
 from eduflow.leads.referrers import ReferrerOptions, referrer_options
-from eduflow.reference import active_campuses, manual_tags, selectable_sources
+from eduflow.reference import active_campuses, manual_tags, selectable_sources, tag_label
 from eduflow.models import Course, CustomerLevel, Gender, Lead, LeadStage, SourceChannel, Tag, User
 
 POOL = "pool"
@@ -52,7 +52,7 @@ class LeadFilterForm(FlaskForm):
                 (str(u.id), staff_label(u, is_admin(user))) for u in owners]
         self.source.choices = [("", _l("全部来源"))] + [
             (s.id, s.name) for s in _everything(SourceChannel, SourceChannel.sort_order)]
-        self.tag.choices = [("", _l("全部标签"))] + [(t.id, t.name) for t in _everything(Tag, Tag.name)]
+        self.tag.choices = [("", _l("全部标签"))] + [(t.id, tag_label(t.name)) for t in _everything(Tag, Tag.name)]
         self.course.choices = [("", _l("全部课程"))] + [(c.id, c.name) for c in _everything(Course, Course.name)]
 
     def criteria(self) -> LeadFilters:
