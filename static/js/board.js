@@ -238,6 +238,14 @@
     post(card, entry.dataset.moveTo);
   });
 
+  // A card htmx replaces lets go of its menu (Bootstrap keeps every instance it made until it is disposed).
+  document.addEventListener('htmx:beforeCleanupElement', function (evt) {
+    const dropdown = evt.target.matches('[data-stage-menu]') && bootstrap.Dropdown.getInstance(evt.target);
+    if (dropdown) {
+      dropdown.dispose();
+    }
+  });
+
   // A long press starts a drag; the browser's own long-press menu (open link in a new tab…) would get in the way.
   document.addEventListener('contextmenu', function (evt) {
     if (holding && evt.target.closest && evt.target.closest('[data-board-card]')) {
