@@ -20,6 +20,7 @@ from eduflow.domain import DomainError, StaleRecord
 from eduflow.extensions import db
 from eduflow.leads.queries import LIVE, LeadFilters, counts_are_kept, filtered_leads, search_clause, stage_totals
 from eduflow.leads.stages import OPEN_STAGES, can_move, change_stage, check_version
+from eduflow.reference import tag_label
 from eduflow.models import (
     Campus, Course, Lead, LeadStage, SixSpeed, Stickiness, Tag, User, lead_courses, lead_tags, utcnow,
 )
@@ -111,7 +112,7 @@ def cards_of(ids: list[int], now: dt.datetime) -> dict[int, Card]:
                         for kind, link, model in ((0, lead_courses, Course), (1, lead_tags, Tag)))).subquery()
     for lead_id, name, kind in db.session.execute(select(links.c.lead_id, links.c.name, links.c.kind)
                                                   .order_by(links.c.name, links.c.name_id)):
-        names[(Course, Tag)[kind]][lead_id].append(name)
+        names[(Course, Tag)[kind]][lead_id].append(tag_label(name) if kind else name)
     return {row.id: _card(row, names[Course][row.id], names[Tag][row.id], now) for row in rows}
 
 

@@ -9,7 +9,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 
 from eduflow.access import is_admin, is_sales
-from eduflow.forms import FlaskForm, choice_lists, optional, strip
+from eduflow.forms import FlaskForm, choice_lists, optional, strip, with_aside
+from eduflow.reference import tag_label
 from eduflow.leads.board import assignees, owners
 from eduflow.leads.queries import LeadFilters
 from eduflow.models import Campus, Course, LeadStage, SourceChannel, Tag, User
@@ -40,7 +41,9 @@ class LeadFilterForm(FlaskForm):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, rows in choice_lists(**self.lists(user)).items():
+        lists = choice_lists(**self.lists(user))
+        lists["tag"] = [(tag_id, tag_label(name)) for tag_id, name in lists["tag"]]
+        for name, rows in lists.items():
             self[name].choices = self.FIRST_CHOICES.get(name, []) + rows
 
     def lists(self, user: User) -> dict:
@@ -170,5 +173,5 @@ class AssignForm(FlaskForm):
         people = assignees(user, campus_id)
         show_campus = is_admin(user) and campus_id is None
         self.to_user.choices = [("", _l("选择课程顾问"))] + [
-            (person.id, f"{person.display_name}（{person.campus.name}）" if show_campus else person.display_name)
+            (person.id, with_aside(person.display_name, person.campus.name) if show_campus else person.display_name)
             for person in people]

@@ -30,19 +30,9 @@ PHRASE = re.compile(CJK.pattern + r"(?:[^<>\"]*" + CJK.pattern + ")?")
 LINK = re.compile(r'(href|hx-get|data-url|action)="(/[^"#]*)"')
 OWN_NAME = re.compile(r'<option value="zh_CN"[^>]*>\s*简体中文\s*</option>')  # the language menu names Chinese in Chinese
 COMMENT = re.compile(r"<!--.*?-->", re.S)
-OPTION = re.compile(r"(<option[^>]*>)([^<]*)(</option>)")
-# Known gaps in files this test's author does not own; remove an entry once its fix lands, and the crawl guards it
-# like everything else.
-PENDING = {  # anywhere on a page
-    "休眠": "the system tags' names (reference.SYSTEM_TAGS): show a Tag with a system_code by its translated label "
-            "(a Tag.label in models/leads.py, used by the tag choices in the forms and by the templates)",
-    "高价值": "the system tags, as above",
-}
-PENDING_IN_OPTIONS = {  # only inside <option> text
-    "（": "choices built as f\"{name}（{campus}）\" in eduflow/forms.py, leads/forms_board.py, leads/forms_records.py, "
-         "students/forms.py, exports/forms.py, admin/forms.py: use _('（%(text)s）', text=...) after the name",
-    "）": "the same choices",
-}
+# A system tag's name is shown in the reader's language, but its edit form holds the stored name: that is the value
+# an admin renames (reference.tag_label).
+SYSTEM_TAG_NAME_INPUT = re.compile(r'value="(休眠|高价值)"')
 SKIP = ("/static/", "/logout", "/language", "/healthz")
 FILES = (".xlsx", ".csv", ".ics")  # downloads, not pages
 ROLES = ("admin", "manager", "sales", "academic", "teacher")
@@ -148,17 +138,8 @@ def _key(url: str) -> str:
     return f"{parts.path}?{'&'.join(names)}"
 
 
-def _without_pending(match: re.Match) -> str:
-    text = match.group(2)
-    for known in PENDING_IN_OPTIONS:
-        text = text.replace(known, "")
-    return match.group(1) + text + match.group(3)
-
-
 def _chinese(html: str) -> list[str]:
-    text = OPTION.sub(_without_pending, OWN_NAME.sub("", COMMENT.sub("", html)))
-    for known in PENDING:
-        text = text.replace(known, "")
+    text = SYSTEM_TAG_NAME_INPUT.sub("", OWN_NAME.sub("", COMMENT.sub("", html)))
     runs = {}
     for match in PHRASE.finditer(text):  # one report per phrase, with a little of its surroundings
         runs.setdefault(match.group(), unescape(text[max(0, match.start() - 30):match.end() + 10]).replace("\n", " "))
