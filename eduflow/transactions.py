@@ -46,11 +46,13 @@ def init_app(app: Flask) -> None:
         if exc is not None or not db.session.registry.has():
             return
         session = db.session()
-        if not session.in_transaction() or session.new or session.dirty or session.deleted:
-            return
-        if session.connection().info.get(WROTE, True):
-            return
         try:
+            if not session.in_transaction() or session.new or session.dirty or session.deleted:
+                return
+            if session.connection().info.get(WROTE, True):
+                return
             session.commit()
-        except SQLAlchemyError:  # a lost connection: Flask-SQLAlchemy's close rolls back as before
+        except SQLAlchemyError:
+            # A transaction a caught error left unusable, or a lost connection: roll back, and never raise here,
+            # or Flask would skip Flask-SQLAlchemy's own teardown and leave the session's transaction open.
             session.rollback()

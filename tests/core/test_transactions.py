@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import event, func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from eduflow import create_app
 from eduflow.extensions import db
@@ -42,6 +43,15 @@ def probe_app(app, database_url):
     def statement():
         db.session.execute(text("UPDATE source_channels SET sort_order = 7"))
         return "not committed", 200
+
+    @probe.post("/probe/caught")
+    def caught_without_rollback():
+        db.session.add(SourceChannel(name="existing"))  # the name is unique
+        try:
+            db.session.flush()
+        except IntegrityError:
+            pass  # a view that answers without rolling back leaves the session unusable
+        return "conflict", 409
 
     @probe.post("/probe/raise")
     def fail():
@@ -85,6 +95,16 @@ def test_a_request_that_wrote_without_committing_is_rolled_back(probe_app, path)
     response = probe_app.test_client().post(path)
     assert response.status_code in (200, 422, 500)
     assert "COMMIT" not in probe_app.transaction_ends  # /probe/pending never reached the database
+    assert _names(probe_app) == ["existing"]
+
+
+def test_a_session_left_unusable_is_still_closed_and_its_connection_returned(probe_app):
+    """The hook must never raise: Flask would skip Flask-SQLAlchemy's teardown and leave the transaction open,
+    holding its locks (a migration test once waited on one for ten minutes)."""
+    assert probe_app.test_client().post("/probe/caught").status_code == 409
+    with probe_app.app_context():
+        assert db.engine.pool.checkedout() == 0
+    assert "COMMIT" not in probe_app.transaction_ends
     assert _names(probe_app) == ["existing"]
 
 
