@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, union, union_all
+from sqlalchemy import and_, select, union_all
 
 from eduflow.extensions import db
-from eduflow.models import Campus, ClassGroup, Classroom, Course, Lead, LeadNameKey, SourceChannel, Student, Tag, User
-from eduflow.search import key_range, pinyin_of, starts_with
+from eduflow.models import (
+    Campus, ClassGroup, Classroom, Course, Lead, LeadNameKey, SourceChannel, Student, StudentNameKey, Tag, User,
+)
+from eduflow.search import key_range
 
 LOOKUP_CAP = 50  # records one typed name may stand for
 SUGGESTIONS = 8  # names offered while typing
@@ -61,24 +63,18 @@ def people_named(text: str, cap: int = SUGGESTIONS) -> Found:
                  len(rows) > cap)
 
 
-def _lead_ids(text: str):
-    """Leads whose name contains the text or starts with its pinyin, from the name keys (deleted leads too: the
+def _keyed_ids(key_model, owner: str):
+    """Records whose name contains the text or starts with its pinyin, from the name keys (deleted ones too: the
     log outlives them), one index range per campus."""
-    campuses = list(db.session.scalars(select(Campus.id)))
-    return (select(LeadNameKey.lead_id).where(LeadNameKey.campus_id.in_(campuses), key_range(LeadNameKey.key, text))
-            .distinct())
+    def ids(text: str):
+        campuses = list(db.session.scalars(select(Campus.id)))
+        return (select(getattr(key_model, owner)).where(key_model.campus_id.in_(campuses),
+                                                        key_range(key_model.key, text)).distinct())
+    return ids
 
 
-def _student_ids(text: str):
-    """Students by the pinyin index: letters as pinyin or initials; Chinese by its pinyin, then the name itself."""
-    letters = re.sub(r"\s", "", text).lower()
-    if re.fullmatch(r"[a-z]+", letters):
-        return union(select(Student.id).where(starts_with(Student.name_pinyin, letters)),
-                     select(Student.id).where(starts_with(Student.name_initials, letters)))
-    spelled = pinyin_of(text)[0]
-    if not spelled:
-        return select(Student.id).where(Student.name == text)
-    return select(Student.id).where(starts_with(Student.name_pinyin, spelled), Student.name.contains(text))
+_lead_ids = _keyed_ids(LeadNameKey, "lead_id")
+_student_ids = _keyed_ids(StudentNameKey, "student_id")
 
 
 # The kinds of record that have a name, and how a typed name finds them: (model, the ids it names or None).

@@ -5,7 +5,8 @@ import datetime as dt
 
 from eduflow.benchdata.context import DAY, BenchContext
 from eduflow.demo import texts
-from eduflow.models import Gender, Parent, Student, StudentStatus
+from eduflow.models import Gender, Parent, Student, StudentNameKey, StudentStatus
+from eduflow.models.name_keys import name_key_rows
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 
@@ -50,6 +51,8 @@ def _add_student(ctx: BenchContext, student: dict) -> None:
         "address": f"北京市朝阳区望京西园{1 + int(ctx.rng.random() * 24)}号楼", "source_id": student["source_id"],
         "status": _status(student), "campus_id": ctx.campus_id, "owner_id": student["owner_id"], "notes": "",
         "suspended_from": None, "returns_on": None, "deleted_at": None, "created_at": since, "updated_at": since})
+    for row in name_key_rows("student_id", student["id"], ctx.campus_id, student["name"]):
+        ctx.rows.add(StudentNameKey.__table__, row)
     relation = ctx.weighted(texts.RELATIONS)
     _add_parent(ctx, student, relation, student["phone"], primary=True)
     if ctx.chance(0.4):

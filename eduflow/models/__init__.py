@@ -7,8 +7,9 @@ from eduflow.models.enums import *  # noqa: F401,F403 - enums are part of the mo
 from eduflow.models.followups import FollowUp, SixSpeed, SixSpeedChange, TrialLesson
 from eduflow.models.imports import ImportBatch, ImportRow
 from eduflow.models.leads import (
-    Lead, LeadInheritance, LeadNameKey, LeadPoolEvent, LeadStageChange, SourceChannel, Tag, lead_courses, lead_tags,
+    Lead, LeadInheritance, LeadPoolEvent, LeadStageChange, SourceChannel, Tag, lead_courses, lead_tags,
 )
+from eduflow.models.name_keys import LeadNameKey, StudentNameKey
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.rollups import (  # noqa: F401
     FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, LeadStageCount, SchoolDay, SheetDay,
@@ -24,6 +25,6 @@ __all__ = [
     "Lead", "LeadInheritance", "LeadNameKey", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry",
     "LoginAttempt",
     "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
-    "SourceChannel", "StatusChange", "Student", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses",
+    "SourceChannel", "StatusChange", "Student", "StudentNameKey", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses",
     "lead_tags", "student_tags", "utcnow",
 ]

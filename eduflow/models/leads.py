@@ -5,11 +5,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, delete, event, insert,
-    inspect,
+    Boolean, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eduflow.models import name_keys
 from eduflow.models.base import (
     Base, EncryptedText, PhoneMixin, PinyinNameMixin, SoftDeleteMixin, TimestampMixin, utcnow,
 )
@@ -145,53 +145,9 @@ class LeadStageChange(Base):
 
 
 
-# Compared code point by code point on every database (a key range must not follow a language's collation, which
-# may sort Chinese by pinyin): PostgreSQL's "C", MariaDB's utf8mb4_bin; SQLite compares bytes already.
-NameKeyText = String(64).with_variant(String(64, collation="C"), "postgresql").with_variant(
-    String(64, collation="utf8mb4_bin"), "mysql")
-
-
-
-class LeadNameKey(Base):
-    """One ending of a lead's name (eduflow.search.name_keys), so a search for part of a Chinese name reads an index
-    range instead of testing every name of the campus with LIKE '%…%'. Kept by the session in the flush that
-    writes the name or moves the lead (below); bulk loaders write them with the lead."""
-
-    __tablename__ = "lead_name_keys"
-
-    campus_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    key: Mapped[str] = mapped_column(NameKeyText, primary_key=True)
-    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id", ondelete="CASCADE"), primary_key=True, index=True)
-
-
-
 def name_key_rows(lead_id: int, campus_id: int, name: str) -> list[dict]:
-    from eduflow.search import name_keys
-
-    return [{"campus_id": campus_id, "key": key, "lead_id": lead_id} for key in sorted(name_keys(name))]
-
-
-
-@event.listens_for(Session, "after_flush")
-def _keep_name_keys(session, _context) -> None:
-    """Rewrite the keys of every lead this flush inserted, renamed or moved to another campus: one DELETE and one
-    INSERT however many leads (an import flushes hundreds at once)."""
-    changed = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Lead) and (
-        obj in session.new or _name_or_campus_changed(obj))]
-    if not changed:
-        return
-    connection = session.connection()
-    ids = [lead.id for lead in changed]
-    connection.execute(delete(LeadNameKey).where(LeadNameKey.lead_id.in_(ids)))
-    rows = [row for lead in changed for row in name_key_rows(lead.id, lead.campus_id, lead.name)]
-    if rows:
-        connection.execute(insert(LeadNameKey), rows)
-
-
-
-def _name_or_campus_changed(lead) -> bool:
-    state = inspect(lead)
-    return state.attrs.name.history.has_changes() or state.attrs.campus_id.history.has_changes()
+    """A lead's name keys as rows of lead_name_keys (eduflow.models.name_keys keeps them)."""
+    return name_keys.name_key_rows("lead_id", lead_id, campus_id, name)
 
 
 

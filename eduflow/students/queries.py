@@ -13,9 +13,9 @@ from eduflow.access import scope_clause, scoped
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, ClassGroup, Enrollment, EnrollmentStatus, Lesson, LessonLedgerEntry, Parent, Settings, Student,
-    StudentStatus, User,
+    StudentNameKey, StudentStatus, User,
 )
-from eduflow.search import person_search, phone_clause
+from eduflow.search import key_range, person_search, phone_clause
 
 SORTS = {
     "newest": (Student.created_at.desc(), Student.id.desc()),
@@ -37,10 +37,11 @@ class StudentFilters:
 
 
 def student_search_clause(q: str):
-    """Students by their own name (eduflow.search.person_search, as leads) or phone, or by a parent's phone (the
-    parent is usually the one calling)."""
+    """Students by their own name (eduflow.search.person_search, as leads: part of the name, its pinyin in any
+    reading of the surname, the given name alone, each a range of the name keys) or phone, or by a parent's phone
+    (the parent is usually the one calling)."""
     q = (q or "").strip()
-    named = select(Student.id).where(func.lower(Student.name).contains(q.lower(), autoescape=True))  # as the keys
+    named = select(StudentNameKey.student_id).where(key_range(StudentNameKey.key, q)) if q else None
     own = person_search(Student, q, named)
     by_parent = phone_clause(Parent, q)
     if own is None or by_parent is None:

@@ -54,6 +54,29 @@ def test_0016_versions_the_six_speed_sheets_and_writes_pinyin_keys_and_back(app,
     assert versions == [1] and {"zengyichen", "cengyichen", "zyc", "yichen", "曾奕辰"} <= keys
 
 
+def test_0017_writes_the_keys_of_the_students_already_there(app, make_student):
+    """Down to 0016 the table is gone; up again, a student saved before has their keys (曾奕辰 by zengyichen)."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect, select
+
+    from eduflow.models import StudentNameKey
+
+    student_id = make_student("曾奕辰").id
+    db.session.commit()
+    db.session.remove()
+    downgrade(revision="0016")
+    try:
+        with db.engine.connect() as conn:
+            assert "student_name_keys" not in inspect(conn).get_table_names()
+    finally:
+        upgrade()
+        _forget_statistics()
+    keyed = StudentNameKey.__table__
+    with db.engine.connect() as conn:
+        keys = set(conn.execute(select(keyed.c.key).where(keyed.c.student_id == student_id)).scalars())
+    assert {"zengyichen", "cengyichen", "zyc", "yichen", "曾奕辰", "奕辰"} <= keys
+
+
 def _forget_statistics():
     """The upgrade to the newest revision ends with ANALYZE on SQLite (eduflow.extensions); the suite's plan tests
     expect the statistics-free database every other test shares."""

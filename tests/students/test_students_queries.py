@@ -42,6 +42,19 @@ def test_search_by_name_pinyin_initials_and_phone_digits(make_student, users):
     assert _names(admin, q="9999") == []
 
 
+def test_a_polyphonic_surname_and_the_given_name_alone_find_the_student(make_student, users):
+    """As a lead: 曾奕辰 by the surname's reading (zeng) and the common one (ceng), by initials, and by 奕辰 alone."""
+    zeng = make_student("曾奕辰")
+    make_student("单小雨")
+    admin = users["admin"]
+    for q in ("zengyichen", "zyc", "cengyichen", "yichen", "奕辰", "曾奕"):
+        assert _names(admin, q=q) == ["曾奕辰"], q
+    assert _names(admin, q="shanxiaoyu") == ["单小雨"] and _names(admin, q="xiaoyu") == ["单小雨"]
+    zeng.name = "曾可欣"
+    db.session.commit()  # renaming rewrites the keys
+    assert _names(admin, q="yichen") == [] and _names(admin, q="zengkexin") == ["曾可欣"]
+
+
 def test_a_name_in_latin_letters_is_found_by_its_letters_as_a_lead_is(make_student, users):
     make_student("Tom Lee")
     make_student("汤姆")
