@@ -54,5 +54,4 @@ def _fill(keys) -> None:
 
 
 def downgrade():
-    op.drop_index(op.f("ix_student_name_keys_student_id"), table_name="student_name_keys")
-    op.drop_table("student_name_keys")
+    op.drop_table("student_name_keys")  # its indexes go with it (MariaDB refuses to drop the foreign key's first)
