@@ -170,11 +170,17 @@ def audit():
                   count_cap=COUNT_CAP, named_records=NAMED_RECORDS, no_actor=no_actor_label())
 
 
+def _typed(name: str, limit: int) -> str:
+    """What is typed so far in a suggestion field; text no column can hold (a NUL byte) suggests nothing."""
+    typed = request.args.get(name, "").strip()[:limit]
+    return "" if "\x00" in typed else typed
+
+
 @bp.route("/audit/people")
 @role_required(*ADMINS)
 def audit_people():
     """The operator field's suggestions while an admin types a name (htmx fills its datalist)."""
-    typed = request.args.get("actor", "").strip()[:140]
+    typed = _typed("actor", 140)
     system = [no_actor_label()] if typed and no_actor_label().startswith(typed) else []
     return render("admin/_audit_names.html", names=system + people_named(typed).labels)
 
@@ -183,5 +189,5 @@ def audit_people():
 @role_required(*ADMINS)
 def audit_records():
     """The record field's suggestions: names of the chosen kind of record starting like the typed text."""
-    typed, entity = request.args.get("record", "").strip()[:64], request.args.get("entity", "")
+    typed, entity = _typed("record", 64), request.args.get("entity", "")
     return render("admin/_audit_names.html", names=records_named(entity, typed, cap=SUGGESTIONS).labels)
