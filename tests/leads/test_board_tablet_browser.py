@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from eduflow.extensions import db
 from eduflow.models import Lead, LeadStage, utcnow
-from tests.browser_support import TABLET, _is_unexpected, screenshot, sign_in
+from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -25,16 +25,9 @@ ON_SCREEN = """stage => {
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(tablet):
     """The tablet with a touch screen (Playwright's has_touch: touch events, a coarse pointer)."""
-    context = browser.new_context(viewport=TABLET, base_url=live_server, locale="zh-CN", has_touch=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"the browser reported errors: {errors}"
+    return tablet()
 
 
 def _leads(campuses, users, *specs):
