@@ -69,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
     from eduflow.exports import bp as exports_bp
     from eduflow.imports import bp as imports_bp
     from eduflow.leads import bp as leads_bp
+    from eduflow.parents import bp as parents_bp
     from eduflow.reports import bp as reports_bp
     from eduflow.schedule import bp as schedule_bp
     from eduflow.students import bp as students_bp
@@ -84,3 +85,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(imports_bp, url_prefix="/imports")
+    app.register_blueprint(parents_bp)

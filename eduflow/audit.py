@@ -33,10 +33,19 @@ def init_app(app) -> None:
 
 
 def _actor() -> tuple[int | None, str]:
+    """The signed-in staff user's id (None for a parent or nobody) and the request's address."""
     if not has_request_context():
         return None, ""
-    actor = current_user.id if current_user and current_user.is_authenticated else None
+    signed_in = current_user and current_user.is_authenticated
+    actor = current_user.id if signed_in and not getattr(current_user, "is_parent", False) else None
     return actor, request.remote_addr or ""
+
+
+def _parent_actor() -> int | None:
+    """The signed-in parent account's id, when a parent acts (家长端)."""
+    if not has_request_context() or not current_user or not current_user.is_authenticated:
+        return None
+    return current_user.id if getattr(current_user, "is_parent", False) else None
 
 
 def _plain(value):
@@ -106,12 +115,13 @@ def _audit_flush(session: Session, flush_context) -> None:
         actor, ip = _actor()
         now = utcnow()
         session.connection().execute(
-            insert(AuditLog), [dict(row, actor_id=actor, ip=ip, created_at=now) for row in rows]
+            insert(AuditLog), [dict(row, actor_id=actor, parent_account_id=_parent_actor(), ip=ip, created_at=now)
+                               for row in rows]
         )
 
 
 def record(action: str, entity: str, entity_id=None, changes: dict | None = None, actor_id: int | None = None,
-           ip: str | None = None) -> AuditLog:
+           ip: str | None = None, parent_account_id: int | None = None) -> AuditLog:
     """Add an explicit audit entry (login, export, import …) to the current transaction.
 
     Given both `actor_id` and `ip`, the signed-in user is not consulted: an entry written while a streamed
@@ -121,7 +131,8 @@ def record(action: str, entity: str, entity_id=None, changes: dict | None = None
         actor, address = _actor()
         actor_id = actor if actor_id is None else actor_id
         ip = address if ip is None else ip
-    entry = AuditLog(actor_id=actor_id, action=action, entity=entity,
+    entry = AuditLog(actor_id=actor_id, parent_account_id=parent_account_id or _parent_actor(), action=action,
+                     entity=entity,
                      entity_id=None if entity_id is None else str(entity_id), changes=changes, ip=ip)
     db.session.add(entry)
     return entry
@@ -132,6 +143,7 @@ def record_deletes(entity: str, rows) -> None:
     actor, ip = _actor()
     now = utcnow()
     entries = [{"action": "delete", "entity": entity, "entity_id": str(ident), "changes": {"name": [name, None]},
-                "actor_id": actor, "ip": ip, "created_at": now} for ident, name in rows]
+                "actor_id": actor, "parent_account_id": _parent_actor(), "ip": ip, "created_at": now}
+               for ident, name in rows]
     if entries:
         db.session.execute(insert(AuditLog), entries)

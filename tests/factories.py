@@ -115,3 +115,27 @@ def make_staff(campuses) -> dict:
 
     return {key: make_user(key, Role[role], campuses[campus] if campus is not None else None)
             for key, (role, campus) in STAFF.items()}
+
+
+PARENT_PHONE = "13912345678"
+
+
+def make_parent(student, *, name: str = "王妈妈", phone: str = PARENT_PHONE, relationship: str = "母亲",
+                **fields):
+    """A Parent row of the student (the primary one unless told), carrying `phone`."""
+    from eduflow.models import Parent
+
+    parent = Parent(student_id=student.id, name=name, relationship_=relationship, is_primary=True, **fields)
+    parent.phone = phone
+    return _added(parent)
+
+
+def make_parent_account(phone: str = PARENT_PHONE, *, password: str = PASSWORD, **fields):
+    """A parent account (家长端) for `phone`: it sees the students whose Parent rows carry that number."""
+    from eduflow.models import ParentAccount
+    from eduflow.parents.accounts import new_session_token
+    from eduflow.security.passwords import hash_password
+
+    account = ParentAccount(password_hash=hash_password(password), session_token=new_session_token(), **fields)
+    account.phone = phone
+    return _added(account)

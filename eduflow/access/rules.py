@@ -86,6 +86,16 @@ def is_teacher(user: User) -> bool:
     return user.role == Role.TEACHER
 
 
+def is_parent(user) -> bool:
+    """A parent account (家长端): no staff role; sees only the students whose Parent rows carry its phone."""
+    return bool(getattr(user, "is_parent", False))
+
+
+def is_staff(user) -> bool:
+    """A signed-in staff account (any role), not a parent."""
+    return bool(getattr(user, "is_authenticated", False)) and not is_parent(user)
+
+
 def is_office(user: User) -> bool:
     """Admin or a campus manager."""
     return user.role in OFFICE

@@ -11,10 +11,12 @@ from sqlalchemy import Select, false, or_, select, true
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, Campus, ClassGroup, Enrollment, ImportBatch, Lead, Lesson, LessonLedgerEntry, RenewalReminder, Review,
-    StatusChange, Student, User,
+    Attendance, Campus, ClassGroup, Enrollment, ImportBatch, Lead, LeaveRequest, Lesson, LessonLedgerEntry, Makeup,
+    MakeupStatus, Parent, Payment, RenewalReminder, Review, StatusChange, Student, User,
 )
-from eduflow.access.rules import SCHOOL_OFFICE, in_roles, is_admin, is_manager, is_office, is_sales, is_teacher
+from eduflow.access.rules import (
+    SCHOOL_OFFICE, in_roles, is_admin, is_manager, is_office, is_parent, is_sales, is_teacher,
+)
 
 
 def _campus_clause(user: User, column):
@@ -27,7 +29,30 @@ def _teacher_class_ids(user: User):
     return taught.union(headed)
 
 
+def children_of(account):
+    """A parent's children: the students whose Parent rows carry the account's phone (blind index), across
+    campuses, except rows whose access staff revoked."""
+    linked = select(Parent.student_id).where(Parent.phone_hash == account.phone_hash,
+                                             Parent.portal_revoked_at.is_(None))
+    return Student.deleted_at.is_(None) & Student.id.in_(linked)
+
+
+def _children_ids(account):
+    return select(Student.id).where(children_of(account))
+
+
+def _parent_lesson_scope(account):
+    """A parent's lessons: those of the classes a child is enrolled in, and the lessons a child is booked into as
+    a makeup."""
+    classes = select(Enrollment.class_id).where(Enrollment.student_id.in_(_children_ids(account)))
+    makeups = select(Makeup.lesson_id).where(Makeup.student_id.in_(_children_ids(account)),
+                                             Makeup.status != MakeupStatus.CANCELLED)
+    return Lesson.class_id.in_(classes) | Lesson.id.in_(makeups)
+
+
 def _lead_scope(user: User):
+    if is_parent(user):
+        return false()
     visible = Lead.deleted_at.is_(None)
     if is_office(user):
         return visible & _campus_clause(user, Lead.campus_id)
@@ -37,6 +62,8 @@ def _lead_scope(user: User):
 
 
 def _student_scope(user: User):
+    if is_parent(user):
+        return children_of(user)
     visible = Student.deleted_at.is_(None)
     if in_roles(user, SCHOOL_OFFICE):
         return visible & _campus_clause(user, Student.campus_id)
@@ -47,12 +74,16 @@ def _student_scope(user: User):
 
 
 def _class_scope(user: User):
+    if is_parent(user):
+        return ClassGroup.id.in_(select(Enrollment.class_id).where(Enrollment.student_id.in_(_children_ids(user))))
     if is_teacher(user):
         return ClassGroup.id.in_(_teacher_class_ids(user))
     return _campus_clause(user, ClassGroup.campus_id)
 
 
 def _lesson_scope(user: User):
+    if is_parent(user):
+        return _parent_lesson_scope(user)
     if is_teacher(user):
         return or_(Lesson.teacher_id == user.id, Lesson.class_id.in_(_teacher_class_ids(user)))
     return Lesson.class_id.in_(select(ClassGroup.id).where(_class_scope(user)))
@@ -70,6 +101,8 @@ def _enrollment_scope(user: User):
 
 
 def _attendance_scope(user: User):
+    if is_parent(user):
+        return Attendance.student_id.in_(_children_ids(user))
     return Attendance.lesson_id.in_(select(Lesson.id).where(_lesson_scope(user)))
 
 
@@ -77,7 +110,21 @@ def _ledger_scope(user: User):
     return LessonLedgerEntry.student_id.in_(select(Student.id).where(_student_scope(user)))
 
 
+def _payment_scope(user: User):
+    """Payments (and their receipts) of the enrolments in scope."""
+    return Payment.enrollment_id.in_(select(Enrollment.id).where(_enrollment_scope(user)))
+
+
+def _leave_scope(user: User):
+    """Leave requests of the students in scope (a teacher's: of their lessons)."""
+    if is_teacher(user):
+        return LeaveRequest.lesson_id.in_(select(Lesson.id).where(_lesson_scope(user)))
+    return LeaveRequest.student_id.in_(_student_ids(user))
+
+
 def _user_scope(user: User):
+    if is_parent(user):
+        return false()
     if is_admin(user):
         return true()
     if is_manager(user):
@@ -87,12 +134,16 @@ def _user_scope(user: User):
 
 def _import_scope(user: User):
     """Imports belong to managers (their campus) and admins."""
+    if is_parent(user):
+        return false()
     if not is_office(user):
         return false()
     return _campus_clause(user, ImportBatch.campus_id)
 
 
 def _campus_scope(user: User):
+    if is_parent(user):
+        return Campus.id.in_(select(Student.campus_id).where(children_of(user)))
     return _campus_clause(user, Campus.id)
 
 
@@ -102,6 +153,8 @@ def _student_ids(user: User):
 
 def _reminder_scope(user: User):
     """Reminders of students in the user's scope; a salesperson sees only those assigned to them."""
+    if is_parent(user):
+        return false()
     clause = RenewalReminder.student_id.in_(_student_ids(user))
     return clause & (RenewalReminder.assigned_to_id == user.id) if is_sales(user) else clause
 
@@ -112,6 +165,8 @@ def _review_scope(user: User):
 
 
 def _status_change_scope(user: User):
+    if is_parent(user):
+        return false()
     return StatusChange.student_id.in_(_student_ids(user))
 
 
@@ -140,6 +195,8 @@ SCOPES = {
     RenewalReminder: _reminder_scope,
     Review: _review_scope,
     StatusChange: _status_change_scope,
+    Payment: _payment_scope,
+    LeaveRequest: _leave_scope,
     DeletedLead: _deleted_lead_scope,
 }
 

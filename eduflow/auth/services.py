@@ -22,6 +22,11 @@ _DUMMY_HASH = None
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
+    """The account a session or remember cookie names: "<id>:<token>" for staff, "p<id>:<token>" for a parent."""
+    if session_id.startswith("p"):
+        from eduflow.parents.accounts import load_parent
+
+        return load_parent(session_id[1:])
     user_id, _, token = session_id.partition(":")
     if not user_id.isdigit():
         return None

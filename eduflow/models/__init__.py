@@ -11,6 +11,7 @@ from eduflow.models.leads import (
 )
 from eduflow.models.name_keys import LeadNameKey, StudentNameKey
 from eduflow.models.org import Campus, Settings, User
+from eduflow.models.parents import LeaveRequest, ParentAccount, ParentInvite, ParentLoginCode
 from eduflow.models.rollups import (  # noqa: F401
     FollowUpDay, FollowUpGap, FollowUpPair, FollowUpReach, FunnelDay, LeadStageCount, SchoolDay, SheetDay,
 )
@@ -22,9 +23,9 @@ from eduflow.models.submissions import SubmissionToken
 __all__ = [
     "AuditLog", "Attendance", "Base", "Campus", "ClassGroup", "Classroom", "Course", "Enrollment", "FollowUp",
     "ImportBatch", "ImportRow",
-    "Lead", "LeadInheritance", "LeadNameKey", "LeadPoolEvent", "LeadStageChange", "Lesson", "LessonLedgerEntry",
+    "Lead", "LeadInheritance", "LeadNameKey", "LeadPoolEvent", "LeadStageChange", "LeaveRequest", "Lesson", "LessonLedgerEntry",
     "LoginAttempt",
-    "Makeup", "Parent", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
+    "Makeup", "Parent", "ParentAccount", "ParentInvite", "ParentLoginCode", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
     "SourceChannel", "StatusChange", "Student", "StudentNameKey", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses",
     "lead_tags", "student_tags", "utcnow",
 ]

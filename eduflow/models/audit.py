@@ -26,6 +26,7 @@ class AuditLog(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    parent_account_id: Mapped[int | None] = mapped_column(ForeignKey("parent_accounts.id"))  # a parent acted
     action: Mapped[str] = mapped_column(String(32))  # create, update, delete, login_ok, ...
     entity: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str | None] = mapped_column(String(64))

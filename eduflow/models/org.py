@@ -73,6 +73,8 @@ class Settings(TimestampMixin, Base):
     )
     # Attendance consumes bought lessons first unless the campus chooses gift lessons first.
     gift_first: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 请假: parents may ask leave up to this many hours before a lesson starts.
+    leave_cutoff_hours: Mapped[int] = mapped_column(Integer, default=2)
 
     campus: Mapped[Campus | None] = relationship()
 

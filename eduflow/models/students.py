@@ -6,7 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text, and_, or_,
+    Boolean, CheckConstraint, Column, Date, DateTime, ForeignKey, Index, Integer, String, Table, Text,
+    UniqueConstraint, and_, or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -97,6 +98,8 @@ class Parent(PhoneMixin, TimestampMixin, Base):
     wechat_id: Mapped[str] = mapped_column(String(64), default="")
     email: Mapped[str | None] = mapped_column(EncryptedText)
     is_primary: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Staff revoked this parent's portal access to this student (a new invitation grants it again).
+    portal_revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
     student: Mapped[Student] = relationship(Student, back_populates="parents")
@@ -149,6 +152,7 @@ class Review(Base):
         CheckConstraint("overall_rating BETWEEN 1 AND 5", name="overall_range"),
         CheckConstraint("course_rating BETWEEN 1 AND 5", name="course_range"),
         CheckConstraint("teacher_rating BETWEEN 1 AND 5", name="teacher_range"),
+        UniqueConstraint("lesson_id", "student_id"),  # a parent reviews an attended lesson once
     )
 
 
@@ -162,6 +166,8 @@ class Review(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lesson_id: Mapped[int | None] = mapped_column(ForeignKey("lessons.id"))  # set when a parent reviews a lesson
+    parent_account_id: Mapped[int | None] = mapped_column(ForeignKey("parent_accounts.id"))
     reply: Mapped[str] = mapped_column(Text, default="")
     replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     replied_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

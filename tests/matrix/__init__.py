@@ -6,6 +6,9 @@
 tests/test_route_matrix.py collects every module here, so adding an area needs no edit there.
 Expectations: OK (allowed: an answer below 400, or 422 for a refused form, and no bounce to the login page), a status
 code (403 for a role without access, 404 for a record out of scope), or LOGIN.
+
+The parent account (家长端) is the matrix's last role, PARENT: a row that does not name it expects 403, since
+every staff route refuses a parent; the parent side's rows (tests/matrix/parents*.py) name it.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ from eduflow.extensions import db
 OK, LOGIN = "ok", "login"
 ROLES = ("anonymous", "admin", "manager", "sales", "academic", "teacher")
 STAFF = ROLES[1:]
+PARENT = "parent"
+EVERY_ROLE = (*ROLES, PARENT)
 
 
 def only(*allowed: str, otherwise=403) -> dict:
@@ -30,6 +35,7 @@ def only(*allowed: str, otherwise=403) -> dict:
 
 EVERY_STAFF = only(*STAFF)
 ADMIN_ONLY = only("admin")
+PARENT_ONLY = {**only(), PARENT: OK}  # the parent side: staff 403, anonymous visitors to /p/login
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,10 @@ class Route:
     partial: bool = False  # an htmx fragment endpoint: sent with HX-Request, must not answer a page
     data: dict = field(default_factory=dict)
     name: str = ""  # tells apart several rows of one endpoint (e.g. "others-lead")
+
+    def expected(self, role: str):
+        """The answer `role` must get; a parent gets 403 wherever the row does not say otherwise."""
+        return self.expect.get(role, 403) if role == PARENT else self.expect[role]
 
     @property
     def id(self) -> str:

@@ -1,6 +1,6 @@
 """The lead board and the pool: sales, managers and admins; scope by owner (sales) and campus (managers)."""
 from tests.factories import make_lead
-from tests.matrix import ROLES, Route, only
+from tests.matrix import EVERY_ROLE, Route, only
 
 LEAD_STAFF = only("admin", "manager", "sales")
 CLAIMERS = only("manager", "sales")
@@ -18,7 +18,7 @@ def _with(expect: dict, **changes) -> dict:
 ROWS = [
     Route("leads.board", "GET", at("/leads/board"), LEAD_STAFF),
     Route("leads.board_column", "GET", at("/leads/board/column/new?page=2"), LEAD_STAFF, partial=True),
-    Route("leads.board_column", "GET", at("/leads/board/column/bogus"), {role: 404 for role in ROLES}, partial=True,
+    Route("leads.board_column", "GET", at("/leads/board/column/bogus"), {role: 404 for role in EVERY_ROLE}, partial=True,
           name="unknown-stage"),  # no such column: not even a route
     Route("leads.board_card", "GET", at("/leads/{own}/card"), LEAD_STAFF, partial=True),
     Route("leads.board_card", "GET", at("/leads/{colleague}/card"), _with(LEAD_STAFF, sales=404), partial=True,
