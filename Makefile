@@ -38,6 +38,7 @@ upgrade: install
 run: upgrade
 	$(FLASK) demo-data --if-empty
 	@echo "Demo logins (password eduflow-demo-school): admin, manager1, sales1, sales2, academic1, teacher1, teacher3, manager2, sales3, teacher2"
+	@echo "Parent logins at http://$(HOST):$(PORT)/p/login (same password): 13800000001 (two children), 13800000002"
 	@echo "Serving on http://$(HOST):$(PORT)"
 	$(FLASK) run --host $(HOST) --port $(PORT)
 

@@ -72,3 +72,4 @@ def demo_data(if_empty: bool, seed: int) -> None:
     click.echo("Demo school loaded: " + ", ".join(f"{name} {n}" for name, n in counts.items()))
     click.echo(f"Demo logins (password {DEMO_PASSWORD}): admin, manager1, sales1, sales2, academic1, teacher1, teacher3, "
                "manager2, sales3, teacher2")
+    click.echo("Parent logins at /p/login (same password): 13800000001 (two children), 13800000002")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from eduflow.extensions import db
 from eduflow.models import (
     Attendance, Campus, ClassGroup, Course, Enrollment, FollowUp, Lead, LessonLedgerEntry, Lesson, Parent,
-    Payment, RenewalReminder, Review, SixSpeed, StatusChange, Student, TrialLesson, User,
+    ParentAccount, Payment, RenewalReminder, Review, SixSpeed, StatusChange, Student, TrialLesson, User,
 )
 
 DEMO_PASSWORD = "eduflow-demo-school"  # passes the password-strength rule like any other
@@ -25,7 +25,7 @@ COUNTED = {
     "leads": Lead, "follow_ups": FollowUp, "six_speed": SixSpeed, "trial_lessons": TrialLesson,
     "students": Student, "parents": Parent, "enrollments": Enrollment, "payments": Payment,
     "attendance": Attendance, "ledger_entries": LessonLedgerEntry, "status_changes": StatusChange,
-    "reviews": Review, "renewal_reminders": RenewalReminder,
+    "reviews": Review, "renewal_reminders": RenewalReminder, "parent_accounts": ParentAccount,
 }
 
 
@@ -40,6 +40,7 @@ def load_demo_data(seed: int = 2024, *, now: dt.datetime | None = None) -> dict[
     from eduflow.demo.context import DemoContext
     from eduflow.demo.finance import build_enrollments
     from eduflow.demo.org import build_org
+    from eduflow.demo.parents import build_parent_accounts
     from eduflow.demo.people import build_existing_students
     from eduflow.demo.sales import build_leads
     from eduflow.demo.service import build_service
@@ -59,6 +60,7 @@ def load_demo_data(seed: int = 2024, *, now: dt.datetime | None = None) -> dict[
         build_leads(ctx)
         seats = build_enrollments(ctx)
         build_service(ctx, seats)
+        build_parent_accounts(ctx, seats, DEMO_PASSWORD)
         counts = {name: session.scalar(select(func.count()).select_from(model)) for name, model in COUNTED.items()}
         session.commit()
     except BaseException:
