@@ -22,7 +22,7 @@ from eduflow.models.base import EncryptedText, utcnow
 # creates or updates are audited like any other change.
 NOT_AUDITED = {AuditLog.__tablename__, LoginAttempt.__tablename__, ImportBatch.__tablename__, ImportRow.__tablename__,
                "submission_tokens"}  # a form's one-time token and its stored answer: not business data
-HIDDEN_COLUMNS = {"password_hash", "session_token", "phone_hash", "name_pinyin", "name_initials",
+HIDDEN_COLUMNS = {"password_hash", "session_token", "calendar_token", "phone_hash", "name_pinyin", "name_initials",
                   "created_at", "updated_at", "version"}
 
 

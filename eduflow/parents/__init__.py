@@ -7,4 +7,4 @@ from flask import Blueprint
 
 bp = Blueprint("parent", __name__)
 
-from eduflow.parents import access, navigation, views  # noqa: E402,F401
+from eduflow.parents import access, navigation, views, views_access, views_money, views_timetable  # noqa: E402,F401
