@@ -68,10 +68,25 @@ def load_environment(app) -> None:
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
     if os.environ.get("EDUFLOW_TIMEZONE"):
         app.config["BABEL_DEFAULT_TIMEZONE"] = os.environ["EDUFLOW_TIMEZONE"]
+    _load_smtp(app)
     if _env_flag("EDUFLOW_PROXY_FIX"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+SMTP_SETTINGS = ("EDUFLOW_SMTP_HOST", "EDUFLOW_SMTP_PORT", "EDUFLOW_SMTP_USERNAME", "EDUFLOW_SMTP_PASSWORD",
+                 "EDUFLOW_SMTP_SENDER")
+
+
+def _load_smtp(app) -> None:
+    """Outgoing mail (eduflow/mail.py): the SMTP server, its login and the sender; STARTTLS unless turned off."""
+    for name in SMTP_SETTINGS:
+        if os.environ.get(name):
+            app.config[name] = int(os.environ[name]) if name == "EDUFLOW_SMTP_PORT" else os.environ[name]
+    starttls = _env_flag("EDUFLOW_SMTP_STARTTLS")
+    if starttls is not None:
+        app.config["EDUFLOW_SMTP_STARTTLS"] = starttls
 
 
 def create_private_sqlite_file(uri: str, instance: Path) -> None:

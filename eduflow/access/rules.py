@@ -154,6 +154,13 @@ def may_reply(review, user: User) -> bool:
     return manages_campus(user, review.student.campus_id) or (is_teacher(user) and review.teacher_id == user.id)
 
 
+def may_invite_parents(user: User, student) -> bool:
+    """Parent access (家长端 invitations and revocations): the student's owner salesperson, academic staff and the
+    manager of the student's campus, and admins."""
+    return (manages_campus(user, student.campus_id) or (is_sales(user) and student.owner_id == user.id)
+            or (is_academic(user) and user.campus_id == student.campus_id))
+
+
 def may_manage_records(user: User) -> bool:
     """Deleting, restoring and merging leads is for managers and admins."""
     return is_office(user)

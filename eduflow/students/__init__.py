@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("students", __name__)
 
-from eduflow.students import views_reviews, views_status, views_students  # noqa: E402,F401
+from eduflow.students import views_parent_access, views_reviews, views_status, views_students  # noqa: E402,F401
