@@ -15,8 +15,12 @@ import itertools
 from decimal import Decimal
 
 from eduflow.enrollments.creation import create_enrollment
+from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
-from eduflow.models import ClassGroup, Classroom, Course, Lead, Lesson, PaymentMethod, Student
+from eduflow.models import (
+    Attendance, AttendanceStatus, ClassGroup, Classroom, Course, LedgerKind, Lead, Lesson, PaymentMethod, Student,
+    TrialLesson,
+)
 
 PASSWORD = "correct-horse-battery"
 _numbers = itertools.count(1)
@@ -49,6 +53,13 @@ def make_class(course, campus, *, name: str = "英语一班", head=None, capacit
                              classroom_id=_id(room), capacity=capacity, **fields))
 
 
+def make_full_class(course, campus, *, by, name: str = "满班") -> ClassGroup:
+    """A class of one seat, already taken by 先来的 (enrolled by `by`)."""
+    group = make_class(course, campus, name=name, capacity=1)
+    enroll(make_student(campus, name="先来的"), course, by=by, group=group)
+    return group
+
+
 def make_lesson(group, day: dt.date, *, start: dt.time = dt.time(9), minutes: int = 60, end: dt.time | None = None,
                 teacher=None, room=None, units: int = 1, **fields) -> Lesson:
     """A lesson of the class on `day` from `start`, for `minutes` unless an `end` is given, taught by `teacher`."""
@@ -68,6 +79,29 @@ def make_lead(campus, *, name: str = "张三", owner=None, phone: str | None = N
 def make_student(campus, *, name: str = "王小明", owner=None, **fields) -> Student:
     """A student row on the campus, owned by `owner` (a user); no parent (students.services adds those)."""
     return _added(Student(name=name, campus_id=campus.id, owner_id=_id(owner), **fields))
+
+
+def make_mark(lesson, student, status: AttendanceStatus = AttendanceStatus.PRESENT, *, enrollment=None, by=None,
+              **fields) -> Attendance:
+    """The student's attendance mark at the lesson (present unless told), recorded by `by`; a plain row, the
+    ledger untouched (mark_and_debit debits it)."""
+    return _added(Attendance(lesson_id=lesson.id, student_id=student.id, enrollment_id=_id(enrollment),
+                             status=status, recorded_by_id=_id(by), **fields))
+
+
+def mark_and_debit(lesson, enrollment, status: AttendanceStatus = AttendanceStatus.PRESENT, *, by, units: int = 1,
+                   reason: str = "出勤扣课") -> Attendance:
+    """Mark the enrolment's student at the lesson and debit `units` lessons from its ledger, as the sheet does."""
+    mark = _added(Attendance(lesson_id=lesson.id, student_id=enrollment.student_id, enrollment_id=enrollment.id,
+                             status=status, recorded_by_id=_id(by)))
+    post_entry(enrollment, LedgerKind.ATTENDANCE, -units, by=by, reason=reason, lesson_id=lesson.id,
+               attendance_id=mark.id)
+    return mark
+
+
+def make_trial(lead, lesson, **fields) -> TrialLesson:
+    """A trial (试听) of the lead booked into the lesson."""
+    return _added(TrialLesson(lead_id=lead.id, lesson_id=lesson.id, **fields))
 
 
 def contract_number(prefix: str = "HT") -> str:
@@ -121,11 +155,12 @@ PARENT_PHONE = "13912345678"
 
 
 def make_parent(student, *, name: str = "王妈妈", phone: str = PARENT_PHONE, relationship: str = "母亲",
-                **fields):
+                is_primary: bool = True, **fields):
     """A Parent row of the student (the primary one unless told), carrying `phone`."""
     from eduflow.models import Parent
 
-    parent = Parent(student_id=student.id, name=name, relationship_=relationship, is_primary=True, **fields)
+    parent = Parent(student_id=student.id, name=name, relationship_=relationship, is_primary=is_primary,
+                    **fields)
     parent.phone = phone
     return _added(parent)
 

@@ -66,8 +66,8 @@ def entry_conditions(filters: AuditFilters) -> list:
 
 def filtered_entries(filters: AuditFilters) -> Select:
     """The audit log narrowed by the filters, newest first (id breaks ties within one flush)."""
-    return (select(AuditLog).options(joinedload(AuditLog.actor)).where(*entry_conditions(filters))
-            .order_by(AuditLog.created_at.desc(), AuditLog.id.desc()))
+    return (select(AuditLog).options(joinedload(AuditLog.actor), joinedload(AuditLog.parent_account))
+            .where(*entry_conditions(filters)).order_by(AuditLog.created_at.desc(), AuditLog.id.desc()))
 
 
 Cursor = tuple[dt.datetime, int]

@@ -11,6 +11,7 @@ from eduflow.models.base import Base, utcnow
 
 if TYPE_CHECKING:
     from eduflow.models.org import User
+    from eduflow.models.parents import ParentAccount
 
 
 class AuditLog(Base):
@@ -35,6 +36,7 @@ class AuditLog(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     actor: Mapped[User | None] = relationship("User")
+    parent_account: Mapped[ParentAccount | None] = relationship("ParentAccount")
 
 
 class LoginAttempt(Base):

@@ -94,3 +94,11 @@ def test_the_next_page_after_sign_in_stays_on_the_parent_side(client, family):
     response = client.post("/p/login?next=/admin/users", data={"phone": factories.PARENT_PHONE,
                                                               "password": factories.PASSWORD})
     assert response.headers["Location"].endswith("/p/")
+
+
+def test_the_audit_page_names_the_parent_who_acted(client, family, parent_login, login_as):
+    parent_login()
+    client.post("/p/logout")
+    login_as("admin")
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert "家长 139****5678" in page
