@@ -11,6 +11,7 @@ from eduflow.access import MARKERS, SCHOOL_OFFICE, get_or_404, may_book_makeups,
 from eduflow.attendance import bp
 from eduflow.attendance.forms import DayForm, MakeupForm, MarkAllForm, MarkForm, TrialForm, first_error
 from eduflow.attendance.makeups import book_makeup
+from eduflow.attendance.leave_lists import SheetLeaveNotes
 from eduflow.attendance.roster import (
     Sheet, lesson_and_settings, lessons_on, load_sheet, makeup_targets, trial_of, trials,
 )
@@ -55,7 +56,7 @@ def _sheet_context(lesson: Lesson, rules: SheetRules) -> dict:
     return {"lesson": lesson, "rules": rules, "statuses": statuses,
             "status_labels": {status: label for status, label, _allowed in statuses},
             "targets": _Targets(lesson, school_today()) if booker else [], "may_book": booker,
-            "weekday": format_date(lesson.lesson_date, "EEEE")}
+            "weekday": format_date(lesson.lesson_date, "EEEE"), "leave_notes": SheetLeaveNotes(lesson)}
 
 
 def _row(sheet: Sheet, rules: SheetRules, student_id: int, status: int = 200, **extra):

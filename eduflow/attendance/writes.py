@@ -46,7 +46,9 @@ class AuditRows:
         if self.rows and not db.session.info.get("audit_disabled"):
             actor, ip = audit._actor()
             now = utcnow()
-            db.session.execute(insert(AuditLog), [dict(row, actor_id=actor, ip=ip, created_at=now) for row in self.rows])
+            parent = audit._parent_actor()  # a parent's pre-marked 请假 (eduflow/attendance/leave.py)
+            db.session.execute(insert(AuditLog), [dict(row, actor_id=actor, parent_account_id=parent, ip=ip, created_at=now)
+                                                  for row in self.rows])
 
 
 def insert_marks(marks: list[Attendance], audited: AuditRows) -> None:

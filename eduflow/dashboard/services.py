@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, func, select, union_all
 from sqlalchemy.orm import contains_eager, defaultload, joinedload, load_only
 
-from eduflow.access import SALES_SIDE, in_roles, is_office, is_teacher, scope_clause, scoped, taught_lessons
+from eduflow.access import MARKERS, SALES_SIDE, in_roles, is_office, is_teacher, scope_clause, scoped, taught_lessons
+from eduflow.attendance.leave_lists import upcoming_requests
 from eduflow.enrollments.reminders import reminders_for
 from eduflow.extensions import db
 from eduflow.leads.queries import overdue_clause, stage_totals
@@ -191,6 +192,8 @@ def dashboard_summary(user: User, day: SchoolDay) -> dict:
         summary["week"] = teacher_week(user, day)
     else:
         summary["todays_lessons"] = todays_lessons(user, day)
+    if in_roles(user, MARKERS):  # parents' leave requests for their lessons (a teacher) or their campus
+        summary["leave_requests"] = upcoming_requests(user, day.date)
     if in_roles(user, SALES_SIDE):
         summary["reminders"] = renewal_reminders(user)
     if is_office(user):

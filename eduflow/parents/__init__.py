@@ -7,4 +7,6 @@ from flask import Blueprint
 
 bp = Blueprint("parent", __name__)
 
-from eduflow.parents import access, navigation, views, views_access, views_money, views_timetable  # noqa: E402,F401
+from eduflow.parents import (  # noqa: E402,F401
+    access, navigation, views, views_access, views_leave, views_money, views_reviews, views_timetable,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
+from eduflow.attendance.leave_lists import student_requests
 from eduflow.access import (
     EVERYONE, STUDENT_WRITERS, get_or_404, in_roles, is_admin, may_see_full_phone, may_see_id_card, role_required,
 )
@@ -87,7 +88,8 @@ def detail(student_id: int):
     context = {**_parents_context(student), **_timeline_context(student)}
     return render("students/detail.html", None, enrollments=enrollment_rows(student.id), attendance=attendance,
                   show_id_card=may_see_id_card(student, me()), id_card_masked=mask_id_card(student.id_card),
-                  suspension_open=suspension_open(student, school_today()), **context)
+                  suspension_open=suspension_open(student, school_today()),
+                  leave_requests=student_requests(student, me()), **context)
 
 
 @bp.route("/<int:student_id>/enrollments/<int:enrollment_id>/ledger")
