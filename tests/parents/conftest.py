@@ -49,3 +49,39 @@ class ParentLogin:
 def parent_login(client):
     """parent_login(phone=PARENT_PHONE, password=PASSWORD, remember=False, expect=302): the /p/login form."""
     return ParentLogin(client)
+
+
+PHONE = {"width": 375, "height": 667}  # the parent's phone (iPhone SE size), WeChat's built-in browser included
+
+
+@pytest.fixture
+def phone(browser, live_server):
+    """A factory of pages on a parent's phone (375 × 667, touch, mobile): phone(locale="zh-CN") → page.
+
+    Each call is its own browser context (own cookies); console errors or page errors fail the test."""
+    from tests.browser_support import _is_unexpected
+
+    contexts, errors = [], []
+
+    def open_page(locale: str = "zh-CN"):
+        context = browser.new_context(viewport=PHONE, base_url=live_server, locale=locale, has_touch=True,
+                                      is_mobile=True, device_scale_factor=2)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"the browser reported errors: {errors}"
+
+
+def sign_in_on_phone(page, phone_number: str = factories.PARENT_PHONE, password: str = factories.PASSWORD) -> None:
+    """The parent signs in at /p/login on the phone and lands on the home page."""
+    page.goto("/p/login")
+    page.fill("input[name=phone]", phone_number)
+    page.fill("input[name=password]", password)
+    page.click("form[data-testid=parent-login-form] button[type=submit]")
+    page.wait_for_url(lambda url: url.rstrip("/").endswith("/p"))
