@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("enrollments", __name__)
 
-from eduflow.enrollments import views, views_reminders  # noqa: E402,F401
+from eduflow.enrollments import views, views_receipts, views_reminders  # noqa: E402,F401
