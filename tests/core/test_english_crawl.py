@@ -33,6 +33,8 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 # A system tag's name is shown in the reader's language, but its edit form holds the stored name: that is the value
 # an admin renames (reference.tag_label).
 SYSTEM_TAG_NAME_INPUT = re.compile(r'value="(休眠|高价值)"')
+# A receipt's amount in Chinese capitals (大写) is its legal form in every language, marked lang="zh-CN" (收据).
+CHINESE_ON_PURPOSE = re.compile(r'<(dd|span) lang="zh-CN"[^>]*>[^<]*</\1>')
 SKIP = ("/static/", "/logout", "/language", "/healthz")
 FILES = (".xlsx", ".csv", ".ics")  # downloads, not pages
 ROLES = ("admin", "manager", "sales", "academic", "teacher")
@@ -139,7 +141,7 @@ def _key(url: str) -> str:
 
 
 def _chinese(html: str) -> list[str]:
-    text = SYSTEM_TAG_NAME_INPUT.sub("", OWN_NAME.sub("", COMMENT.sub("", html)))
+    text = CHINESE_ON_PURPOSE.sub("", SYSTEM_TAG_NAME_INPUT.sub("", OWN_NAME.sub("", COMMENT.sub("", html))))
     runs = {}
     for match in PHRASE.finditer(text):  # one report per phrase, with a little of its surroundings
         runs.setdefault(match.group(), unescape(text[max(0, match.start() - 30):match.end() + 10]).replace("\n", " "))
@@ -192,6 +194,7 @@ def test_the_crawl_reaches_the_detail_pages(app, school):
 def test_the_crawl_would_see_a_chinese_label():
     assert _chinese('<td>Bob</td><td>出勤</td>') and _chinese('<label>状态：</label>')
     assert not _chinese('<option value="zh_CN">简体中文</option><!-- 注释 -->')
+    assert not _chinese('<dd lang="zh-CN" class="x">壹仟元整</dd>') and _chinese('<dd lang="zh-CN">壹<b>仟</b></dd>')
 
 
 def test_the_login_page_and_a_refused_sign_in_speak_english(client):
