@@ -181,5 +181,8 @@ def remove_parent(parent: Parent) -> None:
     """Remove a parent; the primary one is refused until another parent is made primary."""
     if parent.is_primary:
         raise DomainError(_("不能删除主要联系人，请先把另一位家长设为主要联系人。"))
+    from eduflow.parents.invites import forget_invites  # the parent side builds on students, not the other way
+
+    forget_invites(parent)
     db.session.delete(parent)
     db.session.flush()
