@@ -11,6 +11,7 @@ TABS = (
     ("parent.timetable", _l("课表")),
     ("parent.hours", _l("课时")),
     ("parent.payments", _l("缴费")),
+    ("parent.reviews", _l("评价")),
     ("parent.inbox", _l("消息")),
 )
 
