@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, select, update
 
@@ -142,7 +143,8 @@ def _check_digits(parent: Parent, last4: str, name: str, address: str) -> None:
     wait = wait_before_next_attempt(name, address)
     if wait > NO_WAIT:
         minutes = LoginResult(wait=wait).wait_minutes
-        raise WrongDigits(_("尝试次数过多，请 %(num)s 分钟后再试。", num=minutes), status=429)
+        raise WrongDigits(ngettext("尝试次数过多，请 %(num)s 分钟后再试。", "尝试次数过多，请 %(num)s 分钟后再试。", minutes),
+                          status=429)
     if not secrets.compare_digest(last4.strip().encode(), (parent.phone_last4 or "").encode()):
         record_attempt(name, address, False)
         audit.record("parent_invite_wrong_digits", "parents", parent.id)
