@@ -20,6 +20,7 @@ from eduflow.enrollments.refunds import apply_refund, check_refund, refund_quote
 from eduflow.enrollments.services import active_enrollments, lock_enrollment
 from eduflow.enrollments.transfers import check_transfer_target, transfer_enrollment
 from eduflow.extensions import db
+from eduflow.system_texts import coded
 from eduflow.i18n import school_today
 from eduflow.locks import lock_rows
 from eduflow.models import (
@@ -161,7 +162,7 @@ def _apply_refund(change: StatusChange, by: User, amount: Decimal | None, method
     if amount is None:
         amount = approvable_refund(change.refund_amount, refund_quote(enrollment).suggested)
     amount = apply_refund(enrollment, by=by, amount=amount,
-                          method=method, reason=change.reason, note=_("退费审批 #%(id)s", id=change.id))
+                          method=method, reason=change.reason, note=coded("refund_approval", id=change.id))
     student = change.student
     if not active_enrollments(student.id):
         student.status = StudentStatus.REFUNDED

@@ -12,13 +12,13 @@ from sqlalchemy import select, update
 from eduflow.domain import DomainError
 from eduflow.i18n import school_date
 from eduflow.extensions import db
+from eduflow.system_texts import coded
 from eduflow.models import (
     ApprovalStatus, Campus, Settings, StatusChange, StatusChangeKind, Student, StudentStatus,
 )
 
 Kind = StatusChangeKind
 LONGEST_AHEAD = dt.timedelta(days=366)  # a 休学 starts within a year; a planned return lies within two
-RETURN_REASON = "计划复学日期 {date} 已到，自动复学"  # stored text, like the other jobs' reasons
 
 
 def suspension_open(student: Student, today: dt.date) -> bool:
@@ -109,5 +109,5 @@ def _record_return(student_id: int, returns_on: dt.date, now: dt.datetime) -> No
         return
     db.session.add(StatusChange(
         student_id=student_id, kind=Kind.RESUME, old_status=StudentStatus.SUSPENDED, new_status=StudentStatus.ACTIVE,
-        reason=RETURN_REASON.format(date=returns_on.isoformat()), requested_at=now, effective_on=returns_on,
+        reason=coded("planned_return", date=returns_on.isoformat()), requested_at=now, effective_on=returns_on,
         approval_status=ApprovalStatus.APPROVED, approved_at=now))

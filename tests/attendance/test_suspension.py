@@ -2,6 +2,8 @@
 deducted, no reminders; 复学 (approved, or the planned return reached by the job) brings them back."""
 from __future__ import annotations
 
+import json
+
 import datetime as dt
 from decimal import Decimal
 
@@ -99,6 +101,7 @@ def test_the_planned_return_reached_by_the_job_brings_the_student_back_as_a_reco
     resume = db.session.scalar(select(StatusChange).where(StatusChange.kind == Kind.RESUME))
     assert (resume.approval_status, resume.effective_on, resume.old_status) == (
         ApprovalStatus.APPROVED, back, StudentStatus.SUSPENDED)
+    assert json.loads(resume.reason) == {"t": "planned_return", "date": back.isoformat()}  # stored as a code
     assert not [line for line in _job_on(back) if "returns" in line], "a second run changes nothing"
     assert not roster_row(make_lesson(group, day=back), enrollment.student_id).suspended
     assert roster_row(make_lesson(group, day=today, start=15), enrollment.student_id).suspended  # the past stays

@@ -2,6 +2,8 @@
 nonsense and second decisions are refused and change nothing."""
 from __future__ import annotations
 
+import json
+
 from decimal import Decimal
 
 import pytest
@@ -117,6 +119,7 @@ def test_approving_a_refund_pays_back_zeroes_the_balance_and_refunds_the_student
     refund = db.session.scalar(select(Payment).where(Payment.is_refund.is_(True)))
     assert (refund.amount, refund.method, refund.recorded_by_id) == (Decimal("1800.50"), PaymentMethod.WECHAT,
                                                                      users["manager"].id)
+    assert json.loads(refund.note) == {"t": "refund_approval", "id": str(change.id)}  # a code, in no language
     row = db.session.scalar(select(LessonLedgerEntry).where(LessonLedgerEntry.kind == LedgerKind.REFUND))
     assert row.units == -16
     assert balance(enrollment.id) == 0 == _ledger_sum(enrollment.id)
