@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, request
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 from sqlalchemy import select
 
 from eduflow import audit
@@ -24,7 +24,7 @@ from eduflow.parents import timetable
 from eduflow.parents.timetable import Entry
 
 WEEKS_BACK, WEEKS_AHEAD = 4, 12
-REFRESH = "PT6H"  # how often a calendar app should fetch again (a hint: most decide for themselves)
+REFRESH = dt.timedelta(hours=6)  # how often a calendar app should fetch again (a hint: most decide for themselves)
 
 
 def account_for_token(token: str) -> ParentAccount | None:
@@ -64,8 +64,8 @@ def feed_entries(account: ParentAccount) -> list[Entry]:
     """The lessons in the feed: every child's, in the window, except those the child is suspended (休学) for."""
     students = timetable.children(account)
     first, last = feed_window()
-    return [entry for entry in timetable.entries(students, first, last, account) if not entry.suspended
-            or entry.mark is not None]
+    return [entry for entry in timetable.entries(students, first, last, account)
+            if entry.status != timetable.SUSPENDED]
 
 
 def uid(entry: Entry) -> str:
@@ -108,11 +108,12 @@ def feed(account: ParentAccount) -> bytes:
         calendar.add("calscale", "GREGORIAN")
         calendar.add("x-wr-calname", _("孩子的课表"))
         calendar.add("x-wr-timezone", zone.key)
-        calendar.add("refresh-interval", dt.timedelta(hours=6), parameters={"VALUE": "DURATION"})
-        calendar.add("x-published-ttl", REFRESH)
+        calendar.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+        calendar.add("x-published-ttl", vDuration(REFRESH))
         for entry in feed_entries(account):
             calendar.add_component(_event(entry, zone))
         calendar.add_missing_timezones()
+        calendar.subcomponents.sort(key=lambda component: component.name != "VTIMEZONE")  # zones before use
         return calendar.to_ical()
 
 

@@ -43,7 +43,7 @@ class Hours:
 
     @property
     def ledger_url(self) -> str | None:
-        """The enrolment's 课时明细, once the parent side has that page."""
+        """The enrolment's 课时明细, once the parent side has that page (area C)."""
         return _hours_link(self.enrollment.id)
 
 
@@ -72,15 +72,13 @@ def _serves(endpoint: str) -> bool:
 
 
 def _hours_link(enrollment_id: int) -> str | None:
-    """parent.hours for one enrolment, however that page names its argument (or its list, if it has none)."""
-    if not _serves("parent.hours"):
-        return None
-    for values in ({"enrollment_id": enrollment_id}, {"enrollment": enrollment_id}, {"id": enrollment_id}):
+    """The enrolment's 课时明细 (parent.hours_detail), else the hours list (parent.hours), once they exist."""
+    if _serves("parent.hours_detail"):
         try:
-            return url_for("parent.hours", **values)
+            return url_for("parent.hours_detail", enrollment_id=enrollment_id)
         except BuildError:
-            continue
-    return None
+            pass
+    return url_for("parent.hours") if _serves("parent.hours") else None
 
 
 def my_children() -> list[Student]:

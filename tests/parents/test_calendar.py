@@ -140,3 +140,13 @@ def test_the_feed_speaks_the_parents_language(app, client, family, users, campus
     events = _events(app, token)
     assert any("On leave" in str(event["summary"]) for event in events.values())
     assert any("Teacher:" in str(event["description"]) for event in events.values())
+
+
+def test_the_time_zone_comes_before_the_events_and_the_refresh_hint_is_a_duration(app, client, family, users,
+                                                                                  campuses, parent_login):
+    build_week(family, users, campuses)
+    parent_login()
+    text = app.test_client().get(f"/p/calendar/{_token(client)}.ics").get_data(as_text=True)
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in text and "X-PUBLISHED-TTL:PT6H" in text
+    assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
+    assert "TZID:" + app.config["BABEL_DEFAULT_TIMEZONE"] in text

@@ -27,6 +27,8 @@ def test_each_child_shows_the_next_lesson_it_is_expected_at(client, family, user
     assert "美术一班" in second and "创意美术" in second and "一校区" in first and "二校区" in second
     assert f"/p/timetable?child={family.first.id}" in first
     assert week.art_soon.lesson_date.strftime("%m-%d") in second
+    if "parent.hours_detail" in client.application.view_functions:  # 课时明细 (area C): each course links to it
+        assert f'href="/p/hours/{week.enrolment.id}"' in first
 
 
 def test_tomorrow_and_today_are_named(client, family, users, campuses, parent_login):
