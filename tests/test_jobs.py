@@ -7,7 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from eduflow.extensions import db
 from eduflow.jobs import run_jobs
-from eduflow.models import Lead, LeadPoolEvent, LeadStage, PoolAction, Student, StudentStatus, Tag
+from eduflow.models import Lead, LeadPoolEvent, LeadStage, PoolAction, StudentStatus, Tag
 from eduflow.settings import settings_for
 from tests import factories
 
@@ -16,9 +16,8 @@ NOW = dt.datetime(2026, 11, 22, 2, 0)
 
 def _lead(campuses, users, name, days_silent, owner="sales", **fields):
     touched = NOW - dt.timedelta(days=days_silent)
-    lead = Lead(name=name, campus_id=campuses[0].id, owner_id=users[owner].id if owner else None,
-                last_followup_at=touched, owner_assigned_at=touched - dt.timedelta(days=1), **fields)
-    db.session.add(lead)
+    lead = factories.make_lead(campuses[0], name=name, owner=users[owner] if owner else None,
+                               last_followup_at=touched, owner_assigned_at=touched - dt.timedelta(days=1), **fields)
     db.session.commit()
     return lead
 
@@ -117,9 +116,8 @@ def test_cli_prints_changes_and_dry_run(runner, campuses, users):
 
 
 def test_a_dry_run_reports_a_suspension_starting_without_changing_the_student(campuses, users):
-    student = Student(name="休学生", campus_id=campuses[0].id, status=StudentStatus.ACTIVE,
-                      suspended_from=NOW.date() - dt.timedelta(days=1))
-    db.session.add(student)
+    student = factories.make_student(campuses[0], name="休学生", status=StudentStatus.ACTIVE,
+                                     suspended_from=NOW.date() - dt.timedelta(days=1))
     db.session.commit()
     assert any("starts 休学" in line for line in run_jobs(now=NOW, dry_run=True))
     db.session.expire_all()

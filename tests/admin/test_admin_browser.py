@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from eduflow.extensions import db
-from eduflow.models import Lead, LeadInheritance
+from eduflow.models import LeadInheritance
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -45,7 +46,7 @@ def test_admin_creates_a_course_on_a_tablet(page, users):
 
 def test_deactivating_a_salesperson_hands_their_leads_to_the_chosen_heir(page, users, campuses):
     sales, heir = users["sales"], users["sales2"]
-    db.session.add(Lead(name="小明", campus_id=campuses[0].id, owner_id=sales.id))
+    factories.make_lead(campuses[0], name="小明", owner=sales)
     db.session.commit()
     sign_in(page, "admin", PASSWORD)
     page.goto("/admin/users")

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 
 from eduflow.extensions import db
 from eduflow.models import Lead, LeadInheritance, Role, Student, User
+from tests import factories
 
 NEW_PASSWORD = "a-brand-new-secret"
 
@@ -97,7 +98,7 @@ def test_admin_edits_a_profile(client, as_admin, users, campuses):
 
 def test_moving_a_salesperson_who_owns_leads_needs_an_inheritance_first(client, as_admin, users, campuses):
     sales = users["sales"]
-    db.session.add(Lead(name="小明", campus_id=campuses[0].id, owner_id=sales.id))
+    factories.make_lead(campuses[0], name="小明", owner=sales)
     db.session.commit()
     response = client.post(f"/admin/users/{sales.id}/edit", data=user_form(campuses[1], role="sales"))
     assert response.status_code == 422
@@ -137,9 +138,9 @@ def test_a_too_short_or_mismatched_password_is_refused(client, as_admin, users):
 def sales_with_records(users, campuses):
     """The first salesperson owning two leads and one student."""
     sales = users["sales"]
-    db.session.add_all([Lead(name="小明", campus_id=campuses[0].id, owner_id=sales.id),
-                        Lead(name="小红", campus_id=campuses[0].id, owner_id=sales.id),
-                        Student(name="小刚", campus_id=campuses[0].id, owner_id=sales.id)])
+    for name in ("小明", "小红"):
+        factories.make_lead(campuses[0], name=name, owner=sales)
+    factories.make_student(campuses[0], name="小刚", owner=sales)
     db.session.commit()
     return sales
 

@@ -16,9 +16,10 @@ from eduflow.attendance.services import (
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import (
-    AttendanceStatus, AuditLog, Lead, LedgerKind, LessonLedgerEntry, ReminderKind, ReminderStatus, RenewalReminder,
+    AttendanceStatus, AuditLog, LedgerKind, LessonLedgerEntry, ReminderKind, ReminderStatus, RenewalReminder,
     Settings, TrialLesson, TrialStatus,
 )
+from tests import factories
 from tests.attendance.conftest import balance_of, ledger_of, mark_of
 
 PRESENT, LATE, LEAVE, ABSENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.LEAVE,
@@ -196,11 +197,7 @@ def test_all_present_is_refused_on_a_sheet_the_user_may_not_mark(users, make_les
 
 
 def test_a_trial_lead_is_marked_without_touching_any_ledger(users, campuses, lesson, group, enroll_new):
-    lead = Lead(name="试听生", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    db.session.add(lead)
-    db.session.flush()
-    trial = TrialLesson(lead_id=lead.id, lesson_id=lesson.id)
-    db.session.add(trial)
+    trial = factories.make_trial(factories.make_lead(campuses[0], name="试听生", owner=users["sales"]), lesson)
     db.session.commit()
     mark_trial(lesson, trial.id, TrialStatus.ATTENDED, by=users["teacher"])
     db.session.commit()

@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, EnrollmentStatus, Lead, LessonLedgerEntry, Makeup, TrialLesson, TrialStatus,
+    Attendance, AttendanceStatus, EnrollmentStatus, LessonLedgerEntry, Makeup, TrialLesson, TrialStatus,
 )
+from tests import factories
 from tests.attendance.conftest import balance_of, mark_of
 
 HX = {"HX-Request": "true"}
@@ -159,11 +160,8 @@ def test_the_office_books_a_makeup_and_it_appears_on_the_target_sheet(client, lo
 
 
 def test_a_trial_lead_is_marked_on_the_sheet(client, login_as, users, campuses, lesson):
-    lead = Lead(name="试听小朋友", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    db.session.add(lead)
-    db.session.flush()
-    trial = TrialLesson(lead_id=lead.id, lesson_id=lesson.id)
-    db.session.add(trial)
+    lead = factories.make_lead(campuses[0], name="试听小朋友", owner=users["sales"])
+    trial = factories.make_trial(lead, lesson)
     db.session.commit()
     login_as("teacher")
     assert "试听小朋友" in client.get(f"/lessons/{lesson.id}/attendance").get_data(as_text=True)

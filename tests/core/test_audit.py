@@ -2,7 +2,8 @@
 from sqlalchemy import select
 
 from eduflow.extensions import db
-from eduflow.models import AuditLog, Campus, Lead
+from eduflow.models import AuditLog, Campus
+from tests import factories
 
 
 def _entries(entity):
@@ -25,9 +26,7 @@ def test_create_update_and_delete_are_recorded_with_old_and_new_values():
 
 
 def test_encrypted_values_are_masked_in_the_log(campuses):
-    lead = Lead(name="王五", campus_id=campuses[0].id, email="wangwu@example.com")
-    lead.phone = "13712345678"
-    db.session.add(lead)
+    factories.make_lead(campuses[0], name="王五", phone="13712345678", email="wangwu@example.com")
     db.session.commit()
     (entry,) = _entries("leads")
     assert entry.changes["phone_encrypted"] == [None, "***"]
@@ -56,8 +55,8 @@ def test_many_to_many_links_are_recorded_as_ids(campuses):
 
     english, maths = Course(name="英语", price=1, total_lessons=1), Course(name="数学", price=1, total_lessons=1)
     tag = Tag(name="重点")
-    lead = Lead(name="王小明", campus_id=campuses[0].id, courses=[english], tags=[])
-    db.session.add_all([english, maths, tag, lead])
+    db.session.add_all([english, maths, tag])
+    lead = factories.make_lead(campuses[0], name="王小明", courses=[english], tags=[])
     db.session.commit()
     lead.courses = [maths]
     lead.tags = [tag]

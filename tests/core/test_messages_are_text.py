@@ -9,7 +9,8 @@ from flask import render_template_string
 from flask_babel import lazy_gettext as _l
 
 from eduflow.extensions import db
-from eduflow.models import Campus, ContractStatus, Course, Enrollment, SourceChannel, Student, Tag
+from eduflow.models import Campus, ContractStatus, Course, Enrollment, SourceChannel, Tag
+from tests import factories
 
 NAMES = ["<b>x</b>", "<script>alert(1)</script>"]
 
@@ -57,10 +58,8 @@ def test_a_duplicate_name_typed_with_markup_is_shown_as_text(client, login_as, c
 @pytest.mark.parametrize("number", NAMES)
 def test_a_duplicate_contract_number_typed_with_markup_is_shown_as_text(client, login_as, users, campuses, number):
     course = Course(name="少儿英语", price=Decimal("3000"), total_lessons=20)
-    first = Student(name="甲", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    second = Student(name="乙", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    db.session.add_all([course, first, second])
-    db.session.flush()
+    db.session.add(course)
+    first, second = (factories.make_student(campuses[0], name=name, owner=users["sales"]) for name in ("甲", "乙"))
     db.session.add(Enrollment(student_id=first.id, course_id=course.id, enrolled_on=dt.date(2026, 3, 1),
                               total_fee=Decimal("3000"), contract_no=number, contract_status=ContractStatus.SIGNED,
                               lessons_purchased=20))

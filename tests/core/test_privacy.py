@@ -5,24 +5,20 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from eduflow.extensions import db
-from eduflow.models import Lead, Parent, Student
+from eduflow.models import Lead
 from eduflow.security.crypto import blind_index, decrypt, encrypt
 from eduflow.security.phones import mask_phone, normalise_phone
+from tests import factories
 
 PHONE = "13912345678"
 
 
 def _add_private_records(campuses):
     campus = campuses[0]
-    lead = Lead(name="张三", campus_id=campus.id, email="zhangsan@example.com")
-    lead.phone = "+86 139-1234-5678"
-    student = Student(name="李四", campus_id=campus.id, id_card="11010519491231002X", email="lisi@example.com")
-    student.phone = PHONE
-    db.session.add_all([lead, student])
-    db.session.flush()
-    parent = Parent(student_id=student.id, name="李爸爸", is_primary=True)
-    parent.phone = PHONE
-    db.session.add(parent)
+    lead = factories.make_lead(campus, phone="+86 139-1234-5678", email="zhangsan@example.com")
+    student = factories.make_student(campus, name="李四", id_card="11010519491231002X", email="lisi@example.com",
+                                     phone=PHONE)
+    factories.make_parent(student, name="李爸爸", phone=PHONE, relationship="")
     db.session.commit()
     return lead, student
 

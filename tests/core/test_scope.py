@@ -8,40 +8,30 @@ from werkzeug.exceptions import NotFound
 from eduflow.access import DeletedLead, get_or_404, scoped
 from eduflow.extensions import db
 from eduflow.models import (
-    ClassGroup, Course, Enrollment, Lead, Lesson, ReminderKind, RenewalReminder, Review, StatusChange, StatusChangeKind,
+    ClassGroup, Enrollment, Lead, Lesson, ReminderKind, RenewalReminder, Review, StatusChange, StatusChangeKind,
     Student, StudentStatus,
 )
+from tests import factories
 
 
 @pytest.fixture
 def records(campuses, users):
     first, second = campuses
-    course = Course(name="少儿英语", total_lessons=48)
-    db.session.add(course)
-    db.session.flush()
-    own_lead = Lead(name="自己的", campus_id=first.id, owner_id=users["sales"].id)
-    colleague_lead = Lead(name="同事的", campus_id=first.id, owner_id=users["sales2"].id)
-    pool_lead = Lead(name="公海的", campus_id=first.id, owner_id=None)
-    other_campus_lead = Lead(name="外校区", campus_id=second.id, owner_id=users["sales_b"].id)
-    deleted_lead = Lead(name="已删除", campus_id=first.id, owner_id=users["sales"].id, deleted_at=dt.datetime(2026, 1, 1))
-    taught = Student(name="在读生", campus_id=first.id, owner_id=users["sales"].id)
-    untaught = Student(name="别班生", campus_id=first.id, owner_id=users["sales2"].id)
-    other_student = Student(name="外校生", campus_id=second.id, owner_id=users["sales_b"].id)
-    db.session.add_all([own_lead, colleague_lead, pool_lead, other_campus_lead, deleted_lead, taught, untaught,
-                        other_student])
-    db.session.flush()
-    klass = ClassGroup(name="英语A班", course_id=course.id, campus_id=first.id, head_teacher_id=users["teacher"].id)
-    other_class = ClassGroup(name="英语B班", course_id=course.id, campus_id=first.id)
-    db.session.add_all([klass, other_class])
-    db.session.flush()
-    lesson = Lesson(class_id=klass.id, lesson_date=dt.date(2026, 11, 20), start_time=dt.time(9),
-                    end_time=dt.time(10), teacher_id=users["teacher"].id)
-    other_lesson = Lesson(class_id=other_class.id, lesson_date=dt.date(2026, 11, 20), start_time=dt.time(9),
-                          end_time=dt.time(10))
-    db.session.add_all([lesson, other_lesson])
-    for student, group, number in ((taught, klass, "C1"), (untaught, other_class, "C2")):
-        db.session.add(Enrollment(student_id=student.id, course_id=course.id, class_id=group.id,
-                                  enrolled_on=dt.date(2026, 9, 1), contract_no=number))
+    course = factories.make_course()
+    own_lead = factories.make_lead(first, name="自己的", owner=users["sales"])
+    colleague_lead = factories.make_lead(first, name="同事的", owner=users["sales2"])
+    pool_lead = factories.make_lead(first, name="公海的")
+    other_campus_lead = factories.make_lead(second, name="外校区", owner=users["sales_b"])
+    deleted_lead = factories.make_lead(first, name="已删除", owner=users["sales"], deleted_at=dt.datetime(2026, 1, 1))
+    taught = factories.make_student(first, name="在读生", owner=users["sales"])
+    untaught = factories.make_student(first, name="别班生", owner=users["sales2"])
+    other_student = factories.make_student(second, name="外校生", owner=users["sales_b"])
+    klass = factories.make_class(course, first, name="英语A班", head=users["teacher"], capacity=None)
+    other_class = factories.make_class(course, first, name="英语B班", capacity=None)
+    lesson = factories.make_lesson(klass, dt.date(2026, 11, 20), teacher=users["teacher"])
+    other_lesson = factories.make_lesson(other_class, dt.date(2026, 11, 20))
+    for student, group in ((taught, klass), (untaught, other_class)):
+        factories.enroll(student, course, by=users["manager"], group=group, enrolled_on=dt.date(2026, 9, 1))
     db.session.commit()
     return locals()
 

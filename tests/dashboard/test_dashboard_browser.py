@@ -5,18 +5,17 @@ import re
 from playwright.sync_api import expect
 
 from eduflow.extensions import db
-from eduflow.models import Lead, LeadStage, utcnow
+from eduflow.models import LeadStage, utcnow
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 
 def test_sales_sees_an_overdue_lead_and_opens_it(app, page, users, campuses):
-    lead = Lead(name="逾期的小明", campus_id=campuses[0].id, owner_id=users["sales"].id, stage=LeadStage.INTENT,
-                next_followup_at=utcnow() - dt.timedelta(days=2))
-    lead.phone = "13912345678"
-    later = Lead(name="今晚跟进", campus_id=campuses[0].id, owner_id=users["sales"].id, stage=LeadStage.CONTACTED,
-                 next_followup_at=utcnow() + dt.timedelta(minutes=5))
-    db.session.add_all([lead, later])
+    lead = factories.make_lead(campuses[0], name="逾期的小明", owner=users["sales"], phone="13912345678",
+                               stage=LeadStage.INTENT, next_followup_at=utcnow() - dt.timedelta(days=2))
+    factories.make_lead(campuses[0], name="今晚跟进", owner=users["sales"], stage=LeadStage.CONTACTED,
+                        next_followup_at=utcnow() + dt.timedelta(minutes=5))
     db.session.commit()
 
     sign_in(page, "sales", PASSWORD)

@@ -9,7 +9,7 @@ from eduflow.dashboard.services import (
     dashboard_summary, leads_per_stage, overdue_followups, school_day, todays_followups, todays_trials, todays_visits,
 )
 from eduflow.extensions import db
-from eduflow.models import Lead, LeadStage, SixSpeed, TrialLesson, TrialStatus
+from eduflow.models import Lead, LeadStage, SixSpeed, TrialStatus
 from tests import factories
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
@@ -20,9 +20,8 @@ DAY = school_day(NOW, SHANGHAI)
 @pytest.fixture
 def lead(campuses, users):
     def make(name, owner="sales", campus=0, next_at=None, stage=LeadStage.CONTACTED, **fields):
-        made = Lead(name=name, campus_id=campuses[campus].id, owner_id=users[owner].id if owner else None,
-                    stage=stage, next_followup_at=next_at, **fields)
-        db.session.add(made)
+        made = factories.make_lead(campuses[campus], name=name, owner=users[owner] if owner else None, stage=stage,
+                                   next_followup_at=next_at, **fields)
         db.session.commit()
         return made
 
@@ -89,7 +88,7 @@ def test_todays_booked_trials_only(lead, users, campuses):
                                         ("已到课", "sales", today, TrialStatus.ATTENDED),
                                         ("明天试听", "sales", tomorrow, TrialStatus.BOOKED),
                                         ("同事试听", "sales2", today, TrialStatus.BOOKED)]:
-        db.session.add(TrialLesson(lead_id=lead(name, owner=owner).id, lesson_id=lesson.id, status=status))
+        factories.make_trial(lead(name, owner=owner), lesson, status=status)
     db.session.commit()
     assert names(todays_trials(users["sales"], DAY)) == {"今天试听"}
     assert names(todays_trials(users["manager"], DAY)) == {"今天试听", "同事试听"}

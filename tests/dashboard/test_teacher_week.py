@@ -10,7 +10,7 @@ from eduflow.dashboard.services import school_day
 from eduflow.dashboard.week import teacher_week
 from eduflow.extensions import db
 from eduflow.i18n import school_today
-from eduflow.models import Attendance, AttendanceStatus, Role
+from eduflow.models import AttendanceStatus, Role
 from tests import factories
 
 SHANGHAI = pytz.timezone("Asia/Shanghai")
@@ -23,7 +23,7 @@ def _on(monday_offset: int) -> dt.date:
 
 
 def _mark(lesson, student, status=AttendanceStatus.PRESENT):
-    db.session.add(Attendance(lesson_id=lesson.id, student_id=student.id, status=status))
+    factories.make_mark(lesson, student, status)
     db.session.commit()
 
 

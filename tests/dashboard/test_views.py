@@ -4,7 +4,8 @@ import datetime as dt
 from flask import url_for
 
 from eduflow.extensions import db
-from eduflow.models import Lead, LeadStage, utcnow
+from eduflow.models import LeadStage, utcnow
+from tests import factories
 
 
 def _url(app, endpoint, **values) -> str:
@@ -13,10 +14,8 @@ def _url(app, endpoint, **values) -> str:
 
 
 def _overdue(campuses, users, name, owner, campus=0):
-    lead = Lead(name=name, campus_id=campuses[campus].id, owner_id=users[owner].id, stage=LeadStage.INTENT,
-                next_followup_at=utcnow() - dt.timedelta(days=1))
-    lead.phone = "13912345678"
-    db.session.add(lead)
+    lead = factories.make_lead(campuses[campus], name=name, owner=users[owner], phone="13912345678",
+                               stage=LeadStage.INTENT, next_followup_at=utcnow() - dt.timedelta(days=1))
     db.session.commit()
     return lead
 

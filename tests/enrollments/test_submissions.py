@@ -17,11 +17,12 @@ from eduflow.domain import DomainError
 from eduflow.enrollments.services import record_payment
 from eduflow.extensions import db
 from eduflow.models import (
-    Enrollment, EnrollmentStatus, Lead, LedgerKind, LessonLedgerEntry, Payment, PaymentMethod, StatusChange,
+    Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry, Payment, PaymentMethod, StatusChange,
     StatusChangeKind, Student, SubmissionToken, User,
 )
 from eduflow.students.status_changes import StatusRequest, request_change
 from eduflow.submissions import SubmissionExpired, claim, keep_answer, new_token
+from tests import factories
 
 HX = {"HX-Request": "true"}
 REPEATS = 10
@@ -129,8 +130,7 @@ def test_ten_identical_refund_approvals_pay_back_once(client, login_as, users, m
 
 
 def test_ten_identical_conversions_with_an_enrolment_convert_once(client, login_as, users, campuses, course):
-    lead = Lead(name="张三", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    db.session.add(lead)
+    lead = factories.make_lead(campuses[0], owner=users["sales"])
     db.session.commit()
     login_as("sales")
     url = f"/leads/{lead.id}/convert"

@@ -9,8 +9,9 @@ from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.leads.conversion import FirstEnrollment, convert_lead
 from eduflow.models import (
-    ClassGroup, Enrollment, LeadStage, Parent, Payment, PaymentMethod, Student, StudentStatus,
+    Enrollment, LeadStage, Parent, Payment, PaymentMethod, Student, StudentStatus,
 )
+from tests import factories
 
 
 def _count(model):
@@ -34,14 +35,7 @@ def test_conversion_creates_student_parent_and_enrolment_and_closes_the_lead(mak
 
 
 def test_a_failing_enrolment_leaves_nothing_behind(make_lead, users, course, campuses):
-    full = ClassGroup(name="满班", course_id=course.id, campus_id=campuses[0].id, capacity=1)
-    db.session.add(full)
-    db.session.commit()
-    taken = Student(name="先来的", campus_id=campuses[0].id)
-    db.session.add(taken)
-    db.session.flush()
-    db.session.add(Enrollment(student_id=taken.id, course_id=course.id, class_id=full.id,
-                              enrolled_on=taken.created_at.date(), contract_no="HT000"))
+    full = factories.make_full_class(course, campuses[0], by=users["manager"])
     db.session.commit()
     lead = make_lead(stage=LeadStage.INTENT)
     before = {m: _count(m) for m in (Student, Parent, Enrollment)}

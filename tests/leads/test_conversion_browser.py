@@ -1,20 +1,18 @@
 """The conversion form on a tablet: the enrolment section appears when ticked and the course fills in defaults."""
-from decimal import Decimal
 
 from playwright.sync_api import expect
 
 from eduflow.extensions import db
-from eduflow.models import Course, Lead, LeadStage
+from eduflow.models import LeadStage
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 
 def test_ticking_enrol_shows_the_section_and_the_course_fills_price_and_lessons(page, users, campuses):
-    course = Course(name="少儿编程", total_lessons=36, price=Decimal("5400"))
-    lead = Lead(name="钱小乐", campus_id=campuses[0].id, owner_id=users["sales"].id, stage=LeadStage.PENDING,
-                contact_name="钱妈妈")
-    lead.phone = "13900001234"
-    db.session.add_all([course, lead])
+    course = factories.make_course("少儿编程", total_lessons=36, price="5400")
+    lead = factories.make_lead(campuses[0], name="钱小乐", owner=users["sales"], phone="13900001234",
+                               stage=LeadStage.PENDING, contact_name="钱妈妈")
     db.session.commit()
     sign_in(page, "sales", PASSWORD)
     page.goto(f"/leads/{lead.id}/convert")

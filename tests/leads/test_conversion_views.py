@@ -14,6 +14,7 @@ from eduflow.extensions import db
 from eduflow.leads.conversion import convert_lead
 from eduflow.models import ClassGroup, Course, Enrollment, Gender, Lead, LeadStage, Parent, Payment, Student
 from eduflow.submissions import new_token
+from tests import factories
 
 COUNTED = (Student, Parent, Enrollment, Payment)
 
@@ -105,15 +106,8 @@ def test_a_duplicate_contract_number_changes_nothing(client, login_as, lead, cou
     assert db.session.get(Lead, lead.id).stage == LeadStage.PENDING
 
 
-def test_a_full_class_refuses_and_changes_nothing(client, login_as, lead, course, campuses):
-    full = ClassGroup(name="满班", course_id=course.id, campus_id=campuses[0].id, capacity=1)
-    db.session.add(full)
-    db.session.flush()
-    taken = Student(name="先来的", campus_id=campuses[0].id)
-    db.session.add(taken)
-    db.session.flush()
-    db.session.add(Enrollment(student_id=taken.id, course_id=course.id, class_id=full.id,
-                              enrolled_on=taken.created_at.date(), contract_no="HT-0"))
+def test_a_full_class_refuses_and_changes_nothing(client, login_as, lead, course, campuses, users):
+    full = factories.make_full_class(course, campuses[0], by=users["manager"])
     db.session.commit()
     before = counts()
     login_as("sales")

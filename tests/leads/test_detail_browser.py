@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from eduflow.extensions import db
 from eduflow.models import Course, Lead, LeadStage
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 from tests.leads.test_trials import make_lesson
@@ -16,10 +17,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def lead(users, campuses):
-    lead = Lead(name="张三", campus_id=campuses[0].id, owner_id=users["sales"].id, stage=LeadStage.CONTACTED,
-                contact_name="张妈妈", contact_relation="母亲")
-    lead.phone = "13812345678"
-    db.session.add(lead)
+    lead = factories.make_lead(campuses[0], owner=users["sales"], phone="13812345678", stage=LeadStage.CONTACTED,
+                               contact_name="张妈妈", contact_relation="母亲")
     db.session.commit()
     return lead
 

@@ -5,7 +5,8 @@ import pytest
 
 from eduflow.extensions import db
 from eduflow.leads import views_detail
-from eduflow.models import Course, LeadStage, SourceChannel, Student, Tag
+from eduflow.models import Course, LeadStage, SourceChannel, Tag
+from tests import factories
 
 
 def _lead_with_phone(make_lead, **fields):
@@ -16,9 +17,9 @@ def _lead_with_phone(make_lead, **fields):
 
 
 def test_owner_sees_every_header_fact_and_the_full_phone(client, login_as, make_lead, campuses):
-    referrer = Student(name="李四", campus_id=campuses[0].id)
+    referrer = factories.make_student(campuses[0], name="李四")
     source = SourceChannel(name="老带新", is_referral=True)
-    db.session.add_all([referrer, source])
+    db.session.add(source)
     db.session.commit()
     lead = _lead_with_phone(make_lead, source_id=source.id, referrer_student_id=referrer.id,
                             consult_date=dt.date(2026, 3, 1), next_followup_at=dt.datetime(2026, 3, 2, 2, 0))
@@ -87,8 +88,7 @@ def test_open_owned_lead_offers_conversion_and_release(app, client, login_as, ma
 
 
 def test_converted_lead_offers_no_conversion_and_names_its_student(client, login_as, make_lead, campuses):
-    student = Student(name="张三", campus_id=campuses[0].id)
-    db.session.add(student)
+    student = factories.make_student(campuses[0], name="张三")
     db.session.commit()
     lead = make_lead(stage=LeadStage.CONVERTED, converted_student_id=student.id)
     login_as("sales")

@@ -5,8 +5,8 @@ import pytest
 from playwright.sync_api import expect
 
 from eduflow.extensions import db
-from eduflow.models import Lead
 from eduflow.settings import settings_for
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -15,9 +15,8 @@ pytestmark = pytest.mark.browser
 
 def test_a_claim_refused_at_the_cap_keeps_the_row_with_the_reason(tablet, users, campuses):
     settings_for(campuses[0].id).max_open_leads = 1
-    held = Lead(name="已有", campus_id=campuses[0].id, owner_id=users["sales"].id)
-    pooled = [Lead(name=name, campus_id=campuses[0].id) for name in ("张三", "张小四")]
-    db.session.add_all([held, *pooled])
+    factories.make_lead(campuses[0], name="已有", owner=users["sales"])
+    pooled = [factories.make_lead(campuses[0], name=name) for name in ("张三", "张小四")]
     db.session.commit()
     page = tablet()
     sign_in(page, "sales", PASSWORD)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import Course, Lead, LeadStage, Tag, TagKind
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def _lead(campuses, users, name, phone, owner="sales", **fields):
-    lead = Lead(name=name, campus_id=campuses[0].id, owner_id=users[owner].id if owner else None, **fields)
-    lead.phone = phone
-    db.session.add(lead)
+    lead = factories.make_lead(campuses[0], name=name, owner=users[owner] if owner else None, phone=phone, **fields)
     db.session.commit()
     return lead
 

@@ -10,10 +10,11 @@ from eduflow.leads.records import (
     create_lead, deleted_leads, restore, soft_delete, update_lead,
 )
 from eduflow.models import (
-    Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, utcnow,
+    Course, Lead, LeadStage, LeadStageChange, SourceChannel, Tag, TagKind, utcnow,
 )
 from eduflow.security.phones import is_contact_phone
 from eduflow.settings import settings_for
+from tests import factories
 
 
 def _source(name):
@@ -29,8 +30,7 @@ def _lead_count():
 
 
 def _student(campuses, owner=None, name="老学员", campus=0):
-    student = Student(name=name, campus_id=campuses[campus].id, owner_id=owner.id if owner else None)
-    db.session.add(student)
+    student = factories.make_student(campuses[campus], name=name, owner=owner)
     db.session.commit()
     return student
 

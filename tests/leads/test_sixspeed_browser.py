@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from eduflow.extensions import db
 from eduflow.models import Lead, LeadStage
+from tests import factories
 from tests.browser_support import MIN_TARGET, screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -15,8 +16,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def lead(users, campuses):
-    lead = Lead(name="曾奕辰", campus_id=campuses[0].id, owner_id=users["sales"].id, stage=LeadStage.CONTACTED)
-    db.session.add(lead)
+    lead = factories.make_lead(campuses[0], name="曾奕辰", owner=users["sales"], stage=LeadStage.CONTACTED)
     db.session.commit()
     return lead
 

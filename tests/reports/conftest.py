@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, Lead, LeadStage,
+    AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, LeadStage,
     LeadStageChange, LedgerKind, LessonLedgerEntry, Payment, PaymentMethod, SourceChannel,
 )
 from eduflow.reports.scope import ReportScope
+from tests import factories
 
 SCHOOL_OFFSET = dt.timedelta(hours=8)
 _numbers = itertools.count(1)
@@ -60,11 +61,9 @@ def make_lead(users, campuses):
 
     def make(name, owner="sales", campus=0, stage=LeadStage.NEW, consult=None, created=None, history=(), by=None,
              movers=(), **extra):
-        lead = Lead(name=name, owner_id=users[owner].id if owner else None, campus_id=campuses[campus].id,
-                    stage=stage, consult_date=dt.date.fromisoformat(consult) if consult else None,
-                    created_at=created or local(2024, 3, 1, 9), **extra)
-        db.session.add(lead)
-        db.session.flush()
+        lead = factories.make_lead(campuses[campus], name=name, owner=users[owner] if owner else None, stage=stage,
+                                   consult_date=dt.date.fromisoformat(consult) if consult else None,
+                                   created_at=created or local(2024, 3, 1, 9), **extra)
         entered_by = users[by or owner or ("manager" if campus == 0 else "manager_b")]
         db.session.add(LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=LeadStage.NEW,
                                        changed_by_id=entered_by.id, changed_at=lead.created_at))
@@ -117,11 +116,7 @@ def ledger(users):
 @pytest.fixture
 def mark():
     def make(lesson, enrollment, status: AttendanceStatus):
-        attendance = Attendance(lesson_id=lesson.id, student_id=enrollment.student_id, enrollment_id=enrollment.id,
-                                status=status)
-        db.session.add(attendance)
-        db.session.flush()
-        return attendance
+        return factories.make_mark(lesson, enrollment.student, status, enrollment=enrollment)
 
     return make
 

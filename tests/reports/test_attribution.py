@@ -13,7 +13,6 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.admin.services import inherit_records
 from eduflow.enrollments.services import Renewal, RenewalMode, renew_enrollment
 from eduflow.extensions import db
@@ -26,7 +25,7 @@ from eduflow.leads.sixspeed import update_six_speed
 from eduflow.leads.stages import change_stage
 from eduflow.models import (
     Enrollment, FollowUpMethod, Lead, LeadStage, ReminderKind, RenewalReminder, Role, SourceChannel,
-    Student, TrialLesson, TrialStatus, utcnow,
+    TrialLesson, TrialStatus, utcnow,
 )
 from eduflow.reports.catalogue import REPORTS
 from eduflow.reports.scope import ReportScope
@@ -95,10 +94,8 @@ def story(users, campuses):
 
     # Sales hands everything over; afterwards she owns one new student, low on lessons.
     inherit_records(sales, sales2, operator=manager)
-    kept = Student(name="新学员", campus_id=campuses[0].id, owner_id=sales.id)
-    db.session.add(kept)
-    db.session.flush()
-    create_enrollment(kept, course, by=sales, contract_no="HT-K", total_fee=Decimal("600"), lessons_purchased=3)
+    kept = factories.make_student(campuses[0], name="新学员", owner=sales)
+    factories.enroll(kept, course, by=sales, lessons=3, fee="600")
     db.session.commit()
     return {"leads": (a, b, c, d)}
 

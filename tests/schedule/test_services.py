@@ -2,19 +2,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
-from eduflow.enrollments.creation import create_enrollment, head_counts
+from eduflow.enrollments.creation import head_counts
 from eduflow.domain import DomainError
 from eduflow.extensions import db
-from eduflow.models import Attendance, AttendanceStatus, Lesson, Student, TrialLesson, Lead
+from eduflow.models import Lesson
 from eduflow.schedule.services import (
     ClashError, ClassDetails, LessonPlan, Slot, check_clashes, create_lesson, create_pattern, delete_lesson,
     move_lesson, pattern_dates, school_today, update_class,
 )
+from tests import factories
 from tests.schedule.conftest import next_weekday
 
 T = dt.time.fromisoformat
@@ -175,12 +175,8 @@ def test_a_lesson_needs_a_teacher_and_classroom_of_its_campus(make_class, users,
 def test_a_lesson_with_attendance_or_trials_cannot_be_deleted(make_class, make_lesson, campuses, users):
     group = make_class()
     marked, trial, free = (make_lesson(group, next_weekday(n)) for n in (0, 1, 2))
-    student = Student(name="小明", campus_id=campuses[0].id)
-    lead = Lead(name="小红", campus_id=campuses[0].id)
-    db.session.add_all([student, lead])
-    db.session.flush()
-    db.session.add_all([Attendance(lesson_id=marked.id, student_id=student.id, status=AttendanceStatus.PRESENT),
-                        TrialLesson(lead_id=lead.id, lesson_id=trial.id)])
+    factories.make_mark(marked, factories.make_student(campuses[0], name="小明"))
+    factories.make_trial(factories.make_lead(campuses[0], name="小红"), trial)
     db.session.commit()
     with pytest.raises(DomainError, match="考勤"):
         delete_lesson(marked)
@@ -200,11 +196,8 @@ def _details(group, **changes) -> ClassDetails:
 
 def _enrol(group, users, campuses, n: int) -> None:
     for i in range(n):
-        student = Student(name=f"学员{i}", campus_id=campuses[0].id)
-        db.session.add(student)
-        db.session.flush()
-        create_enrollment(student, group.course, by=users["academic"], contract_no=f"HT-{group.id}-{i}",
-                          total_fee=Decimal("1000"), lessons_purchased=10, class_group=group)
+        factories.enroll(factories.make_student(campuses[0], name=f"学员{i}"), group.course, by=users["academic"],
+                         group=group, lessons=10, fee="1000")
     db.session.commit()
 
 

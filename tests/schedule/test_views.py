@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from eduflow.enrollments.creation import create_enrollment
 from eduflow.extensions import db
-from eduflow.models import Attendance, AttendanceStatus, ClassGroup, Lesson, Student
+from eduflow.models import ClassGroup, Lesson
+from tests import factories
 from tests.schedule.conftest import next_weekday
 
 HTMX = {"HX-Request": "true"}
@@ -68,11 +67,8 @@ def test_end_date_before_start_is_a_form_error(client, login_as, course):
 def test_lowering_capacity_below_the_head_count_is_refused(client, login_as, make_class, users, campuses):
     group = make_class(capacity=3)
     for i in range(2):
-        student = Student(name=f"学员{i}", campus_id=campuses[0].id)
-        db.session.add(student)
-        db.session.flush()
-        create_enrollment(student, group.course, by=users["academic"], contract_no=f"C{i}", total_fee=Decimal(1),
-                          lessons_purchased=5, class_group=group)
+        factories.enroll(factories.make_student(campuses[0], name=f"学员{i}"), group.course, by=users["academic"],
+                         group=group, lessons=5, fee="1")
     db.session.commit()
     login_as("manager")
     data = class_form(group.course, name=group.name, capacity="1")
@@ -187,10 +183,7 @@ def test_moving_a_lesson_onto_a_busy_teacher_is_refused(client, login_as, make_c
 def test_deleting_a_lesson_with_attendance_is_refused_in_its_row(client, login_as, make_class, make_lesson, campuses):
     group = make_class()
     marked, free = make_lesson(group, next_weekday(0)), make_lesson(group, next_weekday(1))
-    student = Student(name="小明", campus_id=campuses[0].id)
-    db.session.add(student)
-    db.session.flush()
-    db.session.add(Attendance(lesson_id=marked.id, student_id=student.id, status=AttendanceStatus.PRESENT))
+    factories.make_mark(marked, factories.make_student(campuses[0], name="小明"))
     db.session.commit()
     login_as("academic")
     refused = client.post(f"/lessons/{marked.id}/delete", headers=HTMX)
@@ -236,11 +229,8 @@ def test_a_bad_week_falls_back_to_this_week_with_a_message(client, login_as):
 def test_sales_see_only_their_own_students_in_a_roster(client, login_as, make_class, users, campuses):
     group = make_class()
     for owner, name in (("sales", "自己的学员"), ("sales2", "同事的学员")):
-        student = Student(name=name, campus_id=campuses[0].id, owner_id=users[owner].id)
-        db.session.add(student)
-        db.session.flush()
-        create_enrollment(student, group.course, by=users[owner], contract_no=name, total_fee=Decimal(1),
-                          lessons_purchased=5, class_group=group)
+        student = factories.make_student(campuses[0], name=name, owner=users[owner])
+        factories.enroll(student, group.course, by=users[owner], group=group, lessons=5, fee="1")
     db.session.commit()
     login_as("sales")
     page = client.get(f"/classes/{group.id}").get_data(as_text=True)

@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
-from eduflow.models import Attendance, AttendanceStatus, LedgerKind
 from eduflow.students.services import add_parent
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -26,12 +25,7 @@ def taught_student(make_student, make_class, make_lesson, enroll, users):
     enrollment = enroll(student, group, lessons=1)
     for day in (dt.date(2025, 3, 1), dt.date(2025, 3, 8)):
         lesson = make_lesson(group, day=day)
-        mark = Attendance(lesson_id=lesson.id, student_id=student.id, enrollment_id=enrollment.id,
-                          status=AttendanceStatus.PRESENT, recorded_by_id=users["teacher"].id)
-        db.session.add(mark)
-        db.session.flush()
-        post_entry(enrollment, LedgerKind.ATTENDANCE, -1, by=users["teacher"], lesson_id=lesson.id,
-                   attendance_id=mark.id, reason="出勤扣课")
+        factories.mark_and_debit(lesson, enrollment, by=users["teacher"])
     make_student("王小红")
     db.session.commit()
     return student, enrollment

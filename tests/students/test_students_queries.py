@@ -5,11 +5,12 @@ from decimal import Decimal
 from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
 from eduflow.models import (
-    Attendance, AttendanceStatus, FollowUp, FollowUpMethod, LedgerKind, Payment, PaymentMethod, Review, Settings,
+    AttendanceStatus, FollowUp, FollowUpMethod, LedgerKind, Payment, PaymentMethod, Review, Settings,
     StudentStatus,
 )
 from eduflow.students.queries import StudentFilters, enrollment_rows, filtered_students, ledger_lines
 from eduflow.students.timeline import parse_cursor, student_timeline
+from tests import factories
 
 
 def _names(user, **filters):
@@ -101,12 +102,7 @@ def test_ledger_lines_carry_the_lesson_the_mark_and_a_running_balance(make_stude
     group = make_class()
     enrollment = enroll(student, group, lessons=10)
     lesson = make_lesson(group)
-    mark = Attendance(lesson_id=lesson.id, student_id=student.id, enrollment_id=enrollment.id,
-                      status=AttendanceStatus.PRESENT, recorded_by_id=users["teacher"].id)
-    db.session.add(mark)
-    db.session.flush()
-    post_entry(enrollment, LedgerKind.ATTENDANCE, -1, by=users["teacher"], lesson_id=lesson.id,
-               attendance_id=mark.id, reason="出勤扣课")
+    factories.mark_and_debit(lesson, enrollment, by=users["teacher"])
     db.session.commit()
     newest, purchase = ledger_lines(enrollment.id)
     assert newest.entry.lesson.id == lesson.id and newest.attendance.status == AttendanceStatus.PRESENT
@@ -121,8 +117,7 @@ def test_the_timeline_merges_every_kind_newest_first_and_pages_exactly(make_stud
     same_time = dt.datetime(2025, 3, 1, 10, 0)
     db.session.add_all([FollowUp(student_id=student.id, method=FollowUpMethod.PHONE, content=f"第{i}次",
                                  followed_at=same_time, user_id=users["sales"].id) for i in range(5)])
-    db.session.add(Attendance(lesson_id=lesson.id, student_id=student.id, enrollment_id=enrollment.id,
-                              status=AttendanceStatus.LEAVE))
+    factories.make_mark(lesson, student, AttendanceStatus.LEAVE, enrollment=enrollment)
     db.session.add(Review(student_id=student.id, course_id=enrollment.course_id, overall_rating=5, course_rating=5,
                           teacher_rating=4, reviewed_on=dt.date(2025, 3, 1)))
     db.session.commit()

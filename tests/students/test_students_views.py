@@ -1,10 +1,10 @@
 """The student screens over HTTP: list scope and search, the student page, ledger, timeline, forms, parents."""
 import datetime as dt
 
-from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
-from eduflow.models import Attendance, AttendanceStatus, FollowUp, LedgerKind, Parent, Student
+from eduflow.models import AttendanceStatus, FollowUp, Parent, Student
 from eduflow.students.timeline import PAGE
+from tests import factories
 
 HX = {"HX-Request": "true"}
 VALID_ID = "11010519491231002X"
@@ -85,13 +85,8 @@ def test_the_ledger_fragment_shows_the_deducted_lesson_and_who_marked_it(client,
     group = make_class("英语一班")
     enrollment = enroll(student, group, lessons=1)
     lesson = make_lesson(group, day=dt.date(2025, 3, 8), start=dt.time(9, 30))
-    for status in (AttendanceStatus.ABSENT,):
-        mark = Attendance(lesson_id=lesson.id, student_id=student.id, enrollment_id=enrollment.id, status=status,
-                          recorded_by_id=users["teacher"].id)
-        db.session.add(mark)
-        db.session.flush()
-        post_entry(enrollment, LedgerKind.ATTENDANCE, -2, by=users["teacher"], lesson_id=lesson.id,
-                   attendance_id=mark.id, reason="缺勤扣课")
+    factories.mark_and_debit(lesson, enrollment, AttendanceStatus.ABSENT, by=users["teacher"], units=2,
+                             reason="缺勤扣课")
     db.session.commit()
     login_as("manager")
     body = _text(client.get(f"/students/{student.id}/enrollments/{enrollment.id}/ledger", headers=HX))
