@@ -12,7 +12,7 @@ from eduflow.extensions import db
 from eduflow.models import AuditLog, Lesson, ParentAccount
 from eduflow.schedule.services import delete_lesson
 from tests import factories
-from tests.parents.timetable_world import build_week
+from tests.parents.timetable_world import add_third_child, build_week
 
 
 def _token(client) -> str:
@@ -150,3 +150,36 @@ def test_the_time_zone_comes_before_the_events_and_the_refresh_hint_is_a_duratio
     assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H" in text and "X-PUBLISHED-TTL:PT6H" in text
     assert text.index("BEGIN:VTIMEZONE") < text.index("BEGIN:VEVENT")
     assert "TZID:" + app.config["BABEL_DEFAULT_TIMEZONE"] in text
+
+
+def test_a_child_whose_access_staff_revoked_leaves_the_feed(app, client, family, users, campuses, parent_login):
+    from eduflow.models import Parent, utcnow
+
+    week = build_week(family, users, campuses)
+    parent_login()
+    token = _token(client)
+    assert _uid(week.art_soon, family.second) in _events(app, token)
+    for row in db.session.scalars(select(Parent).where(Parent.student_id == family.second.id)):
+        row.portal_revoked_at = utcnow()
+    db.session.commit()
+    events = _events(app, token)
+    assert _uid(week.art_soon, family.second) not in events and _uid(week.tomorrow, family.first) in events
+
+
+def test_the_feed_sends_the_same_statements_for_more_lessons_and_children(app, client, family, users, campuses,
+                                                                          parent_login):
+    from tests.statements import counted
+
+    week = build_week(family, users, campuses)
+    parent_login()
+    token = _token(client)
+    feed = app.test_client()
+
+    def statements() -> int:
+        with counted() as sent:
+            assert feed.get(f"/p/calendar/{token}.ics").status_code == 200
+        return len(sent)
+
+    before = statements()
+    add_third_child(family, users, campuses, week)
+    assert statements() == before <= 8

@@ -7,7 +7,7 @@ from eduflow.enrollments.ledger import post_entry
 from eduflow.extensions import db
 from eduflow.models import LedgerKind, Settings
 from tests import factories
-from tests.parents.timetable_world import build_week
+from tests.parents.timetable_world import add_third_child, build_week
 from tests.statements import counted
 
 
@@ -53,22 +53,6 @@ def test_low_hours_use_the_campus_threshold_and_a_negative_balance_shows_as_owed
     assert "欠 2 课时" in first and 'data-testid="hours-owed"' in first and "请续费" in first
 
 
-def _third_child(family, users, campuses, week):
-    """One more child of the same phone, with an enrolment, lessons, a mark and a leave request."""
-    from eduflow.models import AttendanceStatus, LeaveRequest
-
-    third = factories.make_student(campuses[1], name="王小刚", owner=users["sales_b"])
-    factories.make_parent(third)
-    group = factories.make_class(week.art.course, campuses[1], name="美术二班")
-    enrolment = factories.enroll(third, week.art.course, by=users["sales_b"], group=group, lessons=4,
-                                 enrolled_on=week.today - dt.timedelta(days=3))
-    lessons = [factories.make_lesson(group, week.today + dt.timedelta(days=n), teacher=users["teacher_b"])
-               for n in (0, 2, 4, 9)]
-    factories.make_mark(lessons[0], third, AttendanceStatus.PRESENT, enrollment=enrolment)
-    db.session.add(LeaveRequest(lesson_id=lessons[1].id, student_id=third.id, parent_account_id=family.account.id))
-    db.session.commit()
-
-
 def _statements(client, url: str) -> int:
     with counted() as statements:
         response = client.get(url)
@@ -82,7 +66,7 @@ def test_home_and_timetable_send_the_same_statements_for_more_children(client, f
     week = build_week(family, users, campuses)
     parent_login()
     before = {url: _statements(client, url) for url in ("/p/", "/p/timetable")}
-    _third_child(family, users, campuses, week)
+    add_third_child(family, users, campuses, week)
     after = {url: _statements(client, url) for url in ("/p/", "/p/timetable")}
     assert "王小刚" in client.get("/p/timetable").get_data(as_text=True)
     assert after == before, (before, after)

@@ -55,3 +55,17 @@ def build_week(family, users, campuses) -> Week:
     family.second.suspended_from = day(7)
     db.session.commit()
     return week
+
+
+def add_third_child(family, users, campuses, week):
+    """One more child of the same phone, with an enrolment, lessons, a mark and a leave request."""
+    third = factories.make_student(campuses[1], name="王小刚", owner=users["sales_b"])
+    factories.make_parent(third)
+    group = factories.make_class(week.art.course, campuses[1], name="美术二班")
+    enrolment = factories.enroll(third, week.art.course, by=users["sales_b"], group=group, lessons=4,
+                                 enrolled_on=week.today - dt.timedelta(days=3))
+    lessons = [factories.make_lesson(group, week.today + dt.timedelta(days=n), teacher=users["teacher_b"])
+               for n in (0, 2, 4, 9)]
+    factories.make_mark(lessons[0], third, AttendanceStatus.PRESENT, enrollment=enrolment)
+    db.session.add(LeaveRequest(lesson_id=lessons[1].id, student_id=third.id, parent_account_id=family.account.id))
+    db.session.commit()
