@@ -39,7 +39,8 @@ run: upgrade
 	$(FLASK) demo-data --if-empty
 	@echo "Demo logins (password eduflow-demo-school): admin, manager1, sales1, sales2, academic1, teacher1, teacher3, manager2, sales3, teacher2"
 	@echo "Parent logins at http://$(HOST):$(PORT)/p/login (same password): 13800000001 (two children), 13800000002"
-	@echo "Serving on http://$(HOST):$(PORT)"
+	@echo "Serving on http://$(HOST):$(PORT); the notifications worker runs beside it"
+	$(FLASK) notifications worker --workers 1 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # Every core runs tests (pytest-xdist); the 15 slowest are listed at the end.

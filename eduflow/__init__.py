@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     converters.init_app(app)  # before the blueprints add their <int:...> rules
     _register_blueprints(app)
 
-    from eduflow import audit, errors, navigation, security_headers, templating, transactions
+    from eduflow import audit, errors, navigation, notifications, security_headers, templating, transactions
     from eduflow.cli import register_cli
 
     audit.init_app(app)
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     transactions.init_app(app)
     navigation.init_app(app)
+    notifications.init_app(app)
     register_cli(app)
     return app
 

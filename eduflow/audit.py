@@ -21,7 +21,8 @@ from eduflow.models.base import EncryptedText, utcnow
 # Import staging data is audited by explicit entries (upload, commit, rollback); the records an import
 # creates or updates are audited like any other change.
 NOT_AUDITED = {AuditLog.__tablename__, LoginAttempt.__tablename__, ImportBatch.__tablename__, ImportRow.__tablename__,
-               "submission_tokens"}  # a form's one-time token and its stored answer: not business data
+               # a form's one-time token and its stored answer; messages sent (their own record): not business data
+               "submission_tokens", "notifications"}
 HIDDEN_COLUMNS = {"password_hash", "session_token", "calendar_token", "phone_hash", "name_pinyin", "name_initials",
                   "created_at", "updated_at", "version"}
 

@@ -28,6 +28,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(rollups_cli)
 
+    from eduflow.notifications.command import notifications_cli
+
+    app.cli.add_command(notifications_cli)
+
     from eduflow.backup import backup_command, restore_command
 
     app.cli.add_command(backup_command)

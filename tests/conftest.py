@@ -74,6 +74,7 @@ def make_test_config(database_url: str, instance_path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "FAST_PASSWORD_HASHING": True,
         "SERVER_NAME": None,
+        "EDUFLOW_QUEUE_IMMEDIATE": True,  # notifications are delivered in place, right after the commit
     }
 
 

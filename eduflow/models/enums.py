@@ -220,3 +220,34 @@ class ImportAction(LabelledEnum):
     UPDATE = "update", _l("更新")
     UNCHANGED = "unchanged", _l("无变化")
     REJECT = "reject", _l("拒绝")
+
+
+class NotificationKind(LabelledEnum):
+    """What a message tells (通知类型); `URGENT` kinds are sent in quiet hours too."""
+
+    LESSON_DEDUCTED = "deducted", _l("课消通知")
+    ABSENT = "absent", _l("缺勤提醒")
+    LEAVE_CONFIRMED = "leave_confirmed", _l("请假确认")
+    MARK_CORRECTED = "corrected", _l("考勤更正")
+    LESSON_REMINDER = "reminder", _l("上课提醒")
+    LESSON_CHANGED = "lesson_changed", _l("课程变动")
+    LOW_BALANCE = "low_balance", _l("课时不足")
+    CONTRACT_EXPIRING = "expiring", _l("合同到期")
+    PAYMENT_RECEIVED = "payment", _l("缴费凭证")
+    LEAVE_REQUESTED = "leave_requested", _l("请假申请")
+    LEAD_ASSIGNED = "lead_assigned", _l("线索分配")
+    APPROVAL_WAITING = "approval", _l("待审批")
+
+
+class NotificationChannel(LabelledEnum):
+    INBOX = "inbox", _l("站内消息")
+    EMAIL = "email", _l("电子邮件")
+    SMS = "sms", _l("短信")
+    WECHAT = "wechat", _l("微信公众号")
+
+
+class DeliveryStatus(LabelledEnum):
+    PENDING = "pending", _l("待发送")
+    SENT = "sent", _l("已发送")
+    FAILED = "failed", _l("发送失败")
+    SKIPPED = "skipped", _l("未发送")  # the parent turned the kind off, or the channel is off

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduflow.models.base import Base, EncryptedText, PhoneMixin, TimestampMixin
@@ -75,6 +75,14 @@ class Settings(TimestampMixin, Base):
     gift_first: Mapped[bool] = mapped_column(Boolean, default=False)
     # 请假: parents may ask leave up to this many hours before a lesson starts.
     leave_cutoff_hours: Mapped[int] = mapped_column(Integer, default=2)
+    # Notifications: quiet hours hold non-urgent messages until they end; channels beyond the inbox are switched on
+    # per campus (the provider's keys come from the environment).
+    quiet_start: Mapped[dt.time] = mapped_column(Time, default=dt.time(21))
+    quiet_end: Mapped[dt.time] = mapped_column(Time, default=dt.time(8))
+    reminder_time: Mapped[dt.time] = mapped_column(Time, default=dt.time(19))  # the evening-before lesson reminder
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_sms: Mapped[bool] = mapped_column(Boolean, default=False)
+    notify_wechat: Mapped[bool] = mapped_column(Boolean, default=False)
 
     campus: Mapped[Campus | None] = relationship()
 

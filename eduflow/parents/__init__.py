@@ -8,5 +8,5 @@ from flask import Blueprint
 bp = Blueprint("parent", __name__)
 
 from eduflow.parents import (  # noqa: E402,F401
-    access, navigation, views, views_access, views_leave, views_money, views_reviews, views_timetable,
+    access, navigation, views, views_access, views_inbox, views_leave, views_money, views_reviews, views_timetable,
 )

@@ -1,0 +1,117 @@
+"""Delivery: the queue's task sends one message on its channel, holding it until quiet hours end, retrying a
+failure with growing delays (1, 2, 4, 8 minutes) and then marking it failed with the reason."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eduflow.extensions import db
+from eduflow.models import DeliveryStatus, Notification, NotificationChannel as Channel, Parent, ParentAccount, utcnow
+from eduflow.notifications.queue import huey
+
+ATTEMPTS = 5
+FIRST_DELAY = dt.timedelta(minutes=1)
+
+
+class NotSent(Exception):
+    """The channel could not send now (its reason is kept on the message)."""
+
+
+def enqueue(notification_id: int, eta: dt.datetime | None = None) -> None:
+    """Ask the queue to deliver the message (at `eta`, naive UTC, when given)."""
+    if eta is not None and eta > utcnow():
+        deliver_task.schedule((notification_id,), eta=eta.replace(tzinfo=dt.UTC))
+    else:
+        deliver_task(notification_id)
+
+
+def deliver_event(event_key: str) -> None:
+    """After the commit that wrote an event's messages: deliver each of them that leaves the app."""
+    with Session(db.engine) as session:
+        ids = session.scalars(select(Notification.id).where(
+            Notification.event_key == event_key, Notification.channel != Channel.INBOX,
+            Notification.status == DeliveryStatus.PENDING).order_by(Notification.id)).all()
+    for notification_id in ids:
+        enqueue(notification_id)
+
+
+@huey.task()
+def deliver_task(notification_id: int) -> None:
+    """The queue's entry point: deliver in an app context (the worker process builds its own app)."""
+    if has_app_context():
+        deliver(notification_id)
+        return
+    with _worker_app().app_context():
+        deliver(notification_id)
+
+
+_APP = None
+
+
+def _worker_app():
+    global _APP
+    if _APP is None:
+        from eduflow import create_app
+
+        _APP = create_app()
+    return _APP
+
+
+def deliver(notification_id: int, now: dt.datetime | None = None) -> DeliveryStatus | None:
+    """Send one pending message now if it is due; a failure is retried later, the last one marks it failed.
+
+    Its own session: the queue may run it right after the commit that wrote the message (huey's immediate mode, and
+    the app's own session cannot run SQL inside that commit's event)."""
+    now = now or utcnow()
+    with Session(db.engine, expire_on_commit=False) as session:
+        row = session.get(Notification, notification_id, with_for_update=True)
+        if row is None or row.status != DeliveryStatus.PENDING:
+            return None
+        if row.send_after > now:  # quiet hours: wait until they end
+            session.rollback()
+            enqueue(notification_id, row.send_after)
+            return DeliveryStatus.PENDING
+        try:
+            SENDERS[row.channel](session, row)
+        except Exception as error:  # noqa: BLE001 - any provider failure is recorded, never raised into the queue
+            return _failed(session, row, error, now)
+        row.status, row.sent_at, row.attempts = DeliveryStatus.SENT, now, row.attempts + 1
+        session.commit()
+        return row.status
+
+
+def _failed(session: Session, row: Notification, error: Exception, now: dt.datetime) -> DeliveryStatus:
+    row.attempts += 1
+    row.last_error = f"{type(error).__name__}: {error}"[:500]
+    retry_at = None
+    if row.attempts >= ATTEMPTS:
+        row.status = DeliveryStatus.FAILED
+    else:
+        retry_at = now + FIRST_DELAY * 2 ** (row.attempts - 1)
+        row.send_after = retry_at
+    notification_id, status = row.id, row.status
+    session.commit()
+    if retry_at is not None:
+        enqueue(notification_id, retry_at)
+    current_app.logger.warning("notification %s not sent (%s): %s", notification_id, status, error)
+    return status
+
+
+def _send_email(session: Session, row: Notification) -> None:
+    from eduflow.mail import mail_configured, send_mail
+
+    if not mail_configured():
+        raise NotSent("SMTP is not configured")
+    account = session.get(ParentAccount, row.parent_account_id)
+    email = session.scalar(select(Parent.email).where(Parent.student_id == row.student_id,
+                                                         Parent.phone_hash == account.phone_hash,
+                                                         Parent.email.is_not(None)).limit(1))
+    if not email:
+        raise NotSent("the parent has no e-mail address")
+    send_mail(email, row.subject, row.body)
+
+
+SENDERS = {Channel.EMAIL: _send_email}
