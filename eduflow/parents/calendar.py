@@ -7,6 +7,7 @@ when the lesson moves (the calendar updates it); a deleted lesson is simply gone
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from zoneinfo import ZoneInfo
 
@@ -24,13 +25,14 @@ from eduflow.parents import timetable
 from eduflow.parents.timetable import Entry
 
 WEEKS_BACK, WEEKS_AHEAD = 4, 12
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")  # what _new_token makes (URL-safe base64)
 REFRESH = dt.timedelta(hours=6)  # how often a calendar app should fetch again (a hint: most decide for themselves)
 
 
 def account_for_token(token: str) -> ParentAccount | None:
     """The active account whose feed this token opens, or None (an unknown or reset token)."""
-    if not token or len(token) > 64:
-        return None
+    if not TOKEN_SHAPE.fullmatch(token or ""):
+        return None  # never sent to the database (a NUL byte would make PostgreSQL refuse the query)
     account = db.session.scalar(select(ParentAccount).where(ParentAccount.calendar_token == token))
     return account if account is not None and account.is_active else None
 

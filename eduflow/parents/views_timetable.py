@@ -18,7 +18,7 @@ def _child_filter() -> int | None:
     raw = request.args.get("child", "")
     if not raw:
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
         abort(404)
     return int(raw)
 

@@ -124,6 +124,8 @@ def test_an_unknown_token_or_a_deactivated_account_answers_404(app, client, fami
     token = _token(client)
     _events(app, "not-a-real-token", expect=404)
     _events(app, "x" * 200, expect=404)
+    _events(app, "%00" + "a" * 20, expect=404)
+    _events(app, "汉字" * 10, expect=404)
     account = db.session.get(ParentAccount, family.account.id)
     account.is_active = False
     db.session.commit()

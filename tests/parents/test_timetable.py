@@ -88,6 +88,8 @@ def test_a_foreign_or_malformed_child_answers_404(client, family, users, campuse
     assert client.get(f"/p/timetable?child={family.other.id}").status_code == 404
     assert client.get("/p/timetable?child=abc").status_code == 404
     assert client.get("/p/timetable?child=99999999").status_code == 404
+    assert client.get("/p/timetable?child=²").status_code == 404  # a digit to str.isdigit, not to int()
+    assert client.get("/p/timetable?child=" + "9" * 40).status_code == 404
 
 
 def test_the_timetable_reads_in_english(client, family, users, campuses, parent_login):
