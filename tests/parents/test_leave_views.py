@@ -126,6 +126,7 @@ def test_the_academic_dashboard_and_the_student_page_list_the_request(client, fa
     assert "发烧，在家休息" in client.get("/").get_data(as_text=True)
     page = client.get(f"/students/{family.first.id}").get_data(as_text=True)
     assert 'data-testid="student-leave-request"' in page and "发烧，在家休息" in page
+    assert page.count("家长请假") == 2  # the requests' card, and who marked 请假 in the attendance list
 
 
 def test_a_staff_tap_makes_the_mark_the_staffs_own_and_the_note_goes(client, family, lessons, parent_login,
