@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import page_width, screenshot, sign_in, small_targets, use_language
+from tests.browser_support import page_width, run_axe, screenshot, settle, sign_in, small_targets, use_language
 from tests.conftest import PASSWORD
 from tests.parents.conftest import sign_in_on_phone
 from tests.parents.money_support import mixed_ledger
@@ -20,6 +20,8 @@ def _fits_the_phone(page) -> None:
     width = page_width(page)
     assert width["width"] <= width["viewport"], width
     assert small_targets(page) == []
+    settle(page)
+    assert run_axe(page) == []  # no serious or critical accessibility violation (contrast among them)
 
 
 def _prints_alone_on_one_a5_page(page, name: str) -> None:
