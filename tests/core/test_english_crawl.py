@@ -212,3 +212,28 @@ def test_a_refused_form_explains_itself_in_english(app, school, path):
     refused = client.post(path, data={})
     assert refused.status_code == 422, path
     assert not _chinese(refused.get_data(as_text=True))
+
+
+def test_no_parent_page_shows_chinese_text_in_english(app, school):
+    """The parent side (家长端) in English: Bob's mother signs in and every page she reaches speaks English."""
+    from eduflow.models import ClassGroup, Lesson, NotificationKind, Student
+    from eduflow.notifications.outbox import notify_family
+
+    account = factories.make_parent_account("13900002222", locale="en")
+    lesson = db.session.get(Lesson, school["lesson"])
+    factories.make_lesson(db.session.get(ClassGroup, school["class"]), school_today() + dt.timedelta(days=2),
+                          teacher=lesson.teacher)
+    notify_family(NotificationKind.LESSON_DEDUCTED, db.session.get(Student, school["student"]), "attendance:x:v1",
+                  {"student": "Bob Jones", "lesson": "Monday 9:00", "status": AttendanceStatus.PRESENT, "units": 1,
+                   "course": "Junior English", "balance": 11})
+    db.session.commit()
+    client = app.test_client()
+    client.post("/language", data={"locale": "en"})
+    assert client.post("/p/login", data={"phone": "13900002222", "password": PASSWORD}).status_code == 302
+    assert account.id
+    found, answered = _crawl(client, ["/p/", "/p/timetable", "/p/hours", "/p/payments", "/p/inbox", "/p/reviews",
+                                      "/p/calendar", "/p/inbox/settings"])
+    assert {"/p/", "/p/timetable", "/p/hours", f"/p/hours/{school['enrollment']}", "/p/inbox"} <= answered
+    assert any(path.endswith("/receipt") for path in answered) and any(path.endswith("/leave") for path in answered)
+    report = "\n".join(f"{url}\n    " + "\n    ".join(snippets) for url, snippets in sorted(found.items()))
+    assert not found, f"Chinese on {len(found)} English parent pages:\n{report}"
