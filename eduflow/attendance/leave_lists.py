@@ -13,6 +13,7 @@ from sqlalchemy.orm import contains_eager
 
 from eduflow.access import is_teacher, scoped, taught_lessons
 from eduflow.extensions import db
+from eduflow.forms import with_aside
 from eduflow.models import AttendanceStatus, ClassGroup, LeaveRequest, Lesson, Parent, ParentAccount, Student, User
 
 UPCOMING_LIMIT = 20  # requests listed on a dashboard; the sheets hold the rest
@@ -31,7 +32,7 @@ class LeaveNote:
     def asked_by(self) -> str:
         if not self.parent_name:
             return ""
-        return f"{self.parent_name}（{self.relationship}）" if self.relationship else self.parent_name
+        return with_aside(self.parent_name, self.relationship) if self.relationship else self.parent_name
 
 
 def _with_parent(query):
