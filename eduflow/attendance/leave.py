@@ -94,7 +94,7 @@ def _check_child(account, student: Student) -> None:
 def _check_sheet(lesson: Lesson, student: Student) -> None:
     """The child is on the lesson's sheet, not suspended, and not marked otherwise by the teacher."""
     row = load_sheet(lesson).row_of(student.id)
-    if row is None or not row.markable and not row.suspended:
+    if row is None or (not row.markable and not row.suspended):
         raise LeaveRefused(_("这节课不是%(name)s的课。", name=student.name))
     if row.suspended:
         raise LeaveRefused(_("%(name)s 正在休学，不需要请假。", name=student.name))

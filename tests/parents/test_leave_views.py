@@ -100,6 +100,11 @@ def test_withdrawing_removes_the_pre_mark(client, family, lessons, parent_login)
     body = client.post(f"/p/leave/{leave.id}/withdraw", headers=HX).get_data(as_text=True)
     assert 'data-testid="ask-leave"' in body and "已撤回请假" in body
     assert _mark(lessons, family) is None
+    gone = db.session.scalars(select(AuditLog).where(AuditLog.action == "delete", AuditLog.entity == "attendance")).all()
+    withdrawn = db.session.scalars(select(AuditLog).where(AuditLog.action == "update",
+                                                          AuditLog.entity == "leave_requests")).all()
+    assert [(e.parent_account_id, e.actor_id) for e in gone + withdrawn] == [(family.account.id, None)] * 2
+    assert "withdrawn_at" in withdrawn[0].changes
     again = client.post(f"/p/leave/{leave.id}/withdraw")
     assert again.status_code == 422 and "已经撤回" in again.get_data(as_text=True)
 
