@@ -47,6 +47,7 @@ def test_staff_show_the_qr_code_and_the_parent_signs_up_on_the_phone(page, phone
     invite = page.get_by_test_id("parent-invite")
     expect(invite.locator("svg.ef-qr")).to_be_visible()
     link = invite.get_by_test_id("invite-link").inner_text().strip()  # what the camera reads from the QR code
+    screenshot(page, "parent-access-card")
     assert "/p/invite/" in link
     invite.get_by_test_id("invite-print-page").click()
     expect(page.get_by_test_id("invite-print")).to_be_visible()
