@@ -37,7 +37,7 @@ def _allowed_parent(student_id: int, parent_id: int) -> tuple[Student, Parent]:
 
 
 def qr_svg(url: str) -> str:
-    """The link as an inline SVG QR code (segno) (228 px, larger on the print page); white behind it so it prints and scans anywhere."""
+    """The link as an inline SVG QR code (segno), 228 px (8 cm printed), on white so it scans on any background."""
     return segno.make(url, error="m").svg_inline(scale=4, border=4, svgclass="ef-qr",
                                                  lineclass=None, dark="#000", light="#fff", title=_("邀请二维码"))
 
