@@ -9,6 +9,7 @@ from eduflow.enrollments.ledger import Pools, split_debit
 from eduflow.demo.context import DemoContext
 from eduflow.demo.teaching import ClassPlan, lesson_end
 from eduflow.extensions import db
+from eduflow.system_texts import coded
 from eduflow.models import (
     Attendance, AttendanceStatus, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LedgerPool,
     LessonLedgerEntry, Payment, PaymentMethod, Student, StudentStatus,
@@ -20,8 +21,6 @@ ATTENDANCE_WEIGHTS = {AttendanceStatus.PRESENT: 85, AttendanceStatus.LATE: 5, At
 ATTENDANCE_NOTES = {AttendanceStatus.PRESENT: ("",), AttendanceStatus.LATE: ("迟到 10 分钟", "堵车迟到 15 分钟"),
                     AttendanceStatus.LEAVE: ("家长提前请假", "生病请假", "校内活动请假"),
                     AttendanceStatus.ABSENT: ("未到，已电话联系家长", "未请假缺课")}
-STATUS_WORDS = {AttendanceStatus.PRESENT: "出勤", AttendanceStatus.LATE: "迟到", AttendanceStatus.LEAVE: "请假",
-                AttendanceStatus.ABSENT: "缺勤"}
 METHOD_WEIGHTS = {PaymentMethod.WECHAT: 45, PaymentMethod.ALIPAY: 25, PaymentMethod.CARD: 20, PaymentMethod.CASH: 10}
 LOW_BALANCE_TARGETS = (-2, -1, 0, 2, 4)  # a few families who need to renew (欠课时 in red)
 DAY = dt.timedelta(days=1)
@@ -183,12 +182,12 @@ def build_enrollments(ctx: DemoContext) -> list[Seat]:
         common = {"enrollment_id": enrollment.id, "student_id": seat.student.id}
         ledger.append(LessonLedgerEntry(
             **common, kind=LedgerKind.PURCHASE, units=enrollment.lessons_purchased,
-            reason=f"报名购买 {enrollment.lessons_purchased} 课时（合同 {enrollment.contract_no}）"
-            if seat.target is None or seat.plan.finished else f"续费课时包 {enrollment.lessons_purchased} 课时",
+            # the sentences the app's own services write, as codes: each reader sees them in their language
+            reason=coded("enrol" if seat.target is None or seat.plan.finished else "renewal", no=enrollment.contract_no),
             created_by_id=enrollment.created_by_id, created_at=enrollment.created_at))
         if enrollment.gift_lessons:
             ledger.append(LessonLedgerEntry(**common, kind=LedgerKind.GIFT, units=enrollment.gift_lessons,
-                                            pool=LedgerPool.GIFT, reason="报名赠送课时", created_by_id=enrollment.created_by_id,
+                                            pool=LedgerPool.GIFT, reason=coded("gift"), created_by_id=enrollment.created_by_id,
                                             created_at=enrollment.created_at))
     held = {seat.enrollment.id: Pools(seat.enrollment.lessons_purchased, seat.enrollment.gift_lessons)
             for seat in seats}
@@ -200,7 +199,8 @@ def build_enrollments(ctx: DemoContext) -> list[Seat]:
             ledger.extend(LessonLedgerEntry(
                 enrollment_id=row.enrollment_id, student_id=row.student_id, kind=LedgerKind.ATTENDANCE, pool=pool,
                 units=units, lesson_id=lesson.id, attendance_id=row.id, attendance_status=row.status,
-                reason=f"{STATUS_WORDS[row.status]}扣课 · {lesson.lesson_date:%m-%d} {lesson.topic}",
+                reason=coded("attendance", where=f"{lesson.lesson_date.isoformat()} {lesson.class_group.name}",
+                             status=coded(row.status.value)),
                 created_by_id=row.recorded_by_id, created_at=row.created_at) for pool, units in parts)
     db.session.add_all(ledger)
     db.session.flush()
