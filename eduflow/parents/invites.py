@@ -15,19 +15,20 @@ from flask import current_app, has_request_context, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from eduflow import audit
 from eduflow.auth.services import LoginResult
-from eduflow.auth.throttle import NO_WAIT, record_attempt, wait_before_next_attempt
+from eduflow.auth.throttle import NO_WAIT, record_attempt, throttle_key, wait_before_next_attempt
 from eduflow.domain import DomainError, FieldError
 from eduflow.extensions import db
-from eduflow.models import Parent, ParentAccount, ParentInvite, Student, User, utcnow
+from eduflow.models import LoginAttempt, Parent, ParentAccount, ParentInvite, Student, User, utcnow
 from eduflow.parents.accounts import new_session_token
 from eduflow.security.passwords import hash_password
 from eduflow.security.strength import require_strong_password
 
 VALID_FOR = dt.timedelta(days=7)
+MAX_WRONG_DIGITS = 10  # wrong last-four tries, from all addresses, before the invite is dead
 SALT = "eduflow.parent-invite"
 
 
@@ -140,6 +141,10 @@ def accept_invite(invite: ParentInvite, last4: str, password: str, ip: str | Non
 
 
 def _check_digits(parent: Parent, last4: str, name: str, address: str) -> None:
+    """The throttle delays each address; past MAX_WRONG_DIGITS wrong tries from all addresses the invite is dead
+    (a photographed QR code cannot be guessed through from many machines)."""
+    if wrong_tries(name) >= MAX_WRONG_DIGITS:
+        raise InviteRefused(_("手机号后四位错误次数过多，这个邀请已失效，请联系校区老师重新邀请。"))
     wait = wait_before_next_attempt(name, address)
     if wait > NO_WAIT:
         minutes = LoginResult(wait=wait).wait_minutes
@@ -149,6 +154,12 @@ def _check_digits(parent: Parent, last4: str, name: str, address: str) -> None:
         record_attempt(name, address, False)
         audit.record("parent_invite_wrong_digits", "parents", parent.id)
         raise WrongDigits(_("手机号后四位不正确。"))
+
+
+def wrong_tries(name: str) -> int:
+    """Wrong last-four tries at one invite, from any address."""
+    return db.session.scalar(select(func.count(LoginAttempt.id)).where(
+        LoginAttempt.username == throttle_key(name), LoginAttempt.succeeded.is_(False)))
 
 
 def _account_with_password(parent: Parent, password: str) -> ParentAccount:

@@ -13,7 +13,7 @@ from eduflow.access.rules import may_invite_parents
 from eduflow.extensions import db
 from eduflow.models import AuditLog, ParentAccount, ParentInvite, Student, utcnow
 from eduflow.parents.invites import (
-    SALT, VALID_FOR, InviteRefused, UnknownInvite, WrongDigits, accept_invite, access_overview, create_invite,
+    MAX_WRONG_DIGITS, SALT, VALID_FOR, InviteRefused, UnknownInvite, WrongDigits, accept_invite, access_overview, create_invite,
     invite_token, read_invite, revoke_access,
 )
 from eduflow.access.scopes import scoped
@@ -200,3 +200,13 @@ def test_who_may_invite_parents(family, users):
     student = family.first  # 一校区, owned by sales
     allowed = {key for key, user in users.items() if may_invite_parents(user, student)}
     assert allowed == {"admin", "manager", "sales", "academic"}
+
+
+def test_too_many_wrong_digits_from_many_addresses_end_the_invite(newcomer, users):
+    _, token = _token(newcomer, users)
+    for n in range(MAX_WRONG_DIGITS):
+        with pytest.raises(WrongDigits):
+            accept_invite(read_invite(token), "0000", NEW_PASSWORD, ip=f"10.8.0.{n}")
+        db.session.commit()
+    with pytest.raises(InviteRefused, match="错误次数过多"):
+        accept_invite(read_invite(token), LAST4_OF(newcomer), NEW_PASSWORD, ip="10.8.1.1")
