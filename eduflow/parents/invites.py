@@ -2,7 +2,8 @@
 digits, sets a password and is signed in. Staff revoke a Parent row's access the same way they granted it.
 
 A link is a signed token (itsdangerous, the app's secret key and a salt of its own) of the invite's id and nonce;
-the invite row decides the rest: valid for 7 days, used once. Accepting an invite for a phone that already has an
+the invite row decides the rest: valid for 7 days, used once. Staff reopening an invitation get the token signed
+again (a different string naming the same invite, with the same expiry). Accepting an invite for a phone that already has an
 account sets the new password: the invite doubles as a staff-assisted password reset.
 """
 from __future__ import annotations
