@@ -1,4 +1,7 @@
 """The benchmark command runs end to end (on a tiny campus; timing is its own job, not the suite's)."""
+import pytest
+
+pytestmark = pytest.mark.slow
 
 
 def test_benchmark_command_times_every_screen(runner):

@@ -1,4 +1,7 @@
-"""The demo school (`flask demo-data`): who can log in, and that its data keeps the product's rules."""
+"""The demo school (`flask demo-data`): who can log in, and that its data keeps the product's rules.
+
+The rules are read from tests/demo_school.py's school (load_demo_data's rows, loaded once per worker); loading
+itself is tested afresh: the same seed twice, the command, a failed load."""
 from __future__ import annotations
 
 import datetime as dt
@@ -15,6 +18,9 @@ from eduflow.models import (
 )
 from eduflow.security.passwords import verify_password
 from eduflow.security.phones import is_cn_mobile
+from tests.demo_school import demo_school
+
+pytestmark = pytest.mark.slow
 
 DEDUCTING = {AttendanceStatus.PRESENT, AttendanceStatus.LATE, AttendanceStatus.ABSENT}
 STAFF = {
@@ -33,7 +39,7 @@ def _wipe() -> None:
 
 
 def test_staff_accounts_and_leads(app):
-    counts = load_demo_data()
+    counts = demo_school()
     assert counts["users"] == 10 and counts["campuses"] == 2 and counts["leads"] == len(db.session.scalars(
         select(Lead.id)).all())
 
@@ -101,7 +107,7 @@ def test_staff_accounts_and_leads(app):
 
 
 def test_teaching_and_ledger_integrity(app):
-    load_demo_data()
+    demo_school()
     lessons = db.session.scalars(select(Lesson)).all()
     for key in ("teacher_id", "classroom_id"):
         booked = defaultdict(list)

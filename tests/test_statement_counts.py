@@ -7,11 +7,15 @@ command's job, not this test's.
 """
 from __future__ import annotations
 
+import pytest
+
 from eduflow.benchdata import build
 from eduflow.benchmark_screens import screens, signed_in
 from eduflow.extensions import db
 from tests.conftest import _empty_all_tables
 from tests.statements import counted
+
+pytestmark = pytest.mark.slow
 
 SMALL, LARGE = 0.005, 0.05  # 500 and 5,000 leads: every list, column and 30-day report has rows
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from eduflow.demo import DEMO_PASSWORD, load_demo_data
+from eduflow.demo import DEMO_PASSWORD
 from eduflow.extensions import db
 from eduflow.models import Attendance, Enrollment, Lead, Lesson, Student, User
-from tests.browser_support import AXE, run_axe, sign_in, use_language
+from tests.browser_support import AXE, run_axe, settle, sign_in, use_language
+from tests.demo_school import demo_school
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def _first(statement):
@@ -24,8 +25,7 @@ def _first(statement):
 @pytest.fixture
 def screens(app):
     """The demo school; the seven screens, each opened by the person who works on it."""
-    load_demo_data()
-    db.session.commit()
+    demo_school()
     sales = db.session.scalars(select(User).where(User.username == "sales1")).one()
     teacher = db.session.scalars(select(User).where(User.username == "teacher1")).one()
     lead = _first(select(Lead).where(Lead.owner_id == sales.id).order_by(Lead.id))
@@ -57,7 +57,7 @@ def test_the_main_screens_have_no_serious_accessibility_violation(tablet, screen
             response = page.goto(url)
             assert response.status == 200, (username, url)
             assert "script-src 'self'" in response.headers["content-security-policy"]  # the real, strict CSP
-            page.wait_for_load_state("networkidle")
+            settle(page)
             violations = run_axe(page)
             if violations:
                 found.append(f"{language} {username} {url}: {_describe(violations)}")

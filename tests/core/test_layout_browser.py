@@ -11,12 +11,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from eduflow.demo import DEMO_PASSWORD, load_demo_data
+from eduflow.demo import DEMO_PASSWORD
 from eduflow.extensions import db
 from eduflow.models import Attendance, Enrollment, Lead, Lesson, Parent, StatusChange, Student, User
-from tests.browser_support import TABLET, page_width, screenshot, sign_in, small_targets, small_text, use_language
+from tests.browser_support import (
+    TABLET, page_width, screenshot, settle, sign_in, small_targets, small_text, use_language,
+)
+from tests.demo_school import demo_school
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 LANGUAGES = {"zh": "zh-CN", "en": "en"}
 
@@ -28,8 +31,7 @@ def _first(statement):
 @pytest.fixture
 def school(app):
     """The demo school, and the records each main page is opened on."""
-    load_demo_data()
-    db.session.commit()
+    demo_school()
     users = {user.username: user for user in db.session.scalars(select(User))}
     sales, teacher = users["sales1"], users["teacher1"]
     student = _first(select(Student).join(Enrollment, Enrollment.student_id == Student.id).order_by(Student.id))
@@ -101,7 +103,7 @@ def test_every_main_page_fits_a_touch_tablet(tablet, school, language):
         for url in urls:
             response = page.goto(url)
             assert response.status == 200, f"{username} {url} answered {response.status}"
-            page.wait_for_load_state("networkidle")
+            settle(page)
             assert page.evaluate("document.documentElement.lang") == LANGUAGES[language], url
             problems += _problems(page, f"{language} {username} {url}")
             if language == "en" and url.endswith("/attendance"):  # "Attendance: Present", not "Attendance：Present"
@@ -112,8 +114,7 @@ def test_every_main_page_fits_a_touch_tablet(tablet, school, language):
         if username == "sales1":  # the menu, opened from the top bar's ☰
             page.goto("/")
             page.get_by_test_id("menu-toggle").click()
-            page.wait_for_selector("#ef-sidebar.show")
-            page.wait_for_timeout(400)  # the offcanvas slides in
+            page.wait_for_selector("#ef-sidebar.show:not(.showing)")  # the offcanvas has slid in
             problems += _problems(page, f"{language} {username} menu")
 
     assert not problems, "\n".join(problems)

@@ -17,6 +17,8 @@ from tests.exports.conftest import LESSON_DAY
 from tests.exports.reading import read_csv
 from tests.statements import counted
 
+pytestmark = pytest.mark.slow
+
 ENTITIES = ("leads", "students", "enrollments", "attendance", "ledger")
 
 

@@ -44,6 +44,8 @@ from tests.matrix import OK, PARENT
 from tests.matrix import fresh_world  # noqa: F401 - the matrix's world, as the fixture `world`
 from tests.test_route_matrix import ROUTES, sign_in_parent
 
+pytestmark = pytest.mark.slow
+
 FUZZED_ROLES = ("admin", "manager", PARENT)  # the office sees every form; a parent has forms of their own
 BAD_IDS = (0, -1, 2**31, 2**63, 10**30)
 NUL, LONG = "a\x00b", "长" * 10_000

@@ -23,6 +23,8 @@ from eduflow.followups import record_follow_up
 from tests.reports.conftest import local, make_lead, source  # noqa: F401
 from tests.rollups import raw_sales_reports as raw
 
+pytestmark = pytest.mark.slow
+
 PEOPLE = ("sales", "sales2", "manager", "sales_b", "manager_b")
 SCOPES = [("manager", None), ("manager_b", None), ("sales", None), ("sales2", None), ("sales_b", None),
           ("admin", None), ("admin", 0), ("admin", 1)]

@@ -25,6 +25,8 @@ from eduflow.rollups import school
 from tests import factories
 from tests.reports.conftest import SCHOOL_OFFSET
 
+pytestmark = pytest.mark.slow
+
 DAYS = [dt.date(2026, 1, 30), dt.date(2026, 1, 31), dt.date(2026, 2, 1), dt.date(2026, 2, 2), dt.date(2026, 3, 1)]
 SCOPES = [("manager", None), ("manager_b", None), ("admin", None), ("admin", 0), ("admin", 1)]
 RANGES = [("2025-12-01", "2026-12-31"), ("2026-01-01", "2026-03-31"), ("2026-01-31", "2026-02-01"), ("2026-02-01", "2026-02-28"),
