@@ -28,6 +28,18 @@ ACTION_LABELS = {
     "import": _l("导入"),
     "import_rollback": _l("撤销导入"),
     "attendance_correction": _l("考勤补录"),
+    "parent_login_ok": _l("家长登录成功"),
+    "parent_login_failed": _l("家长登录失败"),
+    "parent_login_throttled": _l("家长登录受限"),
+    "parent_logout": _l("家长退出登录"),
+    "parent_invited": _l("邀请家长"),
+    "parent_invite_accepted": _l("家长接受邀请"),
+    "parent_invite_wrong_digits": _l("邀请验证失败"),
+    "parent_access_revoked": _l("收回家长权限"),
+    "parent_code_requested": _l("家长申请验证码"),
+    "parent_code_throttled": _l("验证码受限"),
+    "parent_calendar_created": _l("开通日历订阅"),
+    "parent_calendar_reset": _l("重置日历订阅"),
 }
 
 # Business tables by their domain name; a table missing here is listed under its own name.
@@ -61,6 +73,11 @@ ENTITY_LABELS = {
     "renewal_reminders": _l("续费提醒"),
     "import_batches": _l("导入批次"),
     "import_rows": _l("导入行"),
+    "parent_accounts": _l("家长账号"),
+    "parent_invites": _l("家长邀请"),
+    "parent_login_codes": _l("家长验证码"),
+    "leave_requests": _l("请假申请"),
+    "notification_preferences": _l("消息设置"),
 }
 
 NO_ACTOR = "none"  # the actor choice for entries nobody signed in made: failed logins, scheduled jobs

@@ -192,3 +192,16 @@ def test_the_lead_and_student_lookups_read_indexes(client, login_as, campuses, u
     assert len(plans) == 3
     for plan in plans:
         assert not re.search(r"SCAN (lead_name_keys|students)\b(?! USING)", plan), plan
+
+
+def test_every_action_the_code_records_has_a_label_on_the_audit_page():
+    """An explicit audit.record("…") or audited.event("…") action without a label would show its raw name."""
+    import re
+    from pathlib import Path
+
+    from eduflow.admin.forms_audit import ACTION_LABELS
+
+    source = "\n".join(path.read_text(encoding="utf-8") for path in Path("eduflow").rglob("*.py"))
+    recorded = set(re.findall(r'(?:audit\.record|audited\.event)\(\s*"([a-z_]+)"', source))
+    recorded |= {"login_failed", "parent_login_failed"}  # written through a conditional expression
+    assert recorded and recorded - set(ACTION_LABELS) == set()
