@@ -201,7 +201,8 @@ def test_every_action_the_code_records_has_a_label_on_the_audit_page():
 
     from eduflow.admin.forms_audit import ACTION_LABELS
 
-    source = "\n".join(path.read_text(encoding="utf-8") for path in Path("eduflow").rglob("*.py"))
+    source = "\n".join(path.read_text(encoding="utf-8")
+                       for path in (Path(__file__).resolve().parents[2] / "eduflow").rglob("*.py"))
     recorded = set(re.findall(r'(?:audit\.record|audited\.event)\(\s*"([a-z_]+)"', source))
     recorded |= {"login_failed", "parent_login_failed"}  # written through a conditional expression
     assert recorded and recorded - set(ACTION_LABELS) == set()
