@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,16 +76,33 @@ def live_server(app):
     thread.join(timeout=5)
 
 
+@contextmanager
+def device(browser, live_server, **options):
+    """A factory of pages on one kind of device: open_page(locale="zh-CN") → a page in a browser context of its own
+    (its own cookies: one signed-in person each), made with `options` (viewport, has_touch, is_mobile …).
+
+    On leaving, every context closes, and any console error or page error in any of them fails the test."""
+    contexts, errors = [], []
+
+    def open_page(locale: str = "zh-CN"):
+        context = browser.new_context(base_url=live_server, locale=locale, **options)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"the browser reported errors: {errors}"
+
+
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport=TABLET, base_url=live_server, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"the browser reported errors: {errors}"
+    """A page on the tablet's screen (768 × 1024), in Chinese."""
+    with device(browser, live_server, viewport=TABLET) as open_page:
+        yield open_page()
 
 
 def _is_unexpected(message) -> bool:
@@ -249,20 +267,8 @@ def tablet(browser, live_server):
 
     Each call opens its own browser context (its own cookies: one signed-in person each); they close at the
     end, and any console error or page error in any of them fails the test, as with `page`."""
-    contexts, errors = [], []
-
-    def open_page(locale: str = "zh-CN"):
-        context = browser.new_context(viewport=TABLET, base_url=live_server, locale=locale, has_touch=True)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, f"the browser reported errors: {errors}"
+    with device(browser, live_server, viewport=TABLET, has_touch=True) as open_page:
+        yield open_page
 
 
 def use_language(page, code: str) -> None:

@@ -76,6 +76,12 @@ def make_lead(campus, *, name: str = "张三", owner=None, phone: str | None = N
     return _added(lead)
 
 
+def make_leads(campus, *specs, owner=None, phone: str | None = None) -> list[Lead]:
+    """Leads on the campus, one per (name, stage, fields) spec, all owned by `owner` and carrying `phone`."""
+    return [make_lead(campus, name=name, owner=owner, phone=phone, stage=stage, **fields)
+            for name, stage, fields in specs]
+
+
 def make_student(campus, *, name: str = "王小明", owner=None, **fields) -> Student:
     """A student row on the campus, owned by `owner` (a user); no parent (students.services adds those)."""
     return _added(Student(name=name, campus_id=campus.id, owner_id=_id(owner), **fields))

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from eduflow.extensions import db
 from eduflow.leads.board import PAGE_SIZE
 from eduflow.models import Course, Lead, LeadStage, SixSpeed, Stickiness, Tag, utcnow
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -16,11 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def _leads(campuses, users, *specs):
-    leads = [Lead(name=name, stage=stage, campus_id=campuses[0].id, owner_id=users["sales"].id, **extra)
-             for name, stage, extra in specs]
-    for lead in leads:
-        lead.phone = "13800001234"
-    db.session.add_all(leads)
+    leads = factories.make_leads(campuses[0], *specs, owner=users["sales"], phone="13800001234")
     db.session.commit()
     return leads
 
@@ -117,8 +114,7 @@ def test_a_card_shows_courses_tags_stickiness_and_overdue(page, users, campuses)
 
 
 def test_a_manager_assigns_ticked_pool_leads_and_a_salesperson_claims_one(page, users, campuses):
-    pool = [Lead(name=name, campus_id=campuses[0].id) for name in ("公海一", "公海二", "公海三")]
-    db.session.add_all(pool)
+    pool = [factories.make_lead(campuses[0], name=name) for name in ("公海一", "公海二", "公海三")]
     db.session.commit()
     sign_in(page, "manager", PASSWORD)
     page.goto("/leads/pool")

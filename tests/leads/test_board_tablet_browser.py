@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from eduflow.extensions import db
 from eduflow.models import Lead, LeadStage, utcnow
+from tests import factories
 from tests.browser_support import screenshot, sign_in
 from tests.conftest import PASSWORD
 
@@ -31,11 +32,7 @@ def page(tablet):
 
 
 def _leads(campuses, users, *specs):
-    leads = [Lead(name=name, stage=stage, campus_id=campuses[0].id, owner_id=users["sales"].id, **extra)
-             for name, stage, extra in specs]
-    for lead in leads:
-        lead.phone = "13800001234"
-    db.session.add_all(leads)
+    leads = factories.make_leads(campuses[0], *specs, owner=users["sales"], phone="13800001234")
     db.session.commit()
     return leads
 

@@ -1,5 +1,6 @@
 """Issue 11, item 13: a refused claim leaves the lead's row in the pool list with the reason beside it, and a
 claim or an assignment returns to the pool or the lead list with the filters the user had chosen."""
+import pytest
 from sqlalchemy import select
 
 from eduflow.extensions import db
@@ -13,12 +14,19 @@ def _owner(lead):
     return db.session.scalar(select(Lead.owner_id).where(Lead.id == lead.id))
 
 
-def test_a_refused_claim_keeps_the_row_with_the_reason_beside_it(client, login_as, make_lead, campuses):
+@pytest.fixture
+def at_the_cap(login_as, make_lead, campuses):
+    """The salesperson, signed in, holds one lead at a cap of one; 公海乙 waits in the pool."""
     settings_for(campuses[0].id).max_open_leads = 1
     db.session.commit()
     make_lead(name="已有")
     lead = make_lead(name="公海乙", owner=None)
     login_as("sales")
+    return lead
+
+
+def test_a_refused_claim_keeps_the_row_with_the_reason_beside_it(client, at_the_cap):
+    lead = at_the_cap
     response = client.post(f"/leads/{lead.id}/claim", data={"next": "/leads/pool?q=gonghai"},
                            headers={**HX, "HX-Current-URL": "http://localhost/leads/pool?q=gonghai"})
     html = response.get_data(as_text=True)
@@ -30,12 +38,8 @@ def test_a_refused_claim_keeps_the_row_with_the_reason_beside_it(client, login_a
     assert 'data-testid="pool-message"' not in html and _owner(lead) is None
 
 
-def test_a_refused_claim_without_htmx_returns_to_the_filtered_pool(client, login_as, make_lead, campuses):
-    settings_for(campuses[0].id).max_open_leads = 1
-    db.session.commit()
-    make_lead(name="已有")
-    lead = make_lead(name="公海乙", owner=None)
-    login_as("sales")
+def test_a_refused_claim_without_htmx_returns_to_the_filtered_pool(client, at_the_cap):
+    lead = at_the_cap
     response = client.post(f"/leads/{lead.id}/claim", data={"next": "/leads/pool?q=gonghai"})
     assert response.status_code == 302 and response.headers["Location"] == "/leads/pool?q=gonghai"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
