@@ -42,7 +42,7 @@ def _prints_alone_on_one_a5_page(page, name: str) -> None:
 
 @pytest.mark.parametrize("locale, tab, payments, title, capitals_label", [
     ("zh-CN", "课时", "缴费", "收据", "大写"),
-    ("en", "Lessons", "Payment", "Receipt", "In Chinese capitals"),
+    ("en", "Hours", "Fees", "Receipt", "In Chinese capitals"),
 ])
 def test_a_parent_reads_the_hours_line_by_line_then_prints_a_receipt(phone, family, users, locale, tab, payments,
                                                                      title, capitals_label):
