@@ -1,7 +1,8 @@
-"""Notifications (通知): the transactional outbox, each row one message for one recipient on one channel.
+"""Notifications (通知): the transactional outbox of events, and the messages each event becomes.
 
-A row is written in the same transaction as the change that causes it, at most once per event, recipient and
-channel (the unique key), and delivered afterwards by the task queue (eduflow.notifications.delivery). The
+A NotificationEvent is written in the same transaction as the change that causes it (one multi-row INSERT, at
+most once per event key). After the commit the task queue fans it out into Notification rows, one message for one
+recipient on one channel (unique per event, recipient and channel), and delivers those that leave the app. The
 portal inbox (站内消息) reads the inbox rows directly.
 """
 from __future__ import annotations
@@ -13,6 +14,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from eduflow.models.base import Base, utcnow
 from eduflow.models.enums import DeliveryStatus, NotificationChannel, NotificationKind, enum_column
+
+
+class NotificationEvent(Base):
+    __tablename__ = "notification_events"
+    __table_args__ = (UniqueConstraint("event_key"), Index(None, "fanned_out_at", "created_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_key: Mapped[str] = mapped_column(String(120))  # e.g. "attendance:17:v3": a retry writes nothing twice
+    kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind))
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"))  # to the student's family
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # or to a colleague
+    campus_id: Mapped[int | None] = mapped_column(ForeignKey("campuses.id"))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    fanned_out_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Notification(Base):

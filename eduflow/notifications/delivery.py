@@ -28,27 +28,33 @@ def enqueue(notification_id: int, eta: dt.datetime | None = None) -> None:
         deliver_task(notification_id)
 
 
-def deliver_event(event_key: str) -> None:
-    """After the commit that wrote an event's messages: deliver each of them that leaves the app."""
-    with Session(db.engine) as session:
-        ids = session.scalars(select(Notification.id).where(
-            Notification.event_key == event_key, Notification.channel != Channel.INBOX,
-            Notification.status == DeliveryStatus.PENDING).order_by(Notification.id)).all()
+@huey.task()
+def fan_out_task(event_key: str) -> None:
+    """After the commit that wrote an event: its messages, then the delivery of each that leaves the app."""
+    from eduflow.notifications.outbox import fan_out
+
+    with _app_context():
+        with Session(db.engine, expire_on_commit=False) as session:
+            ids = fan_out(session, event_key)
     for notification_id in ids:
         enqueue(notification_id)
 
 
 @huey.task()
 def deliver_task(notification_id: int) -> None:
-    """The queue's entry point: deliver in an app context (the worker process builds its own app)."""
-    if has_app_context():
-        deliver(notification_id)
-        return
-    with _worker_app().app_context():
+    """The queue's entry point for one message."""
+    with _app_context():
         deliver(notification_id)
 
 
 _APP = None
+
+
+def _app_context():
+    """The current app's context when there is one (immediate mode, tests), else the worker's own app."""
+    from contextlib import nullcontext
+
+    return nullcontext() if has_app_context() else _worker_app().app_context()
 
 
 def _worker_app():

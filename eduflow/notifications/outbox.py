@@ -1,75 +1,159 @@
-"""The transactional outbox: `notify_family` and `notify_staff` write the messages of one event in the caller's
-transaction (rolled back with it), at most once per event, recipient and channel; after the commit the queue is
-told to deliver the ones that leave the app.
+"""The transactional outbox: `record_events` (and the one-event helpers `notify_family`, `notify_staff`) write the
+events in the caller's transaction, in one statement, rolled back with it and at most once per event key. After
+the commit the queue fans each event out (`fan_out`): one message per recipient and channel, in the recipient's
+language, then delivers the ones that leave the app.
+
+So a change costs its request one INSERT whatever the size of the family or the number of channels; who hears
+about it, and how, is decided in the background.
 """
 from __future__ import annotations
 
 import datetime as dt
 import enum
+from dataclasses import dataclass
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from eduflow.extensions import db
 from eduflow.i18n import from_utc, to_utc
 from eduflow.mail import mail_configured
 from eduflow.models import (
-    DeliveryStatus, Notification, NotificationChannel as Channel, NotificationKind as Kind, NotificationPreference,
-    Parent, ParentAccount, Student, User, utcnow,
+    DeliveryStatus, Notification, NotificationChannel as Channel, NotificationEvent, NotificationKind as Kind,
+    NotificationPreference, Parent, ParentAccount, Settings, User, utcnow,
 )
 from eduflow.notifications.texts import render
-from eduflow.settings import settings_for
 
 URGENT = frozenset({Kind.ABSENT, Kind.LESSON_CHANGED})  # sent in quiet hours too
 ALWAYS_SENT = frozenset({Kind.PAYMENT_RECEIVED})  # a parent cannot turn receipts off
-_QUEUED = "eduflow_outbox"  # session.info key: the events whose messages the queue delivers after the commit
+_QUEUED = "eduflow_outbox"  # session.info key: the events to fan out after the commit
 
 
-def notify_family(kind: Kind, student: Student, event_key: str, params: dict, link: str = "") -> int:
-    """Messages about `student` to every parent account linked to the student (access not revoked), on the inbox
-    and on each channel the campus switched on and the parent can receive; returns how many were new."""
-    settings = settings_for(student.campus_id)
-    rows = []
-    for account, email in _families(student):
-        if kind not in ALWAYS_SENT and _turned_off(account.id, kind):
+@dataclass(frozen=True)
+class Event:
+    """Something the family (student_id) or a colleague (user_id) should hear about."""
+
+    kind: Kind
+    event_key: str
+    params: dict
+    student_id: int | None = None
+    user_id: int | None = None
+    campus_id: int | None = None
+    link: str = ""
+
+
+def record_events(events: list[Event]) -> None:
+    """Write the events in one INSERT, leaving out any already written (a retry, a double submit, a concurrent
+    request: the unique event key decides, the caller's transaction stays whole); fanned out after the commit."""
+    if not events:
+        return
+    now = utcnow()
+    rows = [{"event_key": e.event_key, "kind": e.kind, "student_id": e.student_id, "user_id": e.user_id,
+             "campus_id": e.campus_id, "params": _plain(e.params), "link": e.link, "created_at": now,
+             "fanned_out_at": None} for e in events]
+    db.session.execute(_insert_ignoring_duplicates(db.session, NotificationEvent.__table__), rows)
+    queued = db.session.info.setdefault(_QUEUED, [])
+    queued.extend(e.event_key for e in events if e.event_key not in queued)
+
+
+def notify_family(kind: Kind, student, event_key: str, params: dict, link: str = "") -> None:
+    """One event about `student`, for every parent account linked to the student."""
+    record_events([Event(kind, event_key, params, student_id=student.id, campus_id=student.campus_id, link=link)])
+
+
+def notify_staff(kind: Kind, user: User, event_key: str, params: dict, link: str = "") -> None:
+    """One event for a colleague, shown in the app only (the navigation's unread badge)."""
+    record_events([Event(kind, event_key, params, user_id=user.id, campus_id=user.campus_id, link=link)])
+
+
+def _insert_ignoring_duplicates(session, table):
+    """INSERT that leaves out the rows a unique key already holds, in the database's own words."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    return insert(table).prefix_with("IGNORE")  # MariaDB / MySQL
+
+
+def _plain(params: dict) -> dict:
+    """Parameters as JSON keeps them: an enum by its value (rendered through its label), numbers as numbers."""
+    return {name: value.value if isinstance(value, enum.Enum) else value if isinstance(value, (int, float)) or
+            value is None else str(value) for name, value in params.items()}
+
+
+# ---------- fan-out (in the queue, after the commit) ----------
+
+def fan_out(session: Session, event_key: str) -> list[int]:
+    """Turn one event into its messages (inbox always; e-mail where the campus and the parent allow), once; returns
+    the ids of the messages that leave the app, for delivery."""
+    row = session.scalar(select(NotificationEvent).where(NotificationEvent.event_key == event_key,
+                                                         NotificationEvent.fanned_out_at.is_(None)))
+    if row is None:
+        return []
+    settings = _settings(session, row.campus_id)
+    messages = _family_messages(session, row, settings) if row.student_id else _staff_messages(session, row)
+    if messages:
+        session.execute(_insert_ignoring_duplicates(session, Notification.__table__), messages)
+    session.execute(update(NotificationEvent).where(NotificationEvent.id == row.id).values(fanned_out_at=utcnow()))
+    session.commit()
+    return list(session.scalars(select(Notification.id).where(
+        Notification.event_key == event_key, Notification.channel != Channel.INBOX,
+        Notification.status == DeliveryStatus.PENDING).order_by(Notification.id)))
+
+
+def _family_messages(session: Session, row: NotificationEvent, settings: Settings) -> list[dict]:
+    families = session.execute(
+        select(ParentAccount.id, ParentAccount.locale, Parent.email)
+        .join(Parent, Parent.phone_hash == ParentAccount.phone_hash)
+        .where(Parent.student_id == row.student_id, Parent.portal_revoked_at.is_(None),
+               ParentAccount.is_active.is_(True)).order_by(ParentAccount.id)).all()
+    off = set(session.scalars(select(NotificationPreference.parent_account_id).where(
+        NotificationPreference.parent_account_id.in_([f.id for f in families]),
+        NotificationPreference.kind == row.kind, NotificationPreference.enabled.is_(False))))
+    email_on = settings.notify_email and mail_configured()
+    messages, seen = [], set()
+    for account_id, locale, email in families:
+        if account_id in seen or (row.kind not in ALWAYS_SENT and account_id in off):
             continue
-        channels = [Channel.INBOX] + ([Channel.EMAIL] if email and settings.notify_email and mail_configured() else [])
-        for channel in channels:
-            rows.append(_row(kind, channel, event_key, params, link, account.locale, _send_after(kind, settings),
-                             recipient=f"p{account.id}", parent_account_id=account.id, student_id=student.id,
-                             campus_id=student.campus_id))
-    return _insert_once(rows, event_key)
+        seen.add(account_id)
+        for channel in [Channel.INBOX] + ([Channel.EMAIL] if email and email_on else []):
+            messages.append(_message(row, channel, locale, _send_after(row.kind, settings), recipient=f"p{account_id}",
+                                     parent_account_id=account_id, student_id=row.student_id))
+    return messages
 
 
-def notify_staff(kind: Kind, user: User, event_key: str, params: dict, link: str = "",
-                 student: Student | None = None) -> int:
-    """A message to a colleague, in the app only (the navigation's unread badge)."""
-    return _insert_once([_row(kind, Channel.INBOX, event_key, params, link, user.locale, utcnow(),
-                              recipient=f"u{user.id}", user_id=user.id, campus_id=user.campus_id,
-                              student_id=student.id if student else None)], event_key)
+def _staff_messages(session: Session, row: NotificationEvent) -> list[dict]:
+    user = session.get(User, row.user_id)
+    if user is None or not user.is_active:
+        return []
+    return [_message(row, Channel.INBOX, user.locale, utcnow(), recipient=f"u{user.id}", user_id=user.id)]
 
 
-def _families(student: Student) -> list[tuple[ParentAccount, str | None]]:
-    """The accounts of the student's parents with access, each with that parent's e-mail (if any)."""
-    rows = db.session.execute(
-        select(ParentAccount, Parent.email).join(Parent, Parent.phone_hash == ParentAccount.phone_hash)
-        .where(Parent.student_id == student.id, Parent.portal_revoked_at.is_(None), ParentAccount.is_active.is_(True))
-        .order_by(ParentAccount.id)).all()
-    seen, families = set(), []
-    for account, email in rows:
-        if account.id not in seen:
-            seen.add(account.id)
-            families.append((account, email))
-    return families
+def _message(row: NotificationEvent, channel: Channel, locale: str | None, send_after: dt.datetime,
+             **recipient) -> dict:
+    """One message, rendered in the recipient's language; the inbox is delivered by being written."""
+    locale = locale or "zh_CN"
+    subject, body = render(row.kind, row.params, locale)
+    now, inbox = utcnow(), channel == Channel.INBOX
+    return {"parent_account_id": None, "user_id": None, "student_id": None, **recipient,
+            "campus_id": row.campus_id, "event_key": row.event_key, "kind": row.kind, "channel": channel,
+            "locale": locale, "params": row.params, "subject": subject, "body": body, "link": row.link,
+            "attempts": 0, "last_error": "", "created_at": now, "read_at": None,
+            "status": DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING, "sent_at": now if inbox else None,
+            "send_after": now if inbox else send_after}
 
 
-def _turned_off(account_id: int, kind: Kind) -> bool:
-    return db.session.scalar(select(NotificationPreference.id).where(
-        NotificationPreference.parent_account_id == account_id, NotificationPreference.kind == kind,
-        NotificationPreference.enabled.is_(False))) is not None
+def _settings(session: Session, campus_id: int | None) -> Settings:
+    """The campus's settings, else the default row, else the defaults (never written from here)."""
+    rows = {row.campus_id: row for row in session.scalars(select(Settings).where(
+        (Settings.campus_id == campus_id) | Settings.campus_id.is_(None)))}
+    return rows.get(campus_id) or rows.get(None) or Settings(quiet_start=dt.time(21), quiet_end=dt.time(8),
+                                                               notify_email=False)
 
 
-def _send_after(kind: Kind, settings, now: dt.datetime | None = None) -> dt.datetime:
+def _send_after(kind: Kind, settings: Settings, now: dt.datetime | None = None) -> dt.datetime:
     """Now, or, for a message that can wait, the end of the campus's quiet hours when it is written in them."""
     now = now or utcnow()
     if kind in URGENT:
@@ -90,55 +174,14 @@ def quiet_until(start: dt.time, end: dt.time, now: dt.datetime) -> dt.datetime:
     return to_utc(dt.datetime.combine(day, end))
 
 
-def _row(kind: Kind, channel: Channel, event_key: str, params: dict, link: str, locale: str | None,
-         send_after: dt.datetime, **recipient) -> dict:
-    """One message, rendered in the recipient's language; the inbox is delivered by being written."""
-    locale = locale or "zh_CN"
-    subject, body = render(kind, params, locale)
-    now = utcnow()
-    inbox = channel == Channel.INBOX
-    return {"parent_account_id": None, "user_id": None, "student_id": None, "campus_id": None, **recipient,
-            "event_key": event_key, "kind": kind, "channel": channel, "locale": locale, "params": _plain(params),
-            "subject": subject, "body": body, "link": link, "attempts": 0, "last_error": "", "created_at": now,
-            "status": DeliveryStatus.SENT if inbox else DeliveryStatus.PENDING, "sent_at": now if inbox else None,
-            "send_after": now if inbox else send_after, "read_at": None}
-
-
-def _insert_once(rows: list[dict], event_key: str) -> int:
-    """Insert the messages in one statement, leaving out any this event already wrote for the recipient and
-    channel (a retry, a double submit, a concurrent request): the unique key decides, the caller's transaction
-    stays whole. After the commit the queue is told about the event's messages that leave the app."""
-    if not rows:
-        return 0
-    table = Notification.__table__
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing()
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table).on_conflict_do_nothing()
-    else:  # MariaDB / MySQL
-        statement = insert(table).prefix_with("IGNORE")
-    written = db.session.execute(statement, rows).rowcount
-    if any(row["channel"] != Channel.INBOX for row in rows):
-        queued = db.session.info.setdefault(_QUEUED, [])
-        if event_key not in queued:
-            queued.append(event_key)
-    return written
-
-
-def _plain(params: dict) -> dict:
-    return {name: value.value if isinstance(value, enum.Enum) else value if isinstance(value, (int, float)) or
-            value is None else str(value) for name, value in params.items()}
-
-
 @event.listens_for(db.session, "after_commit")
 def _hand_to_queue(session) -> None:
     events = session.info.pop(_QUEUED, None)
     if events:
-        from eduflow.notifications.delivery import deliver_event
+        from eduflow.notifications.delivery import fan_out_task
 
         for event_key in events:
-            deliver_event(event_key)
+            fan_out_task(event_key)
 
 
 @event.listens_for(db.session, "after_soft_rollback")

@@ -1,6 +1,7 @@
-"""Add notifications: the outbox of messages to parents and staff, parents' opt-outs, and the campus settings.
+"""Add notifications: the outbox of events, the messages to parents and staff, opt-outs and the campus settings.
 
-notifications (one row per event, recipient and channel, unique; delivered by the task queue), notification_preferences
+notification_events (the outbox, one row per event key), notifications (one row per event, recipient and channel,
+unique; written and delivered by the task queue), notification_preferences
 (a parent turned a kind off), and settings.quiet_start / quiet_end (21:00-08:00), reminder_time (19:00) and the
 per-campus channel switches notify_email / notify_sms / notify_wechat (off).
 
@@ -23,6 +24,26 @@ SETTINGS = (("quiet_start", sa.Time(), dt.time(21)), ("quiet_end", sa.Time(), dt
 
 
 def upgrade():
+    op.create_table(
+        "notification_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("event_key", sa.String(120), nullable=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("campus_id", sa.Integer(), nullable=True),
+        sa.Column("params", sa.JSON(), nullable=False),
+        sa.Column("link", sa.String(255), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("fanned_out_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["student_id"], ["students.id"], name=op.f("fk_notification_events_student_id_students")),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notification_events_user_id_users")),
+        sa.ForeignKeyConstraint(["campus_id"], ["campuses.id"], name=op.f("fk_notification_events_campus_id_campuses")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_events")),
+        sa.UniqueConstraint("event_key", name=op.f("uq_notification_events_event_key")),
+    )
+    op.create_index(op.f("ix_notification_events_fanned_out_at_created_at"), "notification_events",
+                    ["fanned_out_at", "created_at"])
     op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -87,3 +108,4 @@ def downgrade():
             batch.drop_column(name)
     op.drop_table("notification_preferences")
     op.drop_table("notifications")
+    op.drop_table("notification_events")
