@@ -110,9 +110,12 @@ def cards_of(ids: list[int], now: dt.datetime) -> dict[int, Card]:
     links = union_all(*(select(link.c.lead_id, model.name.label("name"), model.id.label("name_id"),
                                literal(kind).label("kind")).join(model).where(link.c.lead_id.in_(ids))
                         for kind, link, model in ((0, lead_courses, Course), (1, lead_tags, Tag)))).subquery()
+    tag_names: dict[str, str] = {}  # a system tag's name is translated once a page, not once a card
     for lead_id, name, kind in db.session.execute(select(links.c.lead_id, links.c.name, links.c.kind)
                                                   .order_by(links.c.name, links.c.name_id)):
-        names[(Course, Tag)[kind]][lead_id].append(tag_label(name) if kind else name)
+        if kind:
+            name = tag_names.get(name) or tag_names.setdefault(name, tag_label(name))
+        names[(Course, Tag)[kind]][lead_id].append(name)
     return {row.id: _card(row, names[Course][row.id], names[Tag][row.id], now) for row in rows}
 
 
@@ -128,12 +131,17 @@ def stage_counts(user: User, filters: LeadFilters, now: dt.datetime | None = Non
     return {stage: counts.get(stage, 0) for stage in LeadStage}
 
 
-def _column_where(user: User, filters: LeadFilters, stage: LeadStage, now: dt.datetime):
-    return filtered_leads(user, replace(filters, stage=stage), now).whereclause
+def _column_queries(user: User, filters: LeadFilters, stages, now: dt.datetime, start: Position | None = None):
+    """The keyset queries of these columns: the filtered leads (built once) of each stage, from `start` on."""
+    where = filtered_leads(user, replace(filters, stage=None), now).whereclause
+    return [(BOARD_ORDER, where & (Lead.stage == stage), start) for stage in stages]
 
 
-def _card_pages(found: list[list[Position]], pages: list[int], per_page: int, now: dt.datetime) -> list[CardPage]:
-    """Each column's cards from one load of every lead shown; one position more than a page says more follow."""
+def _card_pages(queries, pages: list[int], per_page: int, now: dt.datetime, skip: int = 0,
+                narrow: bool = False) -> list[CardPage]:
+    """Each column's cards from one statement of every column's positions and one load of every lead shown; one
+    position more than a page says more follow."""
+    found = keyset_rows(queries, per_page + 1, skip=skip, narrow=narrow)
     shown = [positions[:per_page] for positions in found]
     cards_by_id = cards_of([p.values[-1] for positions in shown for p in positions], now)
     result = []
@@ -154,9 +162,8 @@ def column_page(user: User, filters: LeadFilters, stage: LeadStage, page: int = 
     skip = 0 if start is not None else (page - 1) * per_page
     if skip > DEEP_WINDOW:
         return CardPage([], None)
-    found = keyset_rows([(BOARD_ORDER, _column_where(user, filters, stage, now), start)], per_page + 1, skip=skip,
-                        narrow=bool(filters.q))
-    return _card_pages(found, [page], per_page, now)[0]
+    queries = _column_queries(user, filters, [stage], now, start)
+    return _card_pages(queries, [page], per_page, now, skip=skip, narrow=bool(filters.q))[0]
 
 
 def board_columns(user: User, filters: LeadFilters, stages=tuple(LeadStage),
@@ -164,9 +171,8 @@ def board_columns(user: User, filters: LeadFilters, stages=tuple(LeadStage),
     """The given columns (default: all, in stage order), each with its total and first page."""
     now = now or utcnow()
     counts = stage_counts(user, filters, now)
-    found = keyset_rows([(BOARD_ORDER, _column_where(user, filters, stage, now), None) for stage in stages],
-                        PAGE_SIZE + 1, narrow=bool(filters.q))
-    pages = _card_pages(found, [1] * len(stages), PAGE_SIZE, now)
+    pages = _card_pages(_column_queries(user, filters, stages, now), [1] * len(stages), PAGE_SIZE, now,
+                        narrow=bool(filters.q))
     return [Column(stage, counts[stage], page) for stage, page in zip(stages, pages)]
 
 
