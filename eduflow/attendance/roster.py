@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import Integer, and_, func, literal, or_, select, union, union_all
+from sqlalchemy import and_, exists, func, Integer, literal, or_, select, union, union_all
 from sqlalchemy.orm import aliased, joinedload, load_only
 
 from eduflow.enrollments.ledger import BOUGHT, GIFT, Pools
@@ -206,20 +206,22 @@ def _teacher_name():
     return joinedload(Lesson.teacher).load_only(User.id, User.display_name)
 
 
-def lesson_and_settings(lesson_id: int, user: User) -> tuple[Lesson, Settings | None]:
-    """The lesson in the user's scope with what its sheet draws (class, course, teacher, room) and its campus's
-    settings (the campus's own, else the default row: settings_for's rule), in one query; 404 outside the scope."""
+def lesson_and_settings(lesson_id: int, user: User) -> tuple[Lesson, Settings | None, bool]:
+    """The lesson in the user's scope with what its sheet draws (class, course, teacher, room), its campus's
+    settings (the campus's own, else the default row: settings_for's rule) and whether any trial lead is booked
+    into it, in one query; 404 outside the scope."""
+    booked = exists(select(TrialLesson.id).where(TrialLesson.lesson_id == Lesson.id)).label("has_trials")
     found = db.session.execute(
         scoped(Lesson, user).where(Lesson.id == lesson_id).join(ClassGroup, ClassGroup.id == Lesson.class_id)
         .outerjoin(Settings, or_(Settings.campus_id == ClassGroup.campus_id, Settings.campus_id.is_(None)))
-        .add_columns(Settings)
+        .add_columns(Settings, booked)
         .options(joinedload(Lesson.class_group).joinedload(ClassGroup.course), _teacher_name(),
                  joinedload(Lesson.classroom))).all()
     if not found:
         abort(404)
-    candidates = [settings for _, settings in found if settings is not None]
+    candidates = [settings for _, settings, _trials in found if settings is not None]
     chosen = min(candidates, key=lambda s: (s.campus_id is None, s.id), default=None)
-    return found[0][0], chosen
+    return found[0][0], chosen, bool(found[0][2])
 
 
 def roster_row(lesson: Lesson, student_id: int) -> RosterRow | None:

@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from eduflow.access import may_correct_locked, may_mark
 from eduflow.attendance import writes
+from eduflow.attendance.notices import tell_families
 from eduflow.attendance.writes import AuditRows
 from eduflow.attendance.roster import RosterRow, Sheet, load_sheet, sheet_students, trial_of
 from eduflow.attendance.settlement import Settlement
@@ -168,7 +169,7 @@ def _mark_rows(sheet: Sheet, rows: list[RosterRow], status: AttendanceStatus, by
                 or not (only_if_unmarked or row.attendance.status == status)]
     if not changing:
         return []
-    settlement, owing, after, marks = Settlement(sheet, rules, by), [], [], []
+    settlement, owing, after, marks, told = Settlement(sheet, rules, by), [], [], [], []
     for row in changing:
         attendance = row.attendance or Attendance(lesson_id=sheet.lesson.id, student_id=row.student.id,
                                                   enrollment_id=row.enrollment_id)
@@ -181,11 +182,13 @@ def _mark_rows(sheet: Sheet, rows: list[RosterRow], status: AttendanceStatus, by
         if remaining < 0 and moved < 0:
             owing.append(Owing(row.student, status, remaining - moved, -moved))
         after.append((row.student, attendance.enrollment_id, remaining))
+        told.append((row.student, attendance, marks[-1][2], moved, remaining))
     if owing and not confirmed:
         settlement.put_back()
         raise DebtNotConfirmed(owing, sheet)
     _write(sheet, settlement, marks, status, by, rules)
     _remind_owing(after)
+    tell_families(sheet.lesson, told)
     return changing
 
 

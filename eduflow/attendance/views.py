@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, render_template, request
+from flask import abort, g, render_template, request
 from flask_babel import format_date
 from flask_babel import gettext as _
 
@@ -43,9 +43,16 @@ class _Targets:
 
 
 def _lesson_or_404(lesson_id: int) -> tuple[Lesson, SheetRules]:
-    """The lesson in scope with what its sheet draws (class, course, teacher, room) and the rules for the user."""
-    lesson, settings = lesson_and_settings(lesson_id, me())
+    """The lesson in scope with what its sheet draws (class, course, teacher, room) and the rules for the user;
+    whether trial leads are booked into it is kept for `_trials`, so a sheet without any asks for none."""
+    lesson, settings, has_trials = lesson_and_settings(lesson_id, me())
+    g.sheet_has_trials = has_trials
     return lesson, sheet_rules(lesson, me(), school_today(), settings)
+
+
+def _trials(lesson: Lesson) -> list:
+    """The trial leads of the sheet's lesson (no statement when the lesson's own query found none)."""
+    return trials(lesson) if g.get("sheet_has_trials", True) else []
 
 
 def _sheet_context(lesson: Lesson, rules: SheetRules) -> dict:
@@ -81,7 +88,7 @@ def _on_roster(sheet: Sheet, student_id: int) -> Sheet:
 def sheet(lesson_id: int):
     """考勤表: the lesson, its roster with one large button per status, makeups and trial leads."""
     lesson, rules = _lesson_or_404(lesson_id)
-    return render_template("attendance/sheet.html", rows=load_sheet(lesson).rows, trials=trials(lesson),
+    return render_template("attendance/sheet.html", rows=load_sheet(lesson).rows, trials=_trials(lesson),
                            **_sheet_context(lesson, rules))
 
 
@@ -129,7 +136,7 @@ def mark_all(lesson_id: int):
             db.session.rollback()
             sheet_now, message, status = None, str(error), error.status_code
     answer = render("attendance/_roster.html", status=status, rows=(sheet_now or load_sheet(lesson)).rows,
-                       trials=trials(lesson), saved_ids=set(saved), owing_all=owing, message=message,
+                       trials=_trials(lesson), saved_ids=set(saved), owing_all=owing, message=message,
                        **_sheet_context(lesson, rules))
     if commit:
         db.session.commit()

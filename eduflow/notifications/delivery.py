@@ -28,14 +28,20 @@ def enqueue(notification_id: int, eta: dt.datetime | None = None) -> None:
         deliver_task(notification_id)
 
 
+def queue_session() -> Session:
+    """The queue's own session; its connections are marked, so a request's statement count leaves them out (in
+    production this work runs in the worker, not in the request)."""
+    return Session(db.engine.execution_options(eduflow_queue=True), expire_on_commit=False)
+
+
 @huey.task()
-def fan_out_task(event_key: str) -> None:
-    """After the commit that wrote an event: its messages, then the delivery of each that leaves the app."""
+def fan_out_task(event_keys: list[str]) -> None:
+    """After the commit that wrote events: their messages, then the delivery of each that leaves the app."""
     from eduflow.notifications.outbox import fan_out
 
     with _app_context():
-        with Session(db.engine, expire_on_commit=False) as session:
-            ids = fan_out(session, event_key)
+        with queue_session() as session:
+            ids = fan_out(session, event_keys)
     for notification_id in ids:
         enqueue(notification_id)
 
@@ -72,7 +78,7 @@ def deliver(notification_id: int, now: dt.datetime | None = None) -> DeliverySta
     Its own session: the queue may run it right after the commit that wrote the message (huey's immediate mode, and
     the app's own session cannot run SQL inside that commit's event)."""
     now = now or utcnow()
-    with Session(db.engine, expire_on_commit=False) as session:
+    with queue_session() as session:
         row = session.get(Notification, notification_id, with_for_update=True)
         if row is None or row.status != DeliveryStatus.PENDING:
             return None

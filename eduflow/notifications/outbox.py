@@ -24,6 +24,7 @@ from eduflow.models import (
     NotificationPreference, Parent, ParentAccount, Settings, User, utcnow,
 )
 from eduflow.notifications.texts import render
+from eduflow.system_texts import MESSAGES, coded
 
 URGENT = frozenset({Kind.ABSENT, Kind.LESSON_CHANGED})  # sent in quiet hours too
 ALWAYS_SENT = frozenset({Kind.PAYMENT_RECEIVED})  # a parent cannot turn receipts off
@@ -78,49 +79,85 @@ def _insert_ignoring_duplicates(session, table):
 
 
 def _plain(params: dict) -> dict:
-    """Parameters as JSON keeps them: an enum by its value (rendered through its label), numbers as numbers."""
-    return {name: value.value if isinstance(value, enum.Enum) else value if isinstance(value, (int, float)) or
-            value is None else str(value) for name, value in params.items()}
+    """Parameters as JSON keeps them, to be rendered in each recipient's language: an attendance status as its
+    system-text code (出勤 / present), another enum by its label's msgid, numbers as numbers."""
+    return {name: _plain_value(value) for name, value in params.items()}
+
+
+def _plain_value(value):
+    if isinstance(value, enum.Enum):
+        return coded(value.value) if value.value in MESSAGES else str(getattr(value, "_label", value.value))
+    return value if isinstance(value, (int, float)) or value is None else str(value)
 
 
 # ---------- fan-out (in the queue, after the commit) ----------
 
-def fan_out(session: Session, event_key: str) -> list[int]:
-    """Turn one event into its messages (inbox always; e-mail where the campus and the parent allow), once; returns
-    the ids of the messages that leave the app, for delivery."""
-    row = session.scalar(select(NotificationEvent).where(NotificationEvent.event_key == event_key,
-                                                         NotificationEvent.fanned_out_at.is_(None)))
-    if row is None:
+def fan_out(session: Session, event_keys: list[str]) -> list[int]:
+    """Turn events into their messages (inbox always; e-mail where the campus and the parent allow), each event once,
+    in a few statements whatever their number; returns the ids of the messages that leave the app, for delivery."""
+    events = list(session.scalars(select(NotificationEvent).where(NotificationEvent.event_key.in_(event_keys),
+                                                                  NotificationEvent.fanned_out_at.is_(None))))
+    if not events:
         return []
-    settings = _settings(session, row.campus_id)
-    messages = _family_messages(session, row, settings) if row.student_id else _staff_messages(session, row)
+    settings = _settings(session, {e.campus_id for e in events})
+    families = _families(session, {e.student_id for e in events if e.student_id}, {e.kind for e in events})
+    messages = []
+    for row in events:
+        if row.student_id:
+            messages += _family_messages(row, families.get(row.student_id, []), settings.get(row.campus_id))
+        else:
+            messages += _staff_messages(session, row)
     if messages:
         session.execute(_insert_ignoring_duplicates(session, Notification.__table__), messages)
-    session.execute(update(NotificationEvent).where(NotificationEvent.id == row.id).values(fanned_out_at=utcnow()))
+    session.execute(update(NotificationEvent).where(NotificationEvent.id.in_([e.id for e in events]))
+                    .values(fanned_out_at=utcnow()))
     session.commit()
     return list(session.scalars(select(Notification.id).where(
-        Notification.event_key == event_key, Notification.channel != Channel.INBOX,
+        Notification.event_key.in_(event_keys), Notification.channel != Channel.INBOX,
         Notification.status == DeliveryStatus.PENDING).order_by(Notification.id)))
 
 
-def _family_messages(session: Session, row: NotificationEvent, settings: Settings) -> list[dict]:
-    families = session.execute(
-        select(ParentAccount.id, ParentAccount.locale, Parent.email)
+@dataclass
+class _Family:
+    account_id: int
+    locale: str | None
+    email: str | None
+    turned_off: set
+
+
+def _families(session: Session, student_ids: set[int], kinds: set[Kind]) -> dict[int, list[_Family]]:
+    """Per student, the parent accounts with access (each once) with their e-mail and the kinds they turned off."""
+    if not student_ids:
+        return {}
+    rows = session.execute(
+        select(Parent.student_id, ParentAccount.id, ParentAccount.locale, Parent.email)
         .join(Parent, Parent.phone_hash == ParentAccount.phone_hash)
-        .where(Parent.student_id == row.student_id, Parent.portal_revoked_at.is_(None),
-               ParentAccount.is_active.is_(True)).order_by(ParentAccount.id)).all()
-    off = set(session.scalars(select(NotificationPreference.parent_account_id).where(
-        NotificationPreference.parent_account_id.in_([f.id for f in families]),
-        NotificationPreference.kind == row.kind, NotificationPreference.enabled.is_(False))))
+        .where(Parent.student_id.in_(student_ids), Parent.portal_revoked_at.is_(None),
+               ParentAccount.is_active.is_(True)).order_by(Parent.student_id, ParentAccount.id)).all()
+    off: dict[int, set] = {}
+    for account_id, kind in session.execute(select(NotificationPreference.parent_account_id, NotificationPreference.kind)
+                                            .where(NotificationPreference.parent_account_id.in_({r[1] for r in rows}),
+                                                   NotificationPreference.kind.in_(kinds),
+                                                   NotificationPreference.enabled.is_(False))):
+        off.setdefault(account_id, set()).add(kind)
+    families: dict[int, list[_Family]] = {}
+    for student_id, account_id, locale, email in rows:
+        family = families.setdefault(student_id, [])
+        if all(member.account_id != account_id for member in family):
+            family.append(_Family(account_id, locale, email, off.get(account_id, set())))
+    return families
+
+
+def _family_messages(row: NotificationEvent, family: list[_Family], settings: Settings) -> list[dict]:
     email_on = settings.notify_email and mail_configured()
-    messages, seen = [], set()
-    for account_id, locale, email in families:
-        if account_id in seen or (row.kind not in ALWAYS_SENT and account_id in off):
+    messages = []
+    for member in family:
+        if row.kind not in ALWAYS_SENT and row.kind in member.turned_off:
             continue
-        seen.add(account_id)
-        for channel in [Channel.INBOX] + ([Channel.EMAIL] if email and email_on else []):
-            messages.append(_message(row, channel, locale, _send_after(row.kind, settings), recipient=f"p{account_id}",
-                                     parent_account_id=account_id, student_id=row.student_id))
+        for channel in [Channel.INBOX] + ([Channel.EMAIL] if member.email and email_on else []):
+            messages.append(_message(row, channel, member.locale, _send_after(row.kind, settings),
+                                     recipient=f"p{member.account_id}", parent_account_id=member.account_id,
+                                     student_id=row.student_id))
     return messages
 
 
@@ -145,12 +182,12 @@ def _message(row: NotificationEvent, channel: Channel, locale: str | None, send_
             "send_after": now if inbox else send_after}
 
 
-def _settings(session: Session, campus_id: int | None) -> Settings:
-    """The campus's settings, else the default row, else the defaults (never written from here)."""
+def _settings(session: Session, campus_ids: set[int | None]) -> dict:
+    """Each campus's settings (its own row, else the default row, else the defaults; never written from here)."""
     rows = {row.campus_id: row for row in session.scalars(select(Settings).where(
-        (Settings.campus_id == campus_id) | Settings.campus_id.is_(None)))}
-    return rows.get(campus_id) or rows.get(None) or Settings(quiet_start=dt.time(21), quiet_end=dt.time(8),
-                                                               notify_email=False)
+        Settings.campus_id.in_([c for c in campus_ids if c is not None]) | Settings.campus_id.is_(None)))}
+    default = rows.get(None) or Settings(quiet_start=dt.time(21), quiet_end=dt.time(8), notify_email=False)
+    return {campus_id: rows.get(campus_id, default) for campus_id in campus_ids}
 
 
 def _send_after(kind: Kind, settings: Settings, now: dt.datetime | None = None) -> dt.datetime:
@@ -180,8 +217,7 @@ def _hand_to_queue(session) -> None:
     if events:
         from eduflow.notifications.delivery import fan_out_task
 
-        for event_key in events:
-            fan_out_task(event_key)
+        fan_out_task(events)  # one task for the commit's events
 
 
 @event.listens_for(db.session, "after_soft_rollback")
