@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, has_app_context
+from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eduflow.extensions import db
-from eduflow.models import DeliveryStatus, Notification, NotificationChannel as Channel, Parent, ParentAccount, utcnow
+from eduflow.models import (
+    DeliveryStatus, Notification, NotificationChannel as Channel, NotificationEvent, Parent, ParentAccount, utcnow,
+)
 from eduflow.notifications.queue import huey
 
 ATTEMPTS = 5
@@ -44,6 +47,34 @@ def fan_out_task(event_keys: list[str]) -> None:
             ids = fan_out(session, event_keys)
     for notification_id in ids:
         enqueue(notification_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_task() -> None:
+    """Every minute, in the worker: events the queue was not told about (it was away at the commit) are fanned out,
+    and messages whose time has come are delivered."""
+    with _app_context():
+        sweep()
+
+
+def sweep(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Fan out the events older than a minute still waiting, and deliver the pending messages that are due;
+    returns how many of each."""
+    from eduflow.notifications.outbox import fan_out
+
+    now = now or utcnow()
+    with queue_session() as session:
+        waiting = list(session.scalars(select(NotificationEvent.event_key).where(
+            NotificationEvent.fanned_out_at.is_(None), NotificationEvent.created_at < now - dt.timedelta(minutes=1))
+            .order_by(NotificationEvent.id).limit(500)))
+        if waiting:
+            fan_out(session, waiting)
+        due = list(session.scalars(select(Notification.id).where(
+            Notification.status == DeliveryStatus.PENDING, Notification.send_after <= now)
+            .order_by(Notification.id).limit(500)))
+    for notification_id in due:
+        deliver(notification_id, now)
+    return len(waiting), len(due)
 
 
 @huey.task()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import event, insert, select, update
@@ -217,7 +218,10 @@ def _hand_to_queue(session) -> None:
     if events:
         from eduflow.notifications.delivery import fan_out_task
 
-        fan_out_task(events)  # one task for the commit's events
+        try:
+            fan_out_task(events)  # one task for the commit's events
+        except Exception:  # noqa: BLE001 - the change is committed; the queue's sweep fans the events out later
+            logging.getLogger(__name__).exception("notification events not queued: %s", events[:5])
 
 
 @event.listens_for(db.session, "after_soft_rollback")

@@ -109,3 +109,16 @@ def test_a_failed_delivery_is_retried_with_growing_delays_then_marked_failed(fam
     failed = db.session.get(Notification, email.id)
     assert failed.attempts == delivery.ATTEMPTS and "SMTP server is away" in failed.last_error
     assert inbox.messages == []
+
+
+def test_a_queue_away_at_the_commit_loses_nothing_the_sweep_fans_out_later(family, monkeypatch):
+    def away(event_keys):
+        raise ConnectionError("the queue is away")
+
+    monkeypatch.setattr(delivery, "fan_out_task", away)
+    notify_family(Kind.LESSON_DEDUCTED, family.first, "attendance:1:v1", PARAMS)
+    db.session.commit()  # the change stands
+    assert _count() == 0
+    assert delivery.sweep(now=utcnow()) == (0, 0)  # not yet a minute old
+    assert delivery.sweep(now=utcnow() + dt.timedelta(minutes=2)) == (1, 0)
+    assert _count(channel=Channel.INBOX) == 1
