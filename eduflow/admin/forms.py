@@ -6,7 +6,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField, DateField, DecimalField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField,
-    TextAreaField,
+    TextAreaField, TimeField,
 )
 from wtforms.validators import (
     DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
@@ -226,6 +226,15 @@ class SettingsForm(FlaskForm):
                                     option_widget=CheckboxInput())
     gift_first = BooleanField(_l("先消耗赠送课时"),
                               description=_l("不勾选时考勤先消耗购买课时；赠送课时在任何情况下都不退款。"))
+    leave_cutoff_hours = IntegerField(_l("家长在线请假截止（开课前小时数）"),
+                                      validators=[InputRequired(), NumberRange(min=0, max=72)],
+                                      description=_l("开课前这么多小时内，家长不能在线请假或撤回请假。"))
+    # Notifications (通知): quiet hours hold messages that can wait; e-mail needs the server's SMTP settings too.
+    quiet_start = TimeField(_l("免打扰开始"), validators=[InputRequired()])
+    quiet_end = TimeField(_l("免打扰结束"), validators=[InputRequired()],
+                          description=_l("这段时间内产生的非紧急通知（缺勤提醒除外）到结束时再发送。"))
+    notify_email = BooleanField(_l("通过电子邮件通知家长"),
+                                description=_l("站内消息总是发送；邮件发到家长资料中的邮箱。"))
 
     def values(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}

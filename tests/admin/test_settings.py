@@ -1,13 +1,16 @@
 """Rule settings: the defaults, and a campus's override created on save and removed by 使用默认设置."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import AttendanceStatus, Settings
 
 VALUES = {"dormant_days": "90", "pool_return_days": "15", "max_open_leads": "150", "low_hours_threshold": "3",
-          "contract_expiry_days": "20", "high_value_amount": "50000", "attendance_lock_days": "5"}
+          "contract_expiry_days": "20", "high_value_amount": "50000", "attendance_lock_days": "5",
+          "leave_cutoff_hours": "3", "quiet_start": "22:00", "quiet_end": "07:30"}
 
 
 def defaults() -> Settings:
@@ -30,6 +33,8 @@ def test_admin_saves_the_default_settings(client, as_admin):
     assert response.status_code == 302
     saved = defaults()
     assert (saved.dormant_days, saved.pool_return_days, saved.high_value_amount) == (90, 15, 50000)
+    assert (saved.leave_cutoff_hours, saved.quiet_start, saved.quiet_end, saved.notify_email) == (
+        3, dt.time(22), dt.time(7, 30), False)
     assert saved.deducting == {AttendanceStatus.PRESENT, AttendanceStatus.ABSENT}
 
 
