@@ -132,7 +132,8 @@ def record(action: str, entity: str, entity_id=None, changes: dict | None = None
         actor, address = _actor()
         actor_id = actor if actor_id is None else actor_id
         ip = address if ip is None else ip
-    entry = AuditLog(actor_id=actor_id, parent_account_id=parent_account_id or _parent_actor(), action=action,
+        parent_account_id = parent_account_id or _parent_actor()
+    entry = AuditLog(actor_id=actor_id, parent_account_id=parent_account_id, action=action,
                      entity=entity,
                      entity_id=None if entity_id is None else str(entity_id), changes=changes, ip=ip)
     db.session.add(entry)

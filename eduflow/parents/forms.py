@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
 
 from eduflow.forms import PHONE_INPUT, FlaskForm, valid_phone
@@ -16,3 +16,13 @@ class ParentLoginForm(FlaskForm):
                         render_kw=OWN_PHONE_INPUT)
     password = PasswordField(_l("密码"), validators=[DataRequired(), Length(max=256)])
     remember = BooleanField(_l("记住我（30 天）"), default=True)
+
+
+class InboxSettingsForm(FlaskForm):
+    """Which kinds of message the parent wants: any other value is refused (payment receipts are not a choice)."""
+
+    kind = SelectMultipleField(_l("接收以下通知"), choices=[], validate_choice=True)
+
+    def __init__(self, kinds, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(kind.value, kind.label) for kind in kinds]

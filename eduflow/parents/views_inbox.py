@@ -1,14 +1,13 @@
 """The parent's inbox page and message settings."""
 from __future__ import annotations
 
-from flask import flash, redirect, request, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 
 from eduflow.extensions import db
-from eduflow.forms import ButtonForm
-from eduflow.models import NotificationKind as Kind
 from eduflow.parents import bp
 from eduflow.parents.access import parent_required
+from eduflow.parents.forms import InboxSettingsForm
 from eduflow.parents.inbox import (
     OPTIONAL_KINDS, latest_messages, mark_all_read, save_preferences, turned_off, unread_count,
 )
@@ -41,15 +40,12 @@ def inbox():
 def inbox_settings():
     """Which kinds of message the parent wants (payment receipts cannot be turned off)."""
     account = me()
-    form = ButtonForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return render("parents/inbox_settings.html", form=form, kinds=OPTIONAL_KINDS,
-                          off=turned_off(account.id), status=422)
-        wanted = set(request.form.getlist("kind"))
-        save_preferences(account.id, {kind for kind in OPTIONAL_KINDS if kind.value in wanted})
+    form = InboxSettingsForm(OPTIONAL_KINDS)
+    if form.validate_on_submit():
+        save_preferences(account.id, {kind for kind in OPTIONAL_KINDS if kind.value in form.kind.data})
         db.session.commit()
         flash(_("消息设置已保存。"), "success")
         return redirect(url_for("parent.inbox_settings"))
+    status = 422 if form.errors else 200
     return render("parents/inbox_settings.html", form=form, kinds=OPTIONAL_KINDS, off=turned_off(account.id),
-                  receipt=Kind.PAYMENT_RECEIVED)
+                  status=status)
