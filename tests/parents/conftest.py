@@ -56,26 +56,13 @@ PHONE = {"width": 375, "height": 667}  # the parent's phone (iPhone SE size), We
 
 @pytest.fixture
 def phone(browser, live_server):
-    """A factory of pages on a parent's phone (375 × 667, touch, mobile): phone(locale="zh-CN") → page.
+    """A factory of pages on a parent's phone (375 × 667, touch, mobile): phone(locale="zh-CN") → page, each in its
+    own browser context; console errors or page errors fail the test (tests.browser_support.device)."""
+    from tests.browser_support import device
 
-    Each call is its own browser context (own cookies); console errors or page errors fail the test."""
-    from tests.browser_support import _is_unexpected
-
-    contexts, errors = [], []
-
-    def open_page(locale: str = "zh-CN"):
-        context = browser.new_context(viewport=PHONE, base_url=live_server, locale=locale, has_touch=True,
-                                      is_mobile=True, device_scale_factor=2)
-        contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: errors.append(msg.text) if _is_unexpected(msg) else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-    assert not errors, f"the browser reported errors: {errors}"
+    with device(browser, live_server, viewport=PHONE, has_touch=True, is_mobile=True,
+                device_scale_factor=2) as open_page:
+        yield open_page
 
 
 def sign_in_on_phone(page, phone_number: str = factories.PARENT_PHONE, password: str = factories.PASSWORD) -> None:
