@@ -4,15 +4,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from eduflow.access.scopes import children_of
-from eduflow.demo import DEMO_PASSWORD, load_demo_data
+from eduflow.demo import DEMO_PASSWORD
 from eduflow.demo.parents import DEMO_PARENTS
+from tests.demo_school import demo_school
 from eduflow.enrollments.ledger import balance
 from eduflow.extensions import db
 from eduflow.models import Enrollment, EnrollmentStatus, ParentAccount, Student
 
 
 def test_the_demo_parents_sign_in_and_see_the_children_the_readme_names(app, client):
-    load_demo_data()
+    demo_school()
     for _name, _relation, phone, campuses in DEMO_PARENTS:
         account = db.session.scalar(select(ParentAccount).where(ParentAccount.phone_last4 == phone[-4:]))
         children = db.session.scalars(select(Student).where(children_of(account))).all()

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from eduflow.demo import DEMO_PASSWORD, load_demo_data
+from eduflow.demo import DEMO_PASSWORD
 from eduflow.demo.parents import DEMO_PARENTS
-from eduflow.extensions import db
+from tests.demo_school import demo_school
 from tests.browser_support import page_width, run_axe, small_targets, small_text
 from tests.parents.conftest import sign_in_on_phone
 
@@ -27,8 +27,7 @@ DETAILS = {  # a page reached from a tab: (tab, link on it)
 
 @pytest.fixture
 def demo_parent(app):
-    load_demo_data()
-    db.session.commit()
+    demo_school()
     return DEMO_PARENTS[0][2]
 
 
