@@ -4,9 +4,6 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Listen for commits (the outbox hands its messages to the queue) and, when EDUFLOW_QUEUE_IMMEDIATE is set
-    (the tests), run each task in place instead of in the worker."""
+    """Listen for commits (the outbox hands its events to the queue). An app with EDUFLOW_QUEUE_IMMEDIATE set (the
+    tests) does the queue's work in place, right after the commit; the choice is the app's, not the process's."""
     from eduflow.notifications import outbox  # noqa: F401 - registers the session listeners
-    from eduflow.notifications.queue import huey
-
-    huey.immediate = bool(app.config.get("EDUFLOW_QUEUE_IMMEDIATE"))

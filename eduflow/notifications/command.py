@@ -14,5 +14,4 @@ def worker(workers: int) -> None:
     """Run the huey consumer until stopped (Ctrl-C); on several servers run one per server against Redis."""
     from eduflow.notifications.queue import huey
 
-    huey.immediate = False
     huey.create_consumer(workers=workers, worker_type="thread").run()

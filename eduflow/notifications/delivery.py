@@ -23,12 +23,30 @@ class NotSent(Exception):
     """The channel could not send now (its reason is kept on the message)."""
 
 
-def enqueue(notification_id: int, eta: dt.datetime | None = None) -> None:
-    """Ask the queue to deliver the message (at `eta`, naive UTC, when given)."""
-    if eta is not None and eta > utcnow():
-        deliver_task.schedule((notification_id,), eta=eta.replace(tzinfo=dt.UTC))
+def in_place() -> bool:
+    """Whether this app does the queue's work itself, right away (EDUFLOW_QUEUE_IMMEDIATE: the tests)."""
+    return has_app_context() and bool(current_app.config.get("EDUFLOW_QUEUE_IMMEDIATE"))
+
+
+def dispatch(event_keys: list[str]) -> None:
+    """After a commit: have the events fanned out and delivered, by the worker or (in place) now."""
+    if in_place():
+        fan_out_now(event_keys)
     else:
+        fan_out_task(event_keys)
+
+
+def enqueue(notification_id: int, eta: dt.datetime | None = None) -> None:
+    """Ask the queue to deliver the message (at `eta`, naive UTC, when given); in place, a message due now is
+    delivered at once and a later one is left to the sweep."""
+    due = eta is None or eta <= utcnow()
+    if in_place():
+        if due:
+            deliver(notification_id)
+    elif due:
         deliver_task(notification_id)
+    else:
+        deliver_task.schedule((notification_id,), eta=eta.replace(tzinfo=dt.UTC))
 
 
 def queue_session() -> Session:
@@ -39,12 +57,17 @@ def queue_session() -> Session:
 
 @huey.task()
 def fan_out_task(event_keys: list[str]) -> None:
-    """After the commit that wrote events: their messages, then the delivery of each that leaves the app."""
+    """The worker's entry point for a commit's events."""
+    with _app_context():
+        fan_out_now(event_keys)
+
+
+def fan_out_now(event_keys: list[str]) -> None:
+    """The events' messages, then the delivery of each that leaves the app."""
     from eduflow.notifications.outbox import fan_out
 
-    with _app_context():
-        with queue_session() as session:
-            ids = fan_out(session, event_keys)
+    with queue_session() as session:
+        ids = fan_out(session, event_keys)
     for notification_id in ids:
         enqueue(notification_id)
 

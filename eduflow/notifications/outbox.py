@@ -216,10 +216,10 @@ def quiet_until(start: dt.time, end: dt.time, now: dt.datetime) -> dt.datetime:
 def _hand_to_queue(session) -> None:
     events = session.info.pop(_QUEUED, None)
     if events:
-        from eduflow.notifications.delivery import fan_out_task
+        from eduflow.notifications.delivery import dispatch
 
         try:
-            fan_out_task(events)  # one task for the commit's events
+            dispatch(events)  # one task for the commit's events
         except Exception:  # noqa: BLE001 - the change is committed; the queue's sweep fans the events out later
             logging.getLogger(__name__).exception("notification events not queued: %s", events[:5])
 

@@ -3,7 +3,7 @@
 huey was chosen because it does both with one API, is small and well kept, and needs no broker on a single machine
 (`make run` starts its consumer beside the app). EDUFLOW_REDIS_URL switches to Redis; otherwise the queue is the
 file EDUFLOW_HUEY_PATH (default instance/huey.db). The worker: `flask --app eduflow notifications worker`.
-Tests run tasks in place (huey's immediate mode).
+An app with EDUFLOW_QUEUE_IMMEDIATE (the tests) does the tasks' work in place instead (eduflow.notifications.delivery).
 """
 from __future__ import annotations
 

@@ -115,7 +115,7 @@ def test_a_queue_away_at_the_commit_loses_nothing_the_sweep_fans_out_later(famil
     def away(event_keys):
         raise ConnectionError("the queue is away")
 
-    monkeypatch.setattr(delivery, "fan_out_task", away)
+    monkeypatch.setattr(delivery, "fan_out_now", away)
     notify_family(Kind.LESSON_DEDUCTED, family.first, "attendance:1:v1", PARAMS)
     db.session.commit()  # the change stands
     assert _count() == 0
