@@ -54,6 +54,10 @@ def load_environment(app) -> None:
         os.environ.get("EDUFLOW_DATABASE_URL") or f"sqlite:///{instance / 'eduflow.db'}",
     )
     create_private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"], instance)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A writer waits up to 30 s for another's write to finish (pysqlite's default is 5 s): on a busy machine a
+        # burst of saves queues up instead of answering "database is locked".
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**Config.SQLALCHEMY_ENGINE_OPTIONS, "connect_args": {"timeout": 30}}
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("mysql"):
         # PostgreSQL's default: each statement sees what others committed; fewer gap-lock deadlocks.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**Config.SQLALCHEMY_ENGINE_OPTIONS,
