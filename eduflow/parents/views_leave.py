@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from eduflow.access import get_or_404
 from eduflow.attendance.leave import ask_leave, leave_window, withdraw_leave
+from eduflow.converters import as_id
 from eduflow.htmx import is_htmx
 from eduflow.models import LeaveRequest, Lesson, Student
 from eduflow.parents import bp
@@ -24,10 +25,10 @@ def back_to_timetable() -> str:
 
 def child_lesson(lesson_id: int) -> tuple[Lesson, Student]:
     """The lesson and the child (?student=) in the parent's scope; anything else does not exist (404)."""
-    raw = request.args.get("student", "")
-    if not raw.isdigit() or len(raw) > 12:
+    student_id = as_id(request.args.get("student"))
+    if student_id is None:
         abort(404)
-    return get_or_404(Lesson, lesson_id), get_or_404(Student, int(raw))
+    return get_or_404(Lesson, lesson_id), get_or_404(Student, student_id)
 
 
 def lesson_actions(lesson: Lesson, student: Student, *, status: int = 200, message: str | None = None,

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 
 from eduflow.extensions import db
 from eduflow.forms import ButtonForm
+from eduflow.converters import as_id
 from eduflow.parents import bp, calendar, timetable
 from eduflow.parents.access import parent_required
 from eduflow.web import go, me, render, submit
@@ -18,9 +19,10 @@ def _child_filter() -> int | None:
     raw = request.args.get("child", "")
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
+    child_id = as_id(raw)
+    if child_id is None:
         abort(404)
-    return int(raw)
+    return child_id
 
 
 @bp.route("/p/timetable", endpoint="timetable")
