@@ -3,6 +3,7 @@ lesson tomorrow at 09:00, and the clock at any school time (naive UTC, as the se
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 import pytest
@@ -36,3 +37,38 @@ def lessons(family, users, make_class, make_lesson) -> Lessons:
     db.session.commit()
     other = make_lesson(other_group, school_today() + dt.timedelta(days=1), start=10)
     return Lessons(group, enrollment, tomorrow, other)
+
+
+def phones_at_once(app, count: int, ids: tuple[int, int, int], act, refused: type[Exception]) -> list:
+    """`count` parents' phones acting at the same moment, each in its own app context and session:
+    act(account, lesson, student) runs once per phone; returns each phone's outcome — "done", the refusal's
+    message, or any other error (which the test reports)."""
+    from eduflow.models import Lesson, ParentAccount, Student
+
+    start, outcomes = threading.Barrier(count), []
+
+    def phone():
+        account_id, lesson_id, student_id = ids
+        with app.app_context():
+            try:
+                account, lesson = db.session.get(ParentAccount, account_id), db.session.get(Lesson, lesson_id)
+                student = db.session.get(Student, student_id)
+                start.wait()
+                act(account, lesson, student)
+                db.session.commit()
+                outcomes.append("done")
+            except refused as refusal:
+                db.session.rollback()
+                outcomes.append(str(refusal))
+            except Exception as exc:  # noqa: BLE001 - reported by the test
+                db.session.rollback()
+                outcomes.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=phone) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
