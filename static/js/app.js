@@ -168,4 +168,13 @@
       chart.destroy();
     }
   });
+
+  // A button with data-print opens the browser's print dialog (a receipt on A5, a parent's invitation; save as
+  // PDF from there).
+  document.addEventListener('click', function (evt) {
+    if (evt.target.closest('[data-print]')) {
+      evt.preventDefault();
+      window.print();
+    }
+  });
 })();

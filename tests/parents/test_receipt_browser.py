@@ -71,6 +71,9 @@ def test_a_parent_reads_the_hours_line_by_line_then_prints_a_receipt(phone, fami
     expect(page.get_by_test_id("receipt-capitals")).to_have_text("壹仟零伍元整")
     expect(page.get_by_test_id("receipt")).to_contain_text(capitals_label)
     expect(page.get_by_test_id("receipt-amount")).to_have_text("¥1,005.00")
+    page.evaluate("() => { window.printed = false; window.print = () => { window.printed = true; }; }")
+    page.get_by_test_id("receipt-print").click()  # app.js: a data-print button opens the print dialog
+    assert page.evaluate("() => window.printed")
     _fits_the_phone(page)
     screenshot(page, f"parent-receipt-phone-{locale}")
     _prints_alone_on_one_a5_page(page, f"parent-receipt-{locale}")
