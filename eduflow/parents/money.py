@@ -55,6 +55,9 @@ class LedgerLine:
     reason: str = ""
     pools: dict[LedgerPool, int] = field(default_factory=dict)
     balance: int = 0
+    # Orders lines written in the same instant (MariaDB keeps whole seconds): the newest mark id seen so far in the
+    # ledger for a posting, just under its own id for a mark that wrote no row (ids grow as marks are written).
+    order: float = 0
 
     @property
     def made_up(self) -> bool:
@@ -125,15 +128,17 @@ def _same_posting(line: LedgerLine, entry: LessonLedgerEntry, last: LessonLedger
 
 def _postings(entries: list[LessonLedgerEntry], makeups: set[int]) -> list[LedgerLine]:
     lines: list[LedgerLine] = []
-    last = None
+    last, newest_mark = None, 0
     for entry in entries:
+        newest_mark = max(newest_mark, entry.attendance_id or 0)
         if lines and _same_posting(lines[-1], entry, last):
             lines[-1].units += entry.units
             lines[-1].pools[entry.pool] = entry.units
         else:
             lines.append(LedgerLine(at=entry.created_at, kind=entry.kind, units=entry.units, lesson=entry.lesson,
                                     status=entry.attendance_status, makeup=entry.lesson_id in makeups,
-                                    marked_by=entry.created_by, reason=entry.reason, pools={entry.pool: entry.units}))
+                                    marked_by=entry.created_by, reason=entry.reason, pools={entry.pool: entry.units},
+                                    order=newest_mark))
         last = entry
     return lines
 
@@ -143,9 +148,9 @@ def ledger_lines(enrollment: Enrollment) -> list[LedgerLine]:
     makeups = _makeup_lessons(enrollment)
     lines = _postings(_entries(enrollment), makeups)
     lines += [LedgerLine(at=mark.created_at, kind=None, units=0, lesson=mark.lesson, status=mark.status,
-                         makeup=mark.lesson_id in makeups, marked_by=mark.recorded_by)
+                         makeup=mark.lesson_id in makeups, marked_by=mark.recorded_by, order=mark.id - 0.5)
               for mark in _unposted_marks(enrollment)]
-    lines.sort(key=lambda line: line.at)  # stable: postings keep the ledger's order
+    lines.sort(key=lambda line: (line.at, line.order))  # stable: postings keep the ledger's order
     running = 0
     for line in lines:
         running += line.units
