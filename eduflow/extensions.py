@@ -33,6 +33,15 @@ def _pragma(dbapi_connection, statement: str) -> None:
         dbapi_connection.execute(statement).fetchall()
     except sqlite3.Error:  # statistics are an optimisation: a busy or closing database skips them
         pass
+    finally:
+        # An ANALYZE the pragma began and could not finish (another connection was writing) leaves this connection
+        # inside a transaction holding a read lock: its next write would then fail at once ("database is locked")
+        # instead of waiting its turn. End it, so the connection starts clean.
+        if getattr(dbapi_connection, "in_transaction", False):
+            try:
+                dbapi_connection.rollback()
+            except sqlite3.Error:
+                pass
 
 
 @event.listens_for(Pool, "connect")
