@@ -100,3 +100,19 @@ def test_statistics_pragmas_leave_other_databases_alone(app):
     if db.engine.dialect.name != "sqlite":
         optimize_statistics(db.session.connection())  # a no-op there
     assert OPTIMIZE == "PRAGMA optimize"
+
+
+def test_a_statistics_pragma_that_fails_leaves_no_transaction_open(tmp_path):
+    """A connection whose pragma failed half-way must not keep a read transaction: its next write would fail at
+    once ("database is locked") while another connection writes, instead of waiting its turn."""
+    import sqlite3
+
+    from eduflow.extensions import _pragma
+
+    connection = sqlite3.connect(tmp_path / "stats.db")
+    connection.execute("CREATE TABLE t (x)")
+    connection.execute("INSERT INTO t VALUES (1)")  # pysqlite opens a transaction here
+    assert connection.in_transaction
+    _pragma(connection, "SELECT * FROM no_such_table")  # fails like a busy ANALYZE would
+    assert not connection.in_transaction
+    connection.close()
