@@ -31,12 +31,20 @@ pytest_plugins = ["tests.browser_support"]
 
 
 def pytest_collection_modifyitems(items):
-    """Tests marked `slow` run first (a module marks itself whole, so its module-scoped fixtures are built once).
+    """Tests marked `slow` run first (a module marks itself whole, so its module-scoped fixtures are built once) —
+    except the concurrency tests of the ten-at-once submissions, which run before them, on a fresh database.
 
     pytest-xdist hands the tests out in this order and a worker that runs dry takes over the other's waiting
     ones (`--dist worksteal`, `make test`): a slow test at the end would keep one worker busy while the other waits.
+    On SQLite, ten concurrent posts late in a worker's run (after the slow modules filled and emptied the database
+    many times) met "database is locked" in 3 of 3 full runs here; run first, they pass. The cause is not found yet.
     """
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    def order(item) -> int:
+        if "at_once" in item.name and item.nodeid.startswith("tests/enrollments/test_submissions.py"):
+            return 0
+        return 1 if item.get_closest_marker("slow") else 2
+
+    items.sort(key=order)
 
 
 def _server_database(url: str):
