@@ -142,6 +142,18 @@ def settle(page, timeout_ms: int = 15_000) -> None:
     assert page.evaluate(_SETTLED_JS, timeout_ms), f"{page.url} was still loading after {timeout_ms} ms"
 
 
+def open_menu(page) -> None:
+    """Open the tablet's side menu from the top bar's ☰ and wait until it has slid in.
+
+    The page is settled first: the ☰ is drawn before the deferred Bootstrap script has run, and a tap in that moment
+    does nothing (on a slow machine the menu then never opened)."""
+    toggle = page.get_by_test_id("menu-toggle")
+    toggle.wait_for()  # after a sign-in, the page it led to
+    settle(page)
+    toggle.click()
+    page.wait_for_selector("#ef-sidebar.show:not(.showing)")
+
+
 def sign_in(page, username: str, password: str) -> None:
     page.goto("/login")
     page.fill("input[name=username]", username)

@@ -1,7 +1,7 @@
 """Signing in on a tablet in the real browser."""
 from playwright.sync_api import expect
 
-from tests.browser_support import screenshot, sign_in
+from tests.browser_support import open_menu, screenshot, sign_in
 from tests.conftest import PASSWORD
 
 
@@ -22,15 +22,14 @@ def test_tablet_menu_opens_the_navigation(page, users):
     sign_in(page, "admin", PASSWORD)
     nav = page.get_by_test_id("main-nav")
     expect(nav).to_be_hidden()
-    page.get_by_test_id("menu-toggle").click()
+    open_menu(page)
     expect(nav).to_be_visible()
-    page.wait_for_selector("#ef-sidebar.show:not(.showing)")
     screenshot(page, "nav-open-tablet")
 
 
 def test_switching_to_english_changes_the_interface(page, users):
     sign_in(page, "manager", PASSWORD)
-    page.get_by_test_id("menu-toggle").click()  # on a tablet the switcher sits in the side menu
+    open_menu(page)  # on a tablet the switcher sits in the side menu
     page.select_option("#language-select", "en")
     expect(page.get_by_test_id("dashboard-title")).to_have_text("Dashboard")
 
@@ -45,8 +44,7 @@ def _sign_in_remembered(page, username: str) -> None:
 
 
 def _log_out(page) -> None:
-    page.get_by_test_id("menu-toggle").click()  # on a tablet the sign-out button sits in the side menu
-    page.wait_for_selector("#ef-sidebar.show:not(.showing)")
+    open_menu(page)  # on a tablet the sign-out button sits in the side menu
     page.get_by_test_id("logout").click()
     expect(page.locator("form[data-testid=login-form]")).to_be_visible()
 

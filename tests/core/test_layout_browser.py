@@ -15,7 +15,7 @@ from eduflow.demo import DEMO_PASSWORD
 from eduflow.extensions import db
 from eduflow.models import Attendance, Enrollment, Lead, Lesson, Parent, StatusChange, Student, User
 from tests.browser_support import (
-    TABLET, page_width, screenshot, settle, sign_in, small_targets, small_text, use_language,
+    TABLET, open_menu, page_width, screenshot, settle, sign_in, small_targets, small_text, use_language,
 )
 from tests.demo_school import demo_school
 
@@ -113,8 +113,7 @@ def test_every_main_page_fits_a_touch_tablet(tablet, school, language):
                 screenshot(page, f"layout-{language}-{url.strip('/').replace('/', '-')}-tablet")
         if username == "sales1":  # the menu, opened from the top bar's ☰
             page.goto("/")
-            page.get_by_test_id("menu-toggle").click()
-            page.wait_for_selector("#ef-sidebar.show:not(.showing)")  # the offcanvas has slid in
+            open_menu(page)
             problems += _problems(page, f"{language} {username} menu")
 
     assert not problems, "\n".join(problems)
