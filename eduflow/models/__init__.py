@@ -10,7 +10,9 @@ from eduflow.models.leads import (
     Lead, LeadInheritance, LeadPoolEvent, LeadStageChange, SourceChannel, Tag, lead_courses, lead_tags,
 )
 from eduflow.models.name_keys import LeadNameKey, StudentNameKey
-from eduflow.models.notifications import Notification, NotificationEvent, NotificationPreference
+from eduflow.models.notifications import (
+    Notification, NotificationEvent, NotificationPreference, NotificationTemplate,
+)
 from eduflow.models.org import Campus, Settings, User
 from eduflow.models.parents import LeaveRequest, ParentAccount, ParentInvite, ParentLoginCode
 from eduflow.models.rollups import (  # noqa: F401
@@ -26,7 +28,7 @@ __all__ = [
     "ImportBatch", "ImportRow",
     "Lead", "LeadInheritance", "LeadNameKey", "LeadPoolEvent", "LeadStageChange", "LeaveRequest", "Lesson", "LessonLedgerEntry",
     "LoginAttempt",
-    "Makeup", "Notification", "NotificationEvent", "NotificationPreference", "Parent", "ParentAccount", "ParentInvite", "ParentLoginCode", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
+    "Makeup", "Notification", "NotificationEvent", "NotificationPreference", "NotificationTemplate", "Parent", "ParentAccount", "ParentInvite", "ParentLoginCode", "Payment", "RenewalReminder", "Review", "Settings", "SixSpeed", "SixSpeedChange",
     "SourceChannel", "StatusChange", "Student", "StudentNameKey", "SubmissionToken", "Tag", "TrialLesson", "User", "lead_courses",
     "lead_tags", "student_tags", "utcnow",
 ]

@@ -63,6 +63,7 @@ class Notification(Base):
     send_after: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)  # quiet hours hold it until then
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     read_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    provider_ref: Mapped[str] = mapped_column(String(64), default="")  # the provider's id of the sent message
 
 
 class NotificationPreference(Base):
@@ -75,3 +76,20 @@ class NotificationPreference(Base):
     parent_account_id: Mapped[int] = mapped_column(ForeignKey("parent_accounts.id"))
     kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind))
     enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class NotificationTemplate(Base):
+    """An admin's wording of one kind's message in one language on one channel, replacing the default
+    (eduflow.notifications.texts); SMS has its own, shorter, text."""
+
+    __tablename__ = "notification_templates"
+    __table_args__ = (UniqueConstraint("kind", "channel", "locale"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[NotificationKind] = mapped_column(enum_column(NotificationKind))
+    channel: Mapped[NotificationChannel] = mapped_column(enum_column(NotificationChannel))
+    locale: Mapped[str] = mapped_column(String(8))
+    subject: Mapped[str] = mapped_column(String(255), default="")
+    body: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -37,6 +37,9 @@ class ParentAccount(UserMixin, PhoneMixin, TimestampMixin, Base):
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     # The iCal feed's secret (a random token in the URL); replaced to revoke the old URL.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The parent's openid at the school's WeChat Official Account, bound when they sign in from WeChat's browser
+    # (template messages go to it).
+    wechat_openid: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     def get_id(self) -> str:
         return f"p{self.id}:{self.session_token}"

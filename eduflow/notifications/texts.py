@@ -42,6 +42,28 @@ DEFAULTS = {
     Kind.PAYMENT_RECEIVED: _template(
         N_("缴费凭证：%(student)s"), N_("已收到 %(student)s 的 %(course)s 缴费 %(amount)s 元，收据：%(link)s"),
         "student", "course", "amount", "link"),
+    Kind.LESSON_REMINDER: _template(
+        N_("上课提醒：%(student)s"),
+        N_("%(student)s 明天 %(lesson)s 上课，教室 %(classroom)s，老师 %(teacher)s。"),
+        "student", "lesson", "classroom", "teacher"),
+    Kind.LESSON_CHANGED: _template(
+        N_("课程变动：%(student)s"), N_("%(student)s 在 %(lesson)s 的课程有变动：%(change)s"),
+        "student", "lesson", "change"),
+    Kind.LOW_BALANCE: _template(
+        N_("课时不足：%(student)s"), N_("%(student)s 的 %(course)s 剩余 %(balance)s 课时，请及时续费。"),
+        "student", "course", "balance"),
+    Kind.CONTRACT_EXPIRING: _template(
+        N_("合同到期提醒：%(student)s"),
+        N_("%(student)s 的 %(course)s 合同将于 %(expiry)s 到期，剩余 %(balance)s 课时，请及时续费。"),
+        "student", "course", "expiry", "balance"),
+    Kind.LEAVE_REQUESTED: _template(
+        N_("请假申请：%(student)s"), N_("%(student)s 的家长为 %(lesson)s 请假：%(reason)s"),
+        "student", "lesson", "reason"),
+    Kind.LEAD_ASSIGNED: _template(
+        N_("新分配线索：%(lead)s"), N_("%(by)s 把线索 %(lead)s 分配给了你。"), "lead", "by"),
+    Kind.APPROVAL_WAITING: _template(
+        N_("待审批：%(student)s"), N_("%(by)s 提交了 %(student)s 的%(change)s申请，等待审批。"),
+        "student", "change", "by"),
 }
 
 
