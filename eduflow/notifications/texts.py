@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale, gettext
 
-from eduflow.models import NotificationKind as Kind
+from eduflow.models import NotificationChannel as Channel, NotificationKind as Kind
 from eduflow.system_texts import N_
 
 
@@ -67,8 +67,16 @@ DEFAULTS = {
 }
 
 
-def render(kind: Kind, params: dict, locale: str) -> tuple[str, str]:
-    """(subject, body) of the kind's message with its variables, in `locale`."""
+def load_wording(session) -> dict:
+    """The admins' own texts (NotificationTemplate), read once for a batch of messages, keyed (kind, channel,
+    locale); `render` falls back to the defaults where there is none."""
+    return {}
+
+
+def render(kind: Kind, params: dict, locale: str, channel: Channel = Channel.INBOX,
+           wording: dict | None = None) -> tuple[str, str]:
+    """(subject, body) of the kind's message on `channel` with its variables, in `locale`: the admins' text from
+    `wording` (load_wording) when there is one, else the default."""
     template = DEFAULTS[kind]
     with force_locale(locale):
         values = {name: _say(value) for name, value in params.items() if name in template.variables}
