@@ -23,8 +23,10 @@ from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.i18n import from_utc
 from eduflow.models import (
-    Attendance, AttendanceStatus, LeaveRequest, Lesson, LessonLedgerEntry, Makeup, Settings, Student, utcnow,
+    Attendance, AttendanceStatus, LeaveRequest, Lesson, LessonLedgerEntry, Makeup, NotificationKind, Settings, Student,
+    utcnow,
 )
+from eduflow.notifications.staff import leave_recipients, path_to, staff_events
 from eduflow.settings import settings_for
 
 REASON_MAX = 200  # characters: a line or two on the sheet
@@ -136,7 +138,19 @@ def ask_leave(account, lesson: Lesson, student: Student, reason: str | None, *,
     except IntegrityError:
         db.session.rollback()
         raise _already_asked() from None
+    _tell_staff(leave, lesson, student)
     return leave
+
+
+def _tell_staff(leave: LeaveRequest, lesson: Lesson, student: Student) -> None:
+    """请假申请 for the lesson's teacher and the campus's academic staff, with a link to the sheet; each asking is
+    its own event (asked again after a withdrawal: told again)."""
+    group = lesson.class_group
+    when = f"{lesson.lesson_date.isoformat()} {lesson.start_time:%H:%M} {group.name}"
+    staff_events(NotificationKind.LEAVE_REQUESTED, leave_recipients(lesson),
+                 f"leave:{leave.id}:{leave.created_at:%Y%m%d%H%M%S%f}",
+                 {"student": student.name, "lesson": when, "reason": leave.reason}, campus_id=group.campus_id,
+                 link=path_to("attendance.sheet", lesson_id=lesson.id))
 
 
 def _check_pre_mark(leave: LeaveRequest) -> Attendance | None:

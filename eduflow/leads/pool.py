@@ -10,7 +10,9 @@ from eduflow.access import may_own_leads
 from eduflow.domain import DomainError, LimitReached
 from eduflow.extensions import db
 from eduflow.leads.stages import OPEN_STAGES
-from eduflow.models import Lead, LeadPoolEvent, PoolAction, User, utcnow
+from eduflow.models import Lead, LeadPoolEvent, NotificationKind, PoolAction, User, utcnow
+from eduflow.notifications.outbox import record_events
+from eduflow.notifications.staff import colleague_events, path_to
 from eduflow.settings import settings_for
 
 
@@ -87,6 +89,7 @@ def assign(leads: list[Lead], *, to_user: User, by: User, reason: str = "") -> i
     if any(lead.campus_id != to_user.campus_id for lead in moving):
         raise DomainError(_("只能分配给同校区的同事。"))
     check_cap(to_user, sum(1 for lead in moving if lead.stage in OPEN_STAGES))
+    tell_new_owner(moving, to_user, by=by)
     now = utcnow()
     for lead in moving:
         _event(lead.id, PoolAction.ASSIGN, from_user_id=lead.owner_id, to_user_id=to_user.id, by=by, reason=reason)
@@ -94,3 +97,12 @@ def assign(leads: list[Lead], *, to_user: User, by: User, reason: str = "") -> i
         if lead.six_speed is not None:
             lead.six_speed.owner_id = to_user.id
     return len(moving)
+
+
+def tell_new_owner(leads: list[Lead], owner: User, *, by: User) -> None:
+    """线索分配: the new owner hears of each lead someone else gave them (taking one yourself tells nobody), all in
+    one INSERT; the lead's version before the change names the event, so one assignment tells once."""
+    record_events([event for lead in leads for event in colleague_events(
+        NotificationKind.LEAD_ASSIGNED, [owner.id], f"lead_assigned:{lead.id}:v{lead.version}",
+        {"lead": lead.name, "by": by.display_name}, campus_id=lead.campus_id,
+        link=path_to("leads.detail", lead_id=lead.id), by=by)])

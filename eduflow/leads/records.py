@@ -15,7 +15,7 @@ from eduflow.access import (
 from eduflow.contacts import check_phone, refuse_duplicate
 from eduflow.domain import DomainError, FieldError, StaleRecord
 from eduflow.extensions import db
-from eduflow.leads.pool import check_cap
+from eduflow.leads.pool import check_cap, tell_new_owner
 from eduflow.leads.stages import OPEN_STAGES, check_version
 from eduflow.models import (
     Course, Lead, LeadStage, LeadStageChange, SourceChannel, Student, Tag, TagKind, User, utcnow,
@@ -154,6 +154,8 @@ def create_lead(values: dict, *, by: User, campus_id: int | None = None, owner_i
     db.session.flush()
     db.session.add(LeadStageChange(lead_id=lead.id, from_stage=None, to_stage=LeadStage.NEW, changed_by_id=by.id,
                                    changed_at=now))
+    if owner is not None:
+        tell_new_owner([lead], owner, by=by)
     return lead
 
 

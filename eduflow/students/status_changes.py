@@ -24,9 +24,10 @@ from eduflow.system_texts import coded
 from eduflow.i18n import school_today
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    ApprovalStatus, Enrollment, EnrollmentStatus, PaymentMethod, StatusChange, StatusChangeKind, Student,
-    StudentStatus, User, utcnow,
+    ApprovalStatus, Enrollment, EnrollmentStatus, NotificationKind, PaymentMethod, StatusChange, StatusChangeKind,
+    Student, StudentStatus, User, utcnow,
 )
+from eduflow.notifications.staff import approvers, path_to, staff_events
 from eduflow.students.suspensions import (
     apply_suspension, check_suspension_request, leave_suspension, suspension_open,
 )
@@ -110,7 +111,15 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
         change.refund_amount = check_refund(refund_quote(enrollment), wanted.refund_amount)
     db.session.add(change)
     db.session.flush()
+    _tell_approvers(change, student, by)
     return change
+
+
+def _tell_approvers(change: StatusChange, student: Student, by: User) -> None:
+    """待审批 for those who decide the student's campus's requests (see `approvers`), not the requester."""
+    staff_events(NotificationKind.APPROVAL_WAITING, approvers(student.campus_id), f"approval:{change.id}",
+                 {"student": student.name, "change": change.kind, "by": by.display_name},
+                 campus_id=student.campus_id, link=path_to("students.approvals"), by=by)
 
 
 # ---------- the decision ----------
