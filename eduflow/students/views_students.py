@@ -13,6 +13,7 @@ from eduflow.followups import FollowUpForm, record_follow_up
 from eduflow.forms import ButtonForm
 from eduflow.htmx import is_htmx
 from eduflow.models import Enrollment, Parent, Student
+from eduflow.notifications.history import recipients, student_messages
 from eduflow.pagination import paginate
 from eduflow.security.idcard import mask_id_card
 from eduflow.students import bp
@@ -32,6 +33,7 @@ from eduflow.students.timeline import student_timeline
 from eduflow.web import go, link_to, me, render, submit
 
 ATTENDANCE_PAGE = 10
+MESSAGES_PAGE = 10
 
 
 def _student(student_id: int) -> Student:
@@ -102,6 +104,17 @@ def ledger(student_id: int, enrollment_id: int):
         abort(404)
     return render("students/ledger.html", "students/_ledger.html", student=student, enrollment=enrollment,
                   lines=ledger_lines(enrollment.id))
+
+
+@bp.route("/<int:student_id>/messages")
+@role_required(*EVERYONE)
+def messages(student_id: int):
+    """通知记录: every message sent about the student, newest first, a page at a time (loaded on demand)."""
+    student = _student(student_id)
+    page = paginate(student_messages(student.id), per_page=MESSAGES_PAGE)
+    page.args = {**page.args, "student_id": student.id}
+    return render("students/messages.html", "students/_messages.html", student=student, page=page,
+                  recipients=recipients(page.items))
 
 
 @bp.route("/<int:student_id>/timeline")
