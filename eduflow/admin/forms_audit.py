@@ -78,6 +78,7 @@ ENTITY_LABELS = {
     "parent_login_codes": _l("家长验证码"),
     "leave_requests": _l("请假申请"),
     "notification_preferences": _l("消息设置"),
+    "notification_templates": _l("通知模板"),
 }
 
 NO_ACTOR = "none"  # the actor choice for entries nobody signed in made: failed logins, scheduled jobs

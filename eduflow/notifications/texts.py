@@ -5,11 +5,15 @@ same words the recipient reads in the app.
 """
 from __future__ import annotations
 
+import logging
+import math
+import re
 from dataclasses import dataclass
 
 from flask_babel import force_locale, gettext
+from sqlalchemy import select
 
-from eduflow.models import NotificationChannel as Channel, NotificationKind as Kind
+from eduflow.models import NotificationChannel as Channel, NotificationKind as Kind, NotificationTemplate
 from eduflow.system_texts import N_
 
 
@@ -67,20 +71,116 @@ DEFAULTS = {
 }
 
 
+TEXT_CHANNELS = (Channel.INBOX, Channel.SMS)  # the texts a school writes: the default one, and SMS's own
+LOCALES = ("zh_CN", "en")  # the languages a message is written in
+SMS_SINGLE, SMS_PART = 70, 67  # characters in one SMS; in each part of a longer one (the mainland providers' rule)
+
+
+def text_channel(channel: Channel) -> Channel:
+    """Which text a channel sends: SMS its own; the inbox, e-mail and WeChat the default (站内消息) text."""
+    return Channel.SMS if channel == Channel.SMS else Channel.INBOX
+
+
 def load_wording(session) -> dict:
     """The admins' own texts (NotificationTemplate), read once for a batch of messages, keyed (kind, channel,
-    locale); `render` falls back to the defaults where there is none."""
-    return {}
+    locale) with (subject, body); `render` falls back to the defaults where there is none."""
+    rows = session.execute(select(NotificationTemplate.kind, NotificationTemplate.channel, NotificationTemplate.locale,
+                                  NotificationTemplate.subject, NotificationTemplate.body))
+    return {(kind, channel, locale): (subject, body) for kind, channel, locale, subject, body in rows}
+
+
+def default_text(kind: Kind, locale: str) -> tuple[str, str]:
+    """The built-in (subject, body) of a kind in `locale`, placeholders unfilled."""
+    template = DEFAULTS[kind]
+    with force_locale(locale):
+        return gettext(template.subject), gettext(template.body)
+
+
+def current_text(kind: Kind, channel: Channel, locale: str, wording: dict | None = None) -> tuple[str, str]:
+    """The (subject, body) a kind sends on a channel in `locale`, placeholders unfilled: the admins' text, else for
+    SMS the default channel's text (the admins', else the built-in one), else the built-in one."""
+    wording = wording or {}
+    channel = text_channel(channel)
+    own = wording.get((kind, channel, locale))
+    if own is None and channel == Channel.SMS:
+        own = wording.get((kind, Channel.INBOX, locale))
+    return own if own is not None else default_text(kind, locale)
 
 
 def render(kind: Kind, params: dict, locale: str, channel: Channel = Channel.INBOX,
            wording: dict | None = None) -> tuple[str, str]:
     """(subject, body) of the kind's message on `channel` with its variables, in `locale`: the admins' text from
-    `wording` (load_wording) when there is one, else the default."""
+    `wording` (load_wording) when there is one, else the default. A variable the event lacks reads as empty; a
+    text that cannot be filled in (written around the editor's checks) gives way to the built-in one."""
     template = DEFAULTS[kind]
     with force_locale(locale):
-        values = {name: _say(value) for name, value in params.items() if name in template.variables}
-        return gettext(template.subject, **values), gettext(template.body, **values)
+        values = _Values({name: _say(value) for name, value in params.items() if name in template.variables})
+        subject, body = current_text(kind, channel, locale, wording)
+        try:
+            return subject % values, body % values
+        except (ValueError, TypeError):
+            logging.getLogger(__name__).warning("notification text of %s/%s/%s cannot be filled in", kind, channel,
+                                                locale)
+            subject, body = default_text(kind, locale)
+            return subject % values, body % values
+
+
+class _Values(dict):
+    """The variables a text is filled with; one the event does not carry reads as empty, not as an error."""
+
+    def __missing__(self, name: str) -> str:
+        return ""
+
+
+# ---------- what the editor checks and counts ----------
+
+_VARIABLE = re.compile(r"\(([^()%]*)\)s")
+
+
+def text_problem(text: str, kind: Kind) -> str | None:
+    """Why `text` cannot be a message of `kind` (a malformed placeholder, a variable the kind does not have), or
+    None. A variable is written %(name)s, a percent sign %%."""
+    allowed = DEFAULTS[kind].variables
+    unknown, position = [], text.find("%")
+    while position != -1:
+        after = text[position + 1:]
+        if after.startswith("%"):
+            position = text.find("%", position + 2)
+            continue
+        variable = _VARIABLE.match(after)
+        if variable is None:
+            return gettext("“%(fragment)s”不是有效的写法：变量写作 %(example)s，百分号写作 %(percent)s。",
+                           fragment=_fragment(text, position), example="%(student)s", percent="%%")
+        if variable.group(1) not in allowed and variable.group(1) not in unknown:
+            unknown.append(variable.group(1))
+        position = text.find("%", position + 1 + variable.end())
+    if unknown:
+        return gettext("未知的变量：%(names)s。这类通知可用的变量：%(allowed)s。",
+                       names="、".join(f"%({name})s" for name in unknown), allowed=variable_list(kind))
+    return None
+
+
+def variable_list(kind: Kind) -> str:
+    return "、".join(f"%({name})s" for name in ordered_variables(kind))
+
+
+def ordered_variables(kind: Kind) -> list[str]:
+    """The kind's variables in the order its default body uses them."""
+    body = DEFAULTS[kind].body
+    return sorted(DEFAULTS[kind].variables, key=lambda name: body.find(f"%({name})s"))
+
+
+def _fragment(text: str, position: int) -> str:
+    """The placeholder as written: %, an opening parenthesis up to the closing one, and the letter after it."""
+    return re.match(r"%(?:\([^)\s]{0,16}\)?\w?|\w?)", text[position:]).group(0)
+
+
+def sms_length(text: str) -> tuple[int, int]:
+    """(characters, messages) of an SMS as Aliyun and Tencent Cloud count and bill it: every character counts
+    one (Chinese or not, the sign 【…】 included; an emoji, two, as UCS-2 carries it); up to 70 is one message,
+    longer ones go in parts of 67."""
+    characters = len(text.encode("utf-16-le")) // 2
+    return characters, 1 if characters <= SMS_SINGLE else math.ceil(characters / SMS_PART)
 
 
 def _say(value) -> str:
