@@ -1,6 +1,7 @@
 """Admin forms: accounts, reference data and rule settings. Uniqueness is checked here, rules in services."""
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -235,6 +236,43 @@ class SettingsForm(FlaskForm):
                           description=_l("这段时间内产生的非紧急通知（缺勤提醒除外）到结束时再发送。"))
     notify_email = BooleanField(_l("通过电子邮件通知家长"),
                                 description=_l("站内消息总是发送；邮件发到家长资料中的邮箱。"))
+    notify_sms = BooleanField(_l("通过短信通知家长"),
+                              description=_l("发到家长的手机号；需要服务器配置短信服务（阿里云或腾讯云）。"))
+    notify_wechat = BooleanField(_l("通过微信公众号通知家长"),
+                                 description=_l("发给在微信中登录过家长端的家长；需要服务器配置公众号。"))
+    reminder_time = TimeField(_l("上课提醒时间"), validators=[Optional()],
+                              description=_l("前一天这个时间提醒家长第二天的课程；留空为 19:00。"))
+
+    def validate_quiet_end(self, field) -> None:
+        if self.quiet_start.data is not None and field.data == self.quiet_start.data:
+            raise ValidationError(_l("免打扰的开始和结束时间不能相同。"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the reminder (a blank one too, which is 19:00) outside the quiet hours."""
+        valid = super().validate(extra_validators)
+        start, end = self.quiet_start.data, self.quiet_end.data
+        if self.quiet_start.errors or self.quiet_end.errors or self.reminder_time.errors or start is None \
+                or end is None:
+            return valid
+        if in_quiet_hours(start, end, self.reminder_time.data or DEFAULT_REMINDER):
+            self.reminder_time.errors = [*self.reminder_time.errors, _l(
+                "上课提醒时间在免打扰时段内，提醒会推迟到免打扰结束才发出；请选择免打扰以外的时间。")]
+            return False
+        return valid
 
     def values(self) -> dict:
-        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        values = {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+        return {**values, "reminder_time": values["reminder_time"] or DEFAULT_REMINDER}
+
+
+DEFAULT_REMINDER = dt.time(19)
+
+
+def in_quiet_hours(start: dt.time, end: dt.time, clock: dt.time) -> bool:
+    """Whether a message written at `clock` (school time, today) would be held by the quiet hours start–end (the
+    outbox's own rule, eduflow.notifications.outbox.quiet_until)."""
+    from eduflow.i18n import to_utc
+    from eduflow.notifications.outbox import quiet_until
+
+    moment = to_utc(dt.datetime.combine(school_today(), clock))
+    return quiet_until(start, end, moment) != moment
