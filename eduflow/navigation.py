@@ -39,6 +39,7 @@ NAV = [
     NavItem("admin.tags", _l("标签")),
     NavItem("admin.sources", _l("来源渠道")),
     NavItem("admin.settings", _l("规则设置")),
+    NavItem("admin.notification_templates", _l("通知模板")),
     NavItem("admin.audit", _l("审计日志")),
     NavItem("admin.notification_failures", _l("通知失败")),
 ]

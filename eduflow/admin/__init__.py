@@ -3,4 +3,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from eduflow.admin import views, views_audit, views_notifications, views_reference  # noqa: E402,F401
+from eduflow.admin import (  # noqa: E402,F401
+    views, views_audit, views_notification_templates, views_notifications, views_reference,
+)
