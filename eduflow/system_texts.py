@@ -77,6 +77,10 @@ PARTS = {  # code → msgid: what only appears inside a sentence
     "late": N_("迟到"),
     "leave": N_("请假"),
     "absent": N_("缺勤"),
+    # a notification's variables (eduflow.notifications.family_events)
+    "to_be_announced": N_("待定"),
+    "lesson_moved": N_("改到 %(when)s，教室 %(room)s，老师 %(teacher)s"),
+    "lesson_cancelled": N_("本节课已取消"),
 }
 MESSAGES = {**SENTENCES, **PARTS}
 LIST_SEPARATOR = "；"  # how an import row's problems are joined (imports.rows.Outcome.message)

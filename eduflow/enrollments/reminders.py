@@ -3,6 +3,8 @@
 One reminder per *occasion*: low hours once per purchase (a renewal starts a new occasion; going below
 zero escalates to urgent), contract expiry once per class end date; never two pending per enrolment and kind.
 Reminders pause while the student is 休学: the rule raises none, and pending ones leave the worklists until 复学.
+The family hears of each reminder the rule raises, once, and once more when a low-hours one turns urgent
+(eduflow.notifications.family_events), in the job's transaction.
 """
 from __future__ import annotations
 
@@ -19,9 +21,10 @@ from eduflow.enrollments.services import lock_enrollment
 from eduflow.extensions import db
 from eduflow.i18n import school_date
 from eduflow.models import (
-    Campus, ClassGroup, ContractStatus, Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry, ReminderKind,
+    Campus, ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus, LedgerKind, LessonLedgerEntry, ReminderKind,
     ReminderStatus, RenewalReminder, Settings, Student, User, utcnow,
 )
+from eduflow.notifications.family_events import Prompt, renewal_prompts
 from eduflow.settings import settings_for
 
 DONE = (ReminderStatus.PROCESSED, ReminderStatus.IGNORED)
@@ -38,6 +41,13 @@ class Due:
     remaining: int
     bought_at: dt.datetime | None
     class_end: dt.date | None
+    course: str = ""
+    campus_id: int | None = None
+
+    def prompt(self, reminder: RenewalReminder, urgent: bool = False) -> Prompt:
+        """What the family hears of the reminder."""
+        return Prompt(reminder.id, reminder.kind, self.student_id, self.student_name, self.campus_id,
+                      self.enrollment_id, self.course, self.remaining, self.class_end, urgent)
 
 
 def _due(settings: Settings, today: dt.date, *where) -> list[Due]:
@@ -52,8 +62,9 @@ def _due(settings: Settings, today: dt.date, *where) -> list[Due]:
     horizon = today + dt.timedelta(days=settings.contract_expiry_days)
     rows = db.session.execute(
         select(Enrollment.id, Student.id, Student.name, Student.owner_id, remaining, ledger.c.bought_at,
-               ClassGroup.end_date)
+               ClassGroup.end_date, Course.name, Student.campus_id)
         .join(Student, Student.id == Enrollment.student_id)
+        .join(Course, Course.id == Enrollment.course_id)
         .outerjoin(ClassGroup, ClassGroup.id == Enrollment.class_id)
         .outerjoin(ledger, ledger.c.enrollment_id == Enrollment.id)
         .where(*where, Student.deleted_at.is_(None), ~Student.suspended_on(today),
@@ -68,8 +79,10 @@ def renewal_reminders(campus: Campus, settings: Settings, now: dt.datetime, dry_
     """The job rule: raise low-hours and contract-expiry reminders for the campus's active enrolments."""
     today = school_date(now)
     lines: list[str] = []
+    told: list[Prompt] = []
     for due in _due(settings, today, Student.campus_id == campus.id):
-        lines.extend(_remind(due, settings, today, now, dry_run))
+        lines.extend(_remind(due, settings, today, now, dry_run, told))
+    renewal_prompts(told)
     return lines
 
 
@@ -78,25 +91,31 @@ def remind_enrollment(enrollment: Enrollment, now: dt.datetime | None = None) ->
     now = now or utcnow()
     settings = settings_for(enrollment.student.campus_id)
     today = school_date(now)
-    return [line for due in _due(settings, today, Enrollment.id == enrollment.id)
-            for line in _remind(due, settings, today, now, dry_run=False)]
+    told: list[Prompt] = []
+    lines = [line for due in _due(settings, today, Enrollment.id == enrollment.id)
+             for line in _remind(due, settings, today, now, False, told)]
+    renewal_prompts(told)
+    return lines
 
 
-def _remind(due: Due, settings: Settings, today: dt.date, now: dt.datetime, dry_run: bool) -> list[str]:
-    """Re-check under the enrolment's lock, so a concurrent run that got there first is seen and not repeated."""
+def _remind(due: Due, settings: Settings, today: dt.date, now: dt.datetime, dry_run: bool,
+            told: list[Prompt]) -> list[str]:
+    """Re-check under the enrolment's lock, so a concurrent run that got there first is seen and not repeated;
+    what the family is to hear is added to `told`."""
     if not dry_run:
         lock_enrollment(due.enrollment_id)
     existing = db.session.scalars(select(RenewalReminder).where(
         RenewalReminder.enrollment_id == due.enrollment_id).order_by(RenewalReminder.id)).all()
     lines = []
     if due.remaining <= settings.low_hours_threshold:
-        lines += _low_hours(due, [r for r in existing if r.kind == ReminderKind.LOW_HOURS], now, dry_run)
+        lines += _low_hours(due, [r for r in existing if r.kind == ReminderKind.LOW_HOURS], now, dry_run, told)
     if due.class_end is not None and today <= due.class_end <= today + dt.timedelta(days=settings.contract_expiry_days):
-        lines += _expiry(due, [r for r in existing if r.kind == ReminderKind.CONTRACT_EXPIRY], now, dry_run)
+        lines += _expiry(due, [r for r in existing if r.kind == ReminderKind.CONTRACT_EXPIRY], now, dry_run, told)
     return lines
 
 
-def _low_hours(due: Due, existing: list[RenewalReminder], now: dt.datetime, dry_run: bool) -> list[str]:
+def _low_hours(due: Due, existing: list[RenewalReminder], now: dt.datetime, dry_run: bool,
+               told: list[Prompt]) -> list[str]:
     urgent = due.remaining < 0
     this_time = [r for r in existing if due.bought_at is None or r.reminded_at >= due.bought_at]
     pending = next((r for r in existing if r.status == ReminderStatus.PENDING), None)
@@ -106,28 +125,33 @@ def _low_hours(due: Due, existing: list[RenewalReminder], now: dt.datetime, dry_
             return []
         if not dry_run:
             pending.is_urgent, pending.trigger_value = True, str(due.remaining)
+            told.append(due.prompt(pending, urgent=True))
         return [f"{label}, now urgent"]
     if this_time and (not urgent or any(r.is_urgent for r in this_time)):
         return []
     if not dry_run:
-        _add(due, ReminderKind.LOW_HOURS, now, trigger_value=str(due.remaining), is_urgent=urgent)
+        told.append(due.prompt(_add(due, ReminderKind.LOW_HOURS, now, trigger_value=str(due.remaining),
+                                    is_urgent=urgent)))
     return [label + (", urgent" if urgent else "")]
 
 
-def _expiry(due: Due, existing: list[RenewalReminder], now: dt.datetime, dry_run: bool) -> list[str]:
+def _expiry(due: Due, existing: list[RenewalReminder], now: dt.datetime, dry_run: bool,
+            told: list[Prompt]) -> list[str]:
     if any(r.status == ReminderStatus.PENDING or r.due_date == due.class_end for r in existing):
         return []
     if not dry_run:
-        _add(due, ReminderKind.CONTRACT_EXPIRY, now, trigger_value=due.class_end.isoformat(), due_date=due.class_end)
+        told.append(due.prompt(_add(due, ReminderKind.CONTRACT_EXPIRY, now, trigger_value=due.class_end.isoformat(),
+                                    due_date=due.class_end)))
     return [f"renewal-reminder: contract expiry, enrollment {due.enrollment_id} {due.student_name}, "
             f"class ends {due.class_end.isoformat()}"]
 
 
-def _add(due: Due, kind: ReminderKind, now: dt.datetime, **fields) -> None:
-    db.session.add(RenewalReminder(student_id=due.student_id, enrollment_id=due.enrollment_id, kind=kind,
-                                   assigned_to_id=due.owner_id, status=ReminderStatus.PENDING, reminded_at=now,
-                                   **fields))
+def _add(due: Due, kind: ReminderKind, now: dt.datetime, **fields) -> RenewalReminder:
+    reminder = RenewalReminder(student_id=due.student_id, enrollment_id=due.enrollment_id, kind=kind,
+                               assigned_to_id=due.owner_id, status=ReminderStatus.PENDING, reminded_at=now, **fields)
+    db.session.add(reminder)
     db.session.flush()
+    return reminder
 
 
 def reminder_scope(user: User):

@@ -21,6 +21,7 @@ from eduflow.models import (
     ReminderKind, Student, User, utcnow,
 )
 from eduflow.models.enums import LabelledEnum
+from eduflow.notifications.family_events import payment_received
 from eduflow.rollups import school as _school_rollups  # noqa: F401 - keeps the school report rollups with every flush
 
 ZERO = Decimal("0.00")
@@ -111,7 +112,8 @@ def lock_enrollment(enrollment_id: int) -> None:
 
 def record_payment(enrollment: Enrollment, *, amount: Decimal, method: PaymentMethod, by: User,
                    paid_at: dt.datetime | None = None, note: str = "") -> Payment:
-    """A payment towards the contract: more than zero and at most what is still owed."""
+    """A payment towards the contract: more than zero and at most what is still owed; the family's receipt
+    (缴费凭证) is written with it. A refund (refunds.py) sends none: its 退款凭证 is on the portal's payments page."""
     lock_enrollment(enrollment.id)
     db.session.refresh(enrollment)
     if owes_nothing(enrollment):
@@ -125,6 +127,7 @@ def record_payment(enrollment: Enrollment, *, amount: Decimal, method: PaymentMe
                       note=note, recorded_by_id=by.id)
     db.session.add(payment)
     db.session.flush()
+    payment_received(payment, enrollment)
     return payment
 
 
@@ -203,6 +206,8 @@ def _renew_as_new(enrollment: Enrollment, renewal: Renewal, by: User) -> Enrollm
         lessons_purchased=renewal.lessons, gift_lessons=renewal.gift_lessons, class_group=enrollment.class_group,
         enrolled_on=renewal.renewed_on, paid_amount=renewal.paid_amount, payment_method=renewal.payment_method,
         contract_status=renewal.contract_status)
+    for payment in db.session.scalars(select(Payment).where(Payment.enrollment_id == successor.id)):
+        payment_received(payment, successor)  # the new contract's first payment: its receipt, as record_payment's
     held = close_out(enrollment, LedgerKind.TRANSFER, by=by,
                      reason=_("续费结转至合同 %(no)s", no=successor.contract_no))
     carry_in(successor, LedgerKind.TRANSFER, held, by=by, reason=_("由合同 %(no)s 结转", no=enrollment.contract_no))

@@ -21,6 +21,7 @@ from eduflow.locks import lock_rows
 from eduflow.models import (
     Attendance, Campus, Classroom, ClassGroup, Course, Lesson, LessonLedgerEntry, Makeup, TrialLesson, User,
 )
+from eduflow.notifications.family_events import lesson_cancelled, lesson_moved, placement
 
 MAX_PATTERN_LESSONS = 200
 MAX_UNITS = 10
@@ -280,25 +281,31 @@ def create_pattern(class_group: ClassGroup, weekdays: set[int], first_day: dt.da
 
 
 def move_lesson(lesson: Lesson, lesson_date: dt.date, plan: LessonPlan) -> Lesson:
-    """调课: a new date, time, teacher or classroom under the same clash rule (the lesson never clashes with itself)."""
+    """调课: a new date, time, teacher or classroom under the same clash rule (the lesson never clashes with itself);
+    when one of them changed, the families of its roster are told the new one."""
     class_group = lesson.class_group
     plan = LessonPlan(plan.start_time, plan.end_time, plan.teacher, plan.classroom, lesson.units, plan.topic)
     _check_plan(class_group, plan, [lesson_date], lesson)
     _book([_slot(class_group, lesson_date, plan, lesson.id)])
+    before = placement(lesson)
     lesson.lesson_date, lesson.start_time, lesson.end_time = lesson_date, plan.start_time, plan.end_time
     lesson.teacher_id = plan.teacher.id
     lesson.classroom_id = plan.classroom.id if plan.classroom else None
     lesson.topic = plan.topic
     db.session.flush()
+    lesson_moved(lesson, before, teacher=plan.teacher.display_name,
+                 classroom=plan.classroom.name if plan.classroom else None)
     return lesson
 
 
 def delete_lesson(lesson: Lesson) -> None:
-    """Remove a lesson nobody has used yet: no attendance, trial, makeup or ledger row refers to it."""
+    """Remove a lesson nobody has used yet: no attendance, trial, makeup or ledger row refers to it; the families of
+    its roster are told it is cancelled."""
     uses = ((Attendance, _("已有考勤记录")), (TrialLesson, _("已有试听预约")), (Makeup, _("已有补课预约")),
             (LessonLedgerEntry, _("已有课时流水")))
     for model, reason in uses:
         if db.session.scalar(select(exists().where(model.lesson_id == lesson.id))):
             raise DomainError(_("不能删除这节课：%(reason)s。", reason=reason))
+    lesson_cancelled(lesson)
     db.session.delete(lesson)
     db.session.flush()
