@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from eduflow.exports import bp as exports_bp
     from eduflow.imports import bp as imports_bp
     from eduflow.leads import bp as leads_bp
+    from eduflow.notifications.views_staff import bp as messages_bp
     from eduflow.parents import bp as parents_bp
     from eduflow.reports import bp as reports_bp
     from eduflow.schedule import bp as schedule_bp
@@ -87,3 +88,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(parents_bp)
+    app.register_blueprint(messages_bp)

@@ -19,6 +19,7 @@ class NavItem:
 
 NAV = [
     NavItem("dashboard.index", _l("工作台")),
+    NavItem("messages.index", _l("消息")),
     NavItem("leads.board", _l("线索看板")),
     NavItem("leads.index", _l("线索列表")),
     NavItem("leads.pool", _l("公海")),
