@@ -9,6 +9,7 @@ new attempt replaces it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select, true, update
@@ -59,6 +60,17 @@ def recipients(messages: list[Notification]) -> dict[int, str]:
     return labels
 
 
+_ADDRESS = re.compile(r"[^@\s'\"<>(),;:]+@[^@\s'\"<>(),;:]+")
+_NUMBER = re.compile(r"(?<!\d)\+?\d{11,15}(?!\d)")
+
+
+def reason(message: Notification) -> str:
+    """Why the message was not sent, as the provider said it, with any e-mail address or phone number in it masked
+    (an SMTP refusal quotes the address; whoever may open the student page reads this)."""
+    text = _ADDRESS.sub(lambda found: mask_email(found.group()), message.last_error or "")
+    return _NUMBER.sub(lambda found: mask_phone(found.group()), text)
+
+
 # ---------- failures ----------
 
 RETRYING = and_(Notification.status == DeliveryStatus.PENDING, Notification.attempts > 0)
@@ -81,11 +93,12 @@ def troubled(user: User, which: str = "all"):
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the failures page: the message, its student and campus."""
+    """One line of the failures page: the message, its student and campus, why it was not sent (masked)."""
 
     message: Notification
     student: str
     campus: str
+    reason: str
 
 
 def failure_rows(messages: list[Notification]) -> list[Row]:
@@ -94,7 +107,7 @@ def failure_rows(messages: list[Notification]) -> list[Row]:
         Student.id.in_({m.student_id for m in messages if m.student_id}))).all())
     campuses = dict(db.session.execute(select(Campus.id, Campus.name).where(
         Campus.id.in_({m.campus_id for m in messages if m.campus_id}))).all())
-    return [Row(m, students.get(m.student_id, "—"), campuses.get(m.campus_id, "—")) for m in messages]
+    return [Row(m, students.get(m.student_id, "—"), campuses.get(m.campus_id, "—"), reason(m)) for m in messages]
 
 
 def message_in_scope(user: User, notification_id: int) -> Notification | None:

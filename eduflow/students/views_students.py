@@ -13,7 +13,7 @@ from eduflow.followups import FollowUpForm, record_follow_up
 from eduflow.forms import ButtonForm
 from eduflow.htmx import is_htmx
 from eduflow.models import Enrollment, Parent, Student
-from eduflow.notifications.history import recipients, student_messages
+from eduflow.notifications.history import reason, recipients, student_messages
 from eduflow.pagination import paginate
 from eduflow.security.idcard import mask_id_card
 from eduflow.students import bp
@@ -114,7 +114,7 @@ def messages(student_id: int):
     page = paginate(student_messages(student.id), per_page=MESSAGES_PAGE)
     page.args = {**page.args, "student_id": student.id}
     return render("students/messages.html", "students/_messages.html", student=student, page=page,
-                  recipients=recipients(page.items))
+                  recipients=recipients(page.items), reason=reason)
 
 
 @bp.route("/<int:student_id>/timeline")

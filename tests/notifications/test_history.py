@@ -48,6 +48,22 @@ def test_the_messages_show_when_kind_channel_recipient_masked_status_reason_and_
     assert "13912345678" not in page and "wang.mama@" not in page
 
 
+def test_a_failure_quoting_the_address_or_number_shows_them_masked(client, login_as, family):
+    refused = message(family.first, family.account, status=DeliveryStatus.FAILED, attempts=5, last_error=(
+        "SMTPRecipientsRefused: {'wang.mama@example.com': (550, b'mailbox unavailable')}; isv.MOBILE_NUMBER_ILLEGAL "
+        "+8613912345678"))
+    db.session.commit()
+    login_as("academic")
+    page = client.get(f"/students/{family.first.id}/messages", headers=HX).get_data(as_text=True)
+    item = page.split(f'data-testid="student-message-{refused.id}"')[1].split("</li>")[0]
+    assert "w***@example.com" in item and "mailbox unavailable" in item and "****5678" in item
+    assert "wang.mama" not in item and "13912345678" not in item
+    login_as.logout()
+    login_as("admin")
+    failures = client.get("/admin/notifications/failures").get_data(as_text=True)
+    assert "w***@example.com" in failures and "wang.mama" not in failures
+
+
 def test_a_message_the_outbox_wrote_shows_on_the_student_page(client, login_as, family):
     notify_family(Kind.LESSON_DEDUCTED, family.first, "attendance:1:v1", {
         "student": "王小明", "lesson": "12-01 09:00", "status": "出勤", "units": 1, "course": "少儿英语", "balance": 19})
