@@ -13,11 +13,13 @@ from eduflow.models import NotificationChannel as Channel
 from eduflow.notifications.templates_admin import (
     STALE, TextKey, default_of, overview, preview, reset_text, save_text, sms_sign, text_state,
 )
-from eduflow.notifications.texts import SMS_PART, SMS_SINGLE, ordered_variables
+from eduflow.notifications.texts import DEFAULTS, LOCALES, SMS_PART, SMS_SINGLE, TEXT_CHANNELS, ordered_variables
 from eduflow.web import me, render, submit
 
 CHANNEL_LABELS = {Channel.INBOX: _l("站内消息（也用于邮件和微信）"), Channel.SMS: _l("短信")}
-TEXT_URL = "/notification-templates/<kind>/<channel>/<locale>"
+# the words of each part are the converter's, so an address naming no text is a 404 before any role check
+TEXT_URL = "/notification-templates/<any({}):kind>/<any({}):channel>/<any({}):locale>".format(
+    *(", ".join(words) for words in ([kind.value for kind in DEFAULTS], [c.value for c in TEXT_CHANNELS], LOCALES)))
 
 
 def _key(kind: str, channel: str, locale: str) -> TextKey:

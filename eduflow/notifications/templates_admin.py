@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -24,7 +25,7 @@ from eduflow.models import (
     NotificationKind as Kind, NotificationTemplate, Student, User, utcnow,
 )
 from eduflow.notifications.texts import (
-    DEFAULTS, LOCALES, TEXT_CHANNELS, current_text, default_text, load_wording, render, sms_length, text_problem,
+    DEFAULTS, LOCALES, STAFF_KINDS, TEXT_CHANNELS, current_text, default_text, load_wording, render, sms_length, text_problem,
 )
 from eduflow.system_texts import N_
 from eduflow.templating import local_datetime
@@ -48,11 +49,17 @@ class TextKey:
             key = cls(Kind(kind), Channel(channel), locale)
         except ValueError:
             return None
-        return key if key.channel in TEXT_CHANNELS and key.locale in LOCALES else None
+        if key.channel not in TEXT_CHANNELS or key.locale not in LOCALES or (key.sms and key.for_staff):
+            return None  # colleagues hear of their events in the app only: their kinds have no SMS text
+        return key
 
     @property
     def sms(self) -> bool:
         return self.channel == Channel.SMS
+
+    @property
+    def for_staff(self) -> bool:
+        return self.kind in STAFF_KINDS
 
 
 @dataclass
@@ -103,9 +110,11 @@ def text_state(key: TextKey) -> TextState:
 
 
 def overview() -> list[tuple[Kind, list[tuple[str, TextState, TextState]]]]:
-    """Every kind, each with its languages: (locale, the default text's state, SMS's state)."""
+    """Every kind, each with its languages: (locale, the default text's state, SMS's state or None for a kind only
+    colleagues read)."""
     rows = _rows()
-    return [(kind, [(locale, *(_state(TextKey(kind, channel, locale), rows) for channel in TEXT_CHANNELS))
+    return [(kind, [(locale, *(None if channel == Channel.SMS and kind in STAFF_KINDS
+                               else _state(TextKey(kind, channel, locale), rows) for channel in TEXT_CHANNELS))
                     for locale in LOCALES]) for kind in DEFAULTS]
 
 
@@ -123,10 +132,17 @@ def check_text(key: TextKey, subject: str, body: str) -> None:
 
 def save_text(key: TextKey, subject: str, body: str, version: str, *, by: User) -> NotificationTemplate:
     """Write the admins' text on the version the editor loaded (else StaleRecord, nothing written); the caller
-    commits (a first save racing another's first save meets the unique key: an IntegrityError, also stale)."""
+    commits (a first save racing another's first save meets the unique key: an IntegrityError, also stale). The
+    same words sent twice (a double click) are saved once, and the second is no conflict."""
     check_text(key, subject, body)
     subject = "" if key.sms else subject
-    row = _claim(key, version)
+    try:
+        row = _claim(key, version)
+    except StaleRecord:
+        row = _saved_row(key)
+        if row is not None and (row.subject, row.body) == (subject, body):
+            return row
+        raise
     if row is None:
         row = NotificationTemplate(kind=key.kind, channel=key.channel, locale=key.locale)
         db.session.add(row)
@@ -136,22 +152,27 @@ def save_text(key: TextKey, subject: str, body: str, version: str, *, by: User) 
 
 
 def reset_text(key: TextKey, version: str) -> bool:
-    """Delete the admins' text (the default applies again) on the version the editor loaded; False if there was
-    none. The caller commits."""
-    row = _claim(key, version)
-    if row is None:
+    """Delete the admins' text (the default applies again) on the version the editor loaded; False if there is
+    none (nobody saved one, or a reset came first: the default either way). The caller commits."""
+    if _saved_row(key) is None:
         return False
+    row = _claim(key, version)
     db.session.delete(row)
     db.session.flush()
     return True
 
 
+def _saved_row(key: TextKey) -> NotificationTemplate | None:
+    """The saved row as stored (not as this session last wrote it: the version digests what the database holds)."""
+    return db.session.scalar(select(NotificationTemplate).filter_by(kind=key.kind, channel=key.channel,
+                                                                    locale=key.locale)
+                             .execution_options(populate_existing=True))
+
+
 def _claim(key: TextKey, version: str) -> NotificationTemplate | None:
     """The saved row if it is still the version the editor loaded, locked for this transaction by an UPDATE on
     the values read (a concurrent save has changed them: no row matches); StaleRecord otherwise."""
-    row = db.session.scalar(select(NotificationTemplate).filter_by(kind=key.kind, channel=key.channel,
-                                                                    locale=key.locale)
-                            .execution_options(populate_existing=True))
+    row = _saved_row(key)
     if version_of(row) != (version or ""):
         raise StaleRecord(_(STALE))
     if row is not None:
@@ -193,10 +214,14 @@ class Preview:
         return self.messages > 1
 
 
-def sms_sign() -> tuple[str, bool]:
-    """The SMS sign as the provider adds it (【…】), and whether it is the configured one (else a placeholder)."""
+def sms_sign(locale: str | None = None) -> tuple[str, bool]:
+    """The SMS sign as the provider adds it (【…】), and whether it is the configured one (else a placeholder, in
+    the text's language, so the count does not depend on the admin's)."""
     sign = (current_app.config.get("EDUFLOW_SMS_SIGN_NAME") or os.environ.get("EDUFLOW_SMS_SIGN_NAME") or "").strip()
-    return (f"【{sign}】", True) if sign else (f"【{_(SMS_SIGN_PLACEHOLDER)}】", False)
+    if sign:
+        return f"【{sign}】", True
+    with force_locale(locale) if locale else nullcontext():
+        return f"【{_(SMS_SIGN_PLACEHOLDER)}】", False
 
 
 def preview(key: TextKey, subject: str, body: str) -> Preview:
@@ -212,7 +237,7 @@ def preview(key: TextKey, subject: str, body: str) -> Preview:
     shown_subject, shown_body = render(key.kind, params, key.locale, key.channel, wording)
     result = Preview(shown_subject, shown_body, source, note, problem, params=params)
     if key.sms:
-        result.sms_sign = sms_sign()[0]
+        result.sms_sign = sms_sign(key.locale)[0]
         result.sms_text = result.sms_sign + shown_body
         result.characters, result.messages = sms_length(result.sms_text)
     return result

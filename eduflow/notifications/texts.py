@@ -71,6 +71,7 @@ DEFAULTS = {
 }
 
 
+STAFF_KINDS = frozenset({Kind.LEAVE_REQUESTED, Kind.LEAD_ASSIGNED, Kind.APPROVAL_WAITING})  # read in the app only
 TEXT_CHANNELS = (Channel.INBOX, Channel.SMS)  # the texts a school writes: the default one, and SMS's own
 LOCALES = ("zh_CN", "en")  # the languages a message is written in
 SMS_SINGLE, SMS_PART = 70, 67  # characters in one SMS; in each part of a longer one (the mainland providers' rule)

@@ -1,6 +1,6 @@
 """通知模板: admins only; managers and every other role 403 (the texts are the whole school's, and the preview shows
 a real family's latest message from any campus), parents 403, anonymous visitors the login page."""
-from tests.matrix import ADMIN_ONLY, Route, fixed
+from tests.matrix import ADMIN_ONLY, PARENT, Route, fixed
 
 TEXT = "/admin/notification-templates/deducted/inbox/zh_CN"
 SMS = "/admin/notification-templates/deducted/sms/en"
@@ -17,7 +17,7 @@ ROWS = [
           data={"body": "%(student)s"}, name="sms-en"),
     Route("admin.notification_templates_reset", "POST", fixed(TEXT + "/reset"), ADMIN_ONLY, data={"version": ""}),
     Route("admin.notification_templates_edit", "GET", fixed("/admin/notification-templates/nosuch/inbox/zh_CN"),
-          {**ADMIN_ONLY, "admin": 404}, name="unknown-kind"),
+          {**{role: 404 for role in ADMIN_ONLY}, PARENT: 404}, name="unknown-kind"),
 ]
 
 

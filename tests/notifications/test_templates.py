@@ -341,3 +341,25 @@ def test_an_address_naming_no_text_is_404(login_as, client, url):
     login_as("admin")
     assert client.get(url).status_code == 404
     assert client.post(url + "/reset", data={"version": ""}).status_code in (400, 404)
+
+
+def test_the_same_words_posted_twice_are_saved_once_and_the_second_is_no_conflict(login_as, client):
+    login_as("admin")
+    loaded = _version(client, DEDUCTED)
+    assert _post(client, DEDUCTED, "%(student)s 上课了", version=loaded).status_code == 302
+    assert _post(client, DEDUCTED, "%(student)s 上课了", version=loaded).status_code == 302  # the double click
+    assert _saved() == 1
+    version = text_state(TextKey(Kind.LESSON_DEDUCTED, Channel.INBOX, "zh_CN")).version
+    assert client.post(DEDUCTED + "/reset", data={"version": version}).status_code == 302
+    assert client.post(DEDUCTED + "/reset", data={"version": version}).status_code == 302  # already the default
+    assert _saved() == 0
+
+
+def test_kinds_only_colleagues_read_have_no_sms_text(login_as, client):
+    login_as("admin")
+    assert client.get("/admin/notification-templates/lead_assigned/sms/zh_CN").status_code == 404
+    assert client.get("/admin/notification-templates/lead_assigned/inbox/zh_CN").status_code == 200
+    listing = client.get("/admin/notification-templates").get_data(as_text=True)
+    row = re.search(r'data-testid="row-lead_assigned-zh_CN".*?</tr>', listing, re.S).group(0)
+    assert "不发短信" in row and "edit-lead_assigned-sms" not in row
+    assert 'data-testid="edit-deducted-sms-zh_CN"' in listing
