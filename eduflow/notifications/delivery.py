@@ -1,5 +1,6 @@
 """Delivery: the queue's task sends one message on its channel, holding it until quiet hours end, retrying a
-failure with growing delays (1, 2, 4, 8 minutes) and then marking it failed with the reason."""
+failure with growing delays (1, 2, 4, 8 minutes) and then marking it failed with the reason; a message the provider
+refuses for good (a bad number, an unfollowed WeChat account) is marked failed at once."""
 from __future__ import annotations
 
 import datetime as dt
@@ -13,14 +14,11 @@ from eduflow.extensions import db
 from eduflow.models import (
     DeliveryStatus, Notification, NotificationChannel as Channel, NotificationEvent, Parent, ParentAccount, utcnow,
 )
+from eduflow.notifications.providers import NotSent, Refused
 from eduflow.notifications.queue import huey
 
 ATTEMPTS = 5
 FIRST_DELAY = dt.timedelta(minutes=1)
-
-
-class NotSent(Exception):
-    """The channel could not send now (its reason is kept on the message)."""
 
 
 def in_place() -> bool:
@@ -153,7 +151,7 @@ def _failed(session: Session, row: Notification, error: Exception, now: dt.datet
     row.attempts += 1
     row.last_error = f"{type(error).__name__}: {error}"[:500]
     retry_at = None
-    if row.attempts >= ATTEMPTS:
+    if row.attempts >= ATTEMPTS or isinstance(error, Refused):
         row.status = DeliveryStatus.FAILED
     else:
         retry_at = now + FIRST_DELAY * 2 ** (row.attempts - 1)
@@ -166,18 +164,41 @@ def _failed(session: Session, row: Notification, error: Exception, now: dt.datet
     return status
 
 
+def _parent_row(session: Session, row: Notification, column):
+    """`column` of the message's Parent row (the student's parent with the account's phone), None when absent."""
+    account = session.get(ParentAccount, row.parent_account_id)
+    return session.scalar(select(column).where(Parent.student_id == row.student_id,
+                                               Parent.phone_hash == account.phone_hash,
+                                               column.is_not(None)).limit(1))
+
+
 def _send_email(session: Session, row: Notification) -> None:
     from eduflow.mail import mail_configured, send_mail
 
     if not mail_configured():
         raise NotSent("SMTP is not configured")
-    account = session.get(ParentAccount, row.parent_account_id)
-    email = session.scalar(select(Parent.email).where(Parent.student_id == row.student_id,
-                                                         Parent.phone_hash == account.phone_hash,
-                                                         Parent.email.is_not(None)).limit(1))
+    email = _parent_row(session, row, Parent.email)
     if not email:
         raise NotSent("the parent has no e-mail address")
     send_mail(email, row.subject, row.body)
 
 
-SENDERS = {Channel.EMAIL: _send_email}
+def _send_sms(session: Session, row: Notification) -> None:
+    """The kind's provider template with its variables, to the number on the Parent row."""
+    from eduflow.notifications.providers import spoken_values
+    from eduflow.notifications.sms import send_sms
+
+    phone = _parent_row(session, row, Parent.phone_encrypted)
+    row.provider_ref = send_sms(phone, row.kind.value, spoken_values(row.kind, row.params, row.locale))[:64]
+
+
+def _send_wechat(session: Session, row: Notification) -> None:
+    """The kind's template message to the openid bound to the parent's account."""
+    from eduflow.notifications.wechat import send_template, template_data
+
+    openid = session.scalar(select(ParentAccount.wechat_openid).where(ParentAccount.id == row.parent_account_id))
+    data = template_data(row.kind, row.params, row.locale, row.subject, row.body)
+    row.provider_ref = send_template(openid, row.kind, data, row.link)[:64]
+
+
+SENDERS = {Channel.EMAIL: _send_email, Channel.SMS: _send_sms, Channel.WECHAT: _send_wechat}

@@ -24,7 +24,8 @@ from eduflow.models import (
     DeliveryStatus, Notification, NotificationChannel as Channel, NotificationEvent, NotificationKind as Kind,
     NotificationPreference, Parent, ParentAccount, Settings, User, utcnow,
 )
-from eduflow.notifications.texts import render
+from eduflow.notifications import sms, wechat
+from eduflow.notifications.texts import load_wording, render
 from eduflow.system_texts import MESSAGES, coded
 
 URGENT = frozenset({Kind.ABSENT, Kind.LESSON_CHANGED})  # sent in quiet hours too
@@ -94,20 +95,25 @@ def _plain_value(value):
 # ---------- fan-out (in the queue, after the commit) ----------
 
 def fan_out(session: Session, event_keys: list[str]) -> list[int]:
-    """Turn events into their messages (inbox always; e-mail where the campus and the parent allow), each event once,
-    in a few statements whatever their number; returns the ids of the messages that leave the app, for delivery."""
+    """Turn events into their messages, each event once, in a few statements whatever their number; returns the ids
+    of the messages that leave the app, for delivery.
+
+    Inbox always; e-mail, SMS and WeChat where the campus switched the channel on, the app has it configured (for
+    SMS and WeChat: with a provider template for the kind) and the parent can receive it (an e-mail address on the
+    Parent row; the Parent row's phone; an openid bound to the account). Opt-outs and quiet hours apply alike."""
     events = list(session.scalars(select(NotificationEvent).where(NotificationEvent.event_key.in_(event_keys),
                                                                   NotificationEvent.fanned_out_at.is_(None))))
     if not events:
         return []
     settings = _settings(session, {e.campus_id for e in events})
     families = _families(session, {e.student_id for e in events if e.student_id}, {e.kind for e in events})
+    wording = load_wording(session)
     messages = []
     for row in events:
         if row.student_id:
-            messages += _family_messages(row, families.get(row.student_id, []), settings.get(row.campus_id))
+            messages += _family_messages(row, families.get(row.student_id, []), settings.get(row.campus_id), wording)
         else:
-            messages += _staff_messages(session, row)
+            messages += _staff_messages(session, row, wording)
     if messages:
         session.execute(_insert_ignoring_duplicates(session, Notification.__table__), messages)
     session.execute(update(NotificationEvent).where(NotificationEvent.id.in_([e.id for e in events]))
@@ -123,15 +129,19 @@ class _Family:
     account_id: int
     locale: str | None
     email: str | None
+    phone: bool  # the Parent row has a number (SMS)
+    openid: str | None  # bound when the parent signed in from WeChat
     turned_off: set
 
 
 def _families(session: Session, student_ids: set[int], kinds: set[Kind]) -> dict[int, list[_Family]]:
-    """Per student, the parent accounts with access (each once) with their e-mail and the kinds they turned off."""
+    """Per student, the parent accounts with access (each once) with their e-mail, phone and openid and the kinds
+    they turned off."""
     if not student_ids:
         return {}
     rows = session.execute(
-        select(Parent.student_id, ParentAccount.id, ParentAccount.locale, Parent.email)
+        select(Parent.student_id, ParentAccount.id, ParentAccount.locale, Parent.email, Parent.phone_last4,
+               ParentAccount.wechat_openid)
         .join(Parent, Parent.phone_hash == ParentAccount.phone_hash)
         .where(Parent.student_id.in_(student_ids), Parent.portal_revoked_at.is_(None),
                ParentAccount.is_active.is_(True)).order_by(Parent.student_id, ParentAccount.id)).all()
@@ -142,38 +152,50 @@ def _families(session: Session, student_ids: set[int], kinds: set[Kind]) -> dict
                                                    NotificationPreference.enabled.is_(False))):
         off.setdefault(account_id, set()).add(kind)
     families: dict[int, list[_Family]] = {}
-    for student_id, account_id, locale, email in rows:
+    for student_id, account_id, locale, email, last4, openid in rows:
         family = families.setdefault(student_id, [])
         if all(member.account_id != account_id for member in family):
-            family.append(_Family(account_id, locale, email, off.get(account_id, set())))
+            family.append(_Family(account_id, locale, email, bool(last4), openid, off.get(account_id, set())))
     return families
 
 
-def _family_messages(row: NotificationEvent, family: list[_Family], settings: Settings) -> list[dict]:
-    email_on = settings.notify_email and mail_configured()
+def _channels_on(kind: Kind, settings: Settings) -> dict[Channel, object]:
+    """The channels beyond the inbox this campus and this app can send the kind on, each with who can receive it."""
+    channels: dict[Channel, object] = {}
+    if settings.notify_email and mail_configured():
+        channels[Channel.EMAIL] = lambda member: bool(member.email)
+    if settings.notify_sms and sms.can_send(kind.value):
+        channels[Channel.SMS] = lambda member: member.phone
+    if settings.notify_wechat and wechat.can_send(kind.value):
+        channels[Channel.WECHAT] = lambda member: bool(member.openid)
+    return channels
+
+
+def _family_messages(row: NotificationEvent, family: list[_Family], settings: Settings, wording: dict) -> list[dict]:
+    channels = _channels_on(row.kind, settings)
     messages = []
     for member in family:
         if row.kind not in ALWAYS_SENT and row.kind in member.turned_off:
             continue
-        for channel in [Channel.INBOX] + ([Channel.EMAIL] if member.email and email_on else []):
-            messages.append(_message(row, channel, member.locale, _send_after(row.kind, settings),
+        for channel in [Channel.INBOX] + [channel for channel, reaches in channels.items() if reaches(member)]:
+            messages.append(_message(row, channel, member.locale, _send_after(row.kind, settings), wording,
                                      recipient=f"p{member.account_id}", parent_account_id=member.account_id,
                                      student_id=row.student_id))
     return messages
 
 
-def _staff_messages(session: Session, row: NotificationEvent) -> list[dict]:
+def _staff_messages(session: Session, row: NotificationEvent, wording: dict) -> list[dict]:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return []
-    return [_message(row, Channel.INBOX, user.locale, utcnow(), recipient=f"u{user.id}", user_id=user.id)]
+    return [_message(row, Channel.INBOX, user.locale, utcnow(), wording, recipient=f"u{user.id}", user_id=user.id)]
 
 
-def _message(row: NotificationEvent, channel: Channel, locale: str | None, send_after: dt.datetime,
+def _message(row: NotificationEvent, channel: Channel, locale: str | None, send_after: dt.datetime, wording: dict,
              **recipient) -> dict:
-    """One message, rendered in the recipient's language; the inbox is delivered by being written."""
+    """One message, rendered in the recipient's language for its channel; the inbox is delivered by being written."""
     locale = locale or "zh_CN"
-    subject, body = render(row.kind, row.params, locale)
+    subject, body = render(row.kind, row.params, locale, channel, wording)
     now, inbox = utcnow(), channel == Channel.INBOX
     return {"parent_account_id": None, "user_id": None, "student_id": None, **recipient,
             "campus_id": row.campus_id, "event_key": row.event_key, "kind": row.kind, "channel": channel,
@@ -187,7 +209,8 @@ def _settings(session: Session, campus_ids: set[int | None]) -> dict:
     """Each campus's settings (its own row, else the default row, else the defaults; never written from here)."""
     rows = {row.campus_id: row for row in session.scalars(select(Settings).where(
         Settings.campus_id.in_([c for c in campus_ids if c is not None]) | Settings.campus_id.is_(None)))}
-    default = rows.get(None) or Settings(quiet_start=dt.time(21), quiet_end=dt.time(8), notify_email=False)
+    default = rows.get(None) or Settings(quiet_start=dt.time(21), quiet_end=dt.time(8), notify_email=False,
+                                         notify_sms=False, notify_wechat=False)
     return {campus_id: rows.get(campus_id, default) for campus_id in campus_ids}
 
 

@@ -1,12 +1,18 @@
 """Parent accounts: found by phone number (the blind index), signed in with a password, throttled like staff.
 
 A parent may sign in only while at least one child is linked to the phone (a Parent row staff did not revoke).
+Signed in from WeChat's browser, the account is bound to the parent's openid at the school's Official Account
+(`bind_wechat`), through a short-lived signed `wechat_state`, so WeChat template messages can reach them.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import secrets
+import time
 
+from flask import current_app
 from flask_login import login_user
 from sqlalchemy import func, select
 
@@ -95,3 +101,45 @@ def log_out(account: ParentAccount) -> None:
     """退出登录 ends the parent's sessions on every device."""
     account.session_token = new_session_token()
     audit.record("parent_logout", "parent_accounts", account.id, parent_account_id=account.id)
+
+
+WECHAT_STATE_SECONDS = 600  # the time WeChat's OAuth2 round trip may take
+
+
+def _state_signature(account: ParentAccount, issued: int) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    message = f"wechat-bind:{account.id}:{issued}:{account.session_token}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:40]
+
+
+def wechat_state(account: ParentAccount) -> str:
+    """The OAuth2 `state` naming the signed-in account: letters and digits only (as WeChat wants), signed with the
+    secret key and the account's session, valid WECHAT_STATE_SECONDS."""
+    issued = int(time.time())
+    return f"{account.id}Z{issued}Z{_state_signature(account, issued)}"
+
+
+def state_is_for(account: ParentAccount, state: str) -> bool:
+    """Whether `state` was issued for this account's session and is still fresh."""
+    parts = (state or "").split("Z")
+    if len(parts) != 3 or not all(part.isascii() and part.isalnum() for part in parts):
+        return False
+    account_id, issued, signature = parts
+    if account_id != str(account.id) or not issued.isdigit() or len(issued) > 12:
+        return False
+    fresh = 0 <= time.time() - int(issued) <= WECHAT_STATE_SECONDS
+    return fresh and hmac.compare_digest(signature, _state_signature(account, int(issued)))
+
+
+def bind_wechat(account: ParentAccount, openid: str) -> None:
+    """Bind the WeChat openid to the account; an account that held it loses it (one WeChat user reaches one
+    account). The caller commits."""
+    if account.wechat_openid == openid:
+        return
+    for other in db.session.scalars(select(ParentAccount).where(ParentAccount.wechat_openid == openid,
+                                                                ParentAccount.id != account.id)):
+        other.wechat_openid = None
+    db.session.flush()  # the old holder lets go before the unique column takes it
+    account.wechat_openid = openid
+    audit.record("parent_wechat_bound", "parent_accounts", account.id, parent_account_id=account.id)

@@ -2,8 +2,9 @@
 channel, valid 10 minutes, at most 5 tries, used once; stored as an HMAC with the secret key, never in clear.
 
 Asking for a code answers the same whether or not the phone has an account (no enumeration); asking and trying are
-throttled per phone and address. The channel is chosen in `code_channel` alone: e-mail to the Parent rows' address
-when SMTP is configured; the notifications issue adds SMS there.
+throttled per phone and address. The channel is chosen in `code_channel` alone: SMS to the account's phone when an
+SMS provider is configured with a login_code template (eduflow.notifications.sms), else e-mail to the Parent rows'
+address when SMTP is configured.
 """
 from __future__ import annotations
 
@@ -25,18 +26,22 @@ from eduflow.auth.throttle import NO_WAIT, record_attempt, throttle_key, wait_be
 from eduflow.extensions import db
 from eduflow.mail import mail_configured, send_mail
 from eduflow.models import LoginAttempt, Parent, ParentAccount, ParentLoginCode, Student, utcnow
+from eduflow.notifications import sms
+from eduflow.notifications.providers import NotSent
 from eduflow.parents.accounts import account_for_phone, has_children, phone_key
 
 VALID_FOR = dt.timedelta(minutes=10)
 MAX_TRIES = 5
 REQUESTS_PER_PHONE = 5  # codes one phone may be sent per REQUEST_WINDOW, from any address
 REQUEST_WINDOW = dt.timedelta(hours=1)
-EMAIL = "email"
+EMAIL, SMS = "email", "sms"
 log = logging.getLogger(__name__)
 
 
 def code_channel() -> str | None:
     """How codes reach parents here, or None when no channel is configured (no code sign-in offered)."""
+    if sms.can_send(sms.LOGIN_CODE):
+        return SMS
     return EMAIL if mail_configured() else None
 
 
@@ -96,7 +101,14 @@ def code_addresses(account: ParentAccount) -> list[str]:
 
 
 def deliver_code(account: ParentAccount, code: str, channel: str) -> None:
-    """Send the code through the channel; a mail server that is away is logged, the parent may ask again."""
+    """Send the code through the channel; a provider or mail server that is away is logged, the parent may ask
+    again."""
+    if channel == SMS:
+        try:
+            sms.send_sms(account.phone, sms.LOGIN_CODE, {"code": code})
+        except NotSent as error:
+            log.warning("the sign-in code for parent account %s could not be sent by SMS: %s", account.id, error)
+        return
     subject = _("EduFlow 家长端登录验证码")
     body = _("您的登录验证码是 %(code)s，%(minutes)s 分钟内有效。如非本人操作，请忽略此邮件。",
              code=code, minutes=int(VALID_FOR.total_seconds() // 60))

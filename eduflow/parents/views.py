@@ -1,21 +1,28 @@
-"""The parent side's sign-in, sign-out and home page."""
+"""The parent side's sign-in (and, from WeChat's browser, the openid binding after it), sign-out and home page."""
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, logout_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from eduflow.access import is_parent
 from eduflow.extensions import db
 from eduflow.parents import bp
 from eduflow.parents.access import parent_required
-from eduflow.parents.accounts import authenticate_parent, log_out, sign_in
+from eduflow.notifications import wechat
+from eduflow.notifications.providers import NotSent, public_url
+from eduflow.parents.accounts import authenticate_parent, bind_wechat, log_out, sign_in, state_is_for, wechat_state
 from eduflow.parents.forms import ParentLoginForm
 from eduflow.parents.home import children_overview
 from eduflow.web import me
+
+WECHAT_NEXT = "parent_wechat_next"  # where a parent goes once WeChat's OAuth2 has come back
+log = logging.getLogger(__name__)
 
 
 def _safe_next(target: str | None) -> str:
@@ -36,6 +43,16 @@ def start_session(account, remember: bool) -> None:
         session["locale"] = account.locale
 
 
+def after_sign_in(account, target: str):
+    """On to `target`; from WeChat's browser (with WeChat configured) first through WeChat's OAuth2 (snsapi_base,
+    no prompt), which comes back to `wechat_callback` with the parent's openid."""
+    if not (wechat.in_wechat(request.user_agent.string) and wechat.wechat_configured()):
+        return redirect(target)
+    session[WECHAT_NEXT] = target
+    callback = public_url(url_for("parent.wechat_callback")) or url_for("parent.wechat_callback", _external=True)
+    return redirect(wechat.authorize_url(callback, wechat_state(account)))
+
+
 @bp.route("/p/login", methods=["GET", "POST"])
 def login():
     """家长登录: phone number and password."""
@@ -47,7 +64,7 @@ def login():
         if result.user is not None:
             start_session(result.user, form.remember.data)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")))
+            return after_sign_in(result.user, _safe_next(request.args.get("next")))
         db.session.commit()
         if result.throttled:
             flash(ngettext("登录失败次数过多，请 %(num)s 分钟后再试。", "登录失败次数过多，请 %(num)s 分钟后再试。",
@@ -55,6 +72,26 @@ def login():
             return render_template("parents/login.html", form=form), 429, {"Retry-After": str(result.wait_minutes * 60)}
         flash(_("手机号或密码错误。"), "danger")
     return render_template("parents/login.html", form=form), 200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.route("/p/wechat/callback")
+@parent_required
+def wechat_callback():
+    """WeChat's OAuth2 comes back: its code becomes the parent's openid, bound to the account, then on to the page
+    the parent signed in for. Whatever WeChat answers, the parent goes on (an error is only logged)."""
+    target = _safe_next(session.pop(WECHAT_NEXT, None))
+    account, code = me(), request.args.get("code", "")
+    if not wechat.wechat_configured() or not code or len(code) > 128 \
+            or not state_is_for(account, request.args.get("state", "")):
+        log.info("WeChat sign-in callback ignored for parent account %s (no code, or a stale state)", account.id)
+        return redirect(target)
+    try:
+        bind_wechat(account, wechat.openid_for_code(code))
+        db.session.commit()
+    except (NotSent, SQLAlchemyError) as error:
+        db.session.rollback()
+        log.warning("WeChat openid not bound for parent account %s: %s", account.id, error)
+    return redirect(target)
 
 
 @bp.route("/p/logout", methods=["POST"])

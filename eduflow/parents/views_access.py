@@ -13,10 +13,10 @@ from eduflow.auth.services import LoginResult
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.parents import bp
-from eduflow.parents.codes import code_channel, request_code, sign_in_with_code
+from eduflow.parents.codes import SMS, code_channel, request_code, sign_in_with_code
 from eduflow.parents.forms_access import CodeRequestForm, CodeSignInForm, InviteAcceptForm
 from eduflow.parents.invites import InviteRefused, WrongDigits, accept_invite, read_invite
-from eduflow.parents.views import start_session
+from eduflow.parents.views import after_sign_in, start_session
 from eduflow.security.phones import mask_phone
 from eduflow.web import refuse
 
@@ -97,16 +97,19 @@ def login_code():
     elsewhere = _code_pages_open()
     if elsewhere:
         return elsewhere
-    form = CodeRequestForm()
+    form, by_sms = CodeRequestForm(), code_channel() == SMS
     if form.validate_on_submit():
         wait = request_code(form.phone.data, request.remote_addr or "")
         db.session.commit()
         if wait:
-            return _throttled("parents/login_code.html", LoginResult(wait=wait), form=form)
+            return _throttled("parents/login_code.html", LoginResult(wait=wait), form=form, by_sms=by_sms)
         session[CODE_PHONE] = form.phone.data.strip()
-        flash(_("如果这个手机号已开通家长端，验证码已发送到登记的邮箱，10 分钟内有效。"), "info")
+        if by_sms:
+            flash(_("如果这个手机号已开通家长端，验证码已通过短信发送，10 分钟内有效。"), "info")
+        else:
+            flash(_("如果这个手机号已开通家长端，验证码已发送到登记的邮箱，10 分钟内有效。"), "info")
         return redirect(url_for("parent.login_code_verify"))
-    return render_template("parents/login_code.html", form=form), 422 if form.errors else 200
+    return render_template("parents/login_code.html", form=form, by_sms=by_sms), 422 if form.errors else 200
 
 
 @bp.route("/p/login/code/verify", methods=["GET", "POST"])
@@ -125,7 +128,7 @@ def login_code_verify():
         if result.user is not None:
             start_session(result.user, form.remember.data)
             db.session.commit()
-            return redirect(url_for("parent.home"))
+            return after_sign_in(result.user, url_for("parent.home"))
         db.session.commit()
         if result.throttled:
             return _throttled("parents/login_code_verify.html", result, **context)
