@@ -155,3 +155,41 @@ def test_the_sign_in_code_goes_by_sms_when_it_is_configured_and_signs_the_parent
     assert re.fullmatch(r"\d{6}", code)
     response = client.post("/p/login/code/verify", data={"code": code})
     assert response.status_code == 302 and response.headers["Location"].endswith("/p/")
+
+
+def test_fan_out_sends_the_same_statements_for_two_events_or_twelve_with_every_channel_on(
+        family, aliyun, app, monkeypatch):
+    from sqlalchemy import event
+
+    from eduflow.notifications import outbox
+
+    monkeypatch.setattr(delivery, "fan_out_now", lambda event_keys: None)  # fanned out below, by hand (not sent)
+    for campus in (family.first.campus_id, family.second.campus_id):
+        db.session.add(Settings(campus_id=campus, notify_sms=True, notify_wechat=True, quiet_start=dt.time(0),
+                                quiet_end=dt.time(0)))
+    family.account.wechat_openid = "oOPENID"
+    for name, value in {"EDUFLOW_WECHAT_APP_ID": "wx1", "EDUFLOW_WECHAT_APP_SECRET": "s",
+                        "EDUFLOW_WECHAT_TEMPLATES": "deducted=T1"}.items():
+        monkeypatch.setitem(app.config, name, value)
+    db.session.commit()
+
+    def statements_for(keys: list[str]) -> int:
+        for n, key in enumerate(keys):
+            notify_family(Kind.LESSON_DEDUCTED, family.second if n % 2 else family.first, key, PARAMS)
+        db.session.commit()
+        sent: list[str] = []
+
+        def listener(conn, cursor, statement, *rest):
+            sent.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            with delivery.queue_session() as session:
+                ids = outbox.fan_out(session, keys)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert len(ids) == 2 * len(keys)  # an SMS and a WeChat message for each event
+        return len(sent)
+
+    assert statements_for([f"attendance:{n}:v1" for n in range(2)]) == \
+        statements_for([f"attendance:{n}:v1" for n in range(10, 22)])

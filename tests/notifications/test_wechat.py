@@ -172,3 +172,54 @@ def test_outside_wechat_or_without_wechat_configured_the_parent_goes_straight_ho
     assert _sign_in_from_wechat(client, expect_wechat=False).endswith("/p/")
     response = client.get("/p/wechat/callback?code=CODE123&state=1Z2Z3")
     assert response.status_code == 302 and response.headers["Location"].endswith("/p/")
+
+
+class _SharedStore:
+    """What the token cache asks of Redis (get, set with expiry, delete), shared like one Redis server."""
+
+    def __init__(self):
+        self.values, self.expiry = {}, {}
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def set(self, key, value, ex=None):
+        self.values[key], self.expiry[key] = value.encode(), ex
+
+    def delete(self, key):
+        self.values.pop(key, None)
+
+
+def test_with_redis_every_worker_shares_one_token_kept_until_shortly_before_it_expires(app, wechat_api,
+                                                                                      monkeypatch):
+    from eduflow.notifications import wechat
+
+    store = _SharedStore()
+    monkeypatch.setitem(app.config, "EDUFLOW_REDIS_URL", "redis://shared.example:6379/0")
+    monkeypatch.setitem(wechat._redis_clients, "redis://shared.example:6379/0", store)
+    send_template(OPENID, Kind.LESSON_DEDUCTED, _data())
+    wechat._local.clear()  # another worker: nothing of its own in memory
+    send_template(OPENID, Kind.LESSON_DEDUCTED, _data())
+    assert wechat_api.token_fetches == 1 and wechat._local == {}
+    (key,) = store.values
+    assert store.values[key] == b"ACCESS_TOKEN_1" and store.expiry[key] == 7200 - wechat.TOKEN_MARGIN_SECONDS
+    wechat_api.retire_tokens()
+    send_template(OPENID, Kind.LESSON_DEDUCTED, _data())
+    assert wechat_api.token_fetches == 2 and store.values[key] == b"ACCESS_TOKEN_2"
+
+
+def test_signing_in_with_a_code_from_wechat_binds_the_openid_too(client, family, wechat_api, app, monkeypatch):
+    for name, value in {"EDUFLOW_SMS_PROVIDER": "aliyun", "EDUFLOW_SMS_ACCESS_KEY_ID": "k",
+                        "EDUFLOW_SMS_ACCESS_KEY_SECRET": "s", "EDUFLOW_SMS_SIGN_NAME": "星火教育",
+                        "EDUFLOW_SMS_TEMPLATES": "login_code=SMS_9"}.items():
+        monkeypatch.setitem(app.config, name, value)
+    codes = []
+    monkeypatch.setattr("eduflow.notifications.sms.send_sms", lambda phone, key, values: codes.append(values["code"]))
+    client.post("/p/login/code", data={"phone": factories.PARENT_PHONE})
+    response = client.post("/p/login/code/verify", data={"code": codes[-1]}, headers={"User-Agent": WECHAT_UA})
+    location = urlsplit(response.headers["Location"])
+    assert response.status_code == 302 and location.path == "/open/connect/oauth2/authorize"
+    wechat_api.codes["CODE9"] = OPENID
+    state = parse_qs(location.query)["state"][0]
+    assert client.get(f"/p/wechat/callback?code=CODE9&state={state}").headers["Location"].endswith("/p/")
+    assert _openid_of(family.account.id) == OPENID
