@@ -70,7 +70,7 @@ def invite(token: str):
                          parent_account_id=account.id)
             db.session.commit()
             flash(_("家长端已开通，欢迎！"), "success")
-            return redirect(url_for("parent.home"))
+            return after_sign_in(account, url_for("parent.home"))  # an invitation is often scanned in WeChat
     return render_template("parents/invite.html", form=form, campus=parent.student.campus.name,
                            child=mask_name(parent.student.name), parent_name=mask_name(parent.name),
                            expires_at=invitation.expires_at), status

@@ -223,3 +223,22 @@ def test_signing_in_with_a_code_from_wechat_binds_the_openid_too(client, family,
     state = parse_qs(location.query)["state"][0]
     assert client.get(f"/p/wechat/callback?code=CODE9&state={state}").headers["Location"].endswith("/p/")
     assert _openid_of(family.account.id) == OPENID
+
+
+def test_opening_the_invitation_in_wechat_binds_the_openid_as_the_account_is_made(app, client, family, users,
+                                                                                 wechat_api):
+    from eduflow.parents.invites import create_invite, invite_token
+
+    with app.test_request_context():
+        invite, _ = create_invite(family.other.parents[0], by=users["academic"])  # 李爸爸 has no account yet
+    db.session.commit()
+    response = client.post(f"/p/invite/{invite_token(invite)}", headers={"User-Agent": WECHAT_UA},
+                           data={"last4": "4321", "password": "violet tram harbour 42",
+                                 "confirm": "violet tram harbour 42"})
+    location = urlsplit(response.headers["Location"])
+    assert response.status_code == 302 and location.path == "/open/connect/oauth2/authorize"
+    wechat_api.codes["CODE7"] = "oDAD"
+    state = parse_qs(location.query)["state"][0]
+    assert client.get(f"/p/wechat/callback?code=CODE7&state={state}").headers["Location"].endswith("/p/")
+    account = db.session.scalar(select(ParentAccount).where(ParentAccount.wechat_openid == "oDAD"))
+    assert account is not None and account.id != family.account.id
