@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import Select, func, or_, select, update
 
-from eduflow.access import accounts_with
+from eduflow.access import accounts_with, is_admin, is_manager
 from eduflow.extensions import db
 from eduflow.models import (
     Lesson, Notification, NotificationChannel as Channel, NotificationKind as Kind, Role, User, utcnow,
@@ -41,10 +41,9 @@ def approvers(campus_id: int) -> list[int]:
     admins (who may decide any campus's requests, but a chain's admins are not told of every campus's)."""
     managers = accounts_with(Role.MANAGER) & (User.campus_id == campus_id)
     admins = accounts_with(Role.ADMIN)
-    rows = db.session.execute(select(User.id, User.role).where(User.is_active.is_(True), managers | admins)
-                              .order_by(User.id)).all()
-    found = [user_id for user_id, role in rows if role == Role.MANAGER]
-    return found or [user_id for user_id, role in rows if role == Role.ADMIN]
+    deciders = db.session.scalars(select(User).where(User.is_active.is_(True), managers | admins)
+                                  .order_by(User.id)).all()
+    return [u.id for u in deciders if is_manager(u)] or [u.id for u in deciders if is_admin(u)]
 
 
 def colleague_events(kind: Kind, user_ids, key: str, params: dict, *, campus_id: int | None, link: str = "",
