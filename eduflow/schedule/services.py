@@ -19,7 +19,8 @@ from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.locks import lock_rows
 from eduflow.models import (
-    Attendance, Campus, Classroom, ClassGroup, Course, Lesson, LessonLedgerEntry, Makeup, TrialLesson, User,
+    Attendance, Campus, Classroom, ClassGroup, Course, LeaveRequest, Lesson, LessonLedgerEntry, Makeup, TrialLesson,
+    User,
 )
 from eduflow.notifications.family_events import lesson_cancelled, lesson_moved, placement
 
@@ -299,10 +300,10 @@ def move_lesson(lesson: Lesson, lesson_date: dt.date, plan: LessonPlan) -> Lesso
 
 
 def delete_lesson(lesson: Lesson) -> None:
-    """Remove a lesson nobody has used yet: no attendance, trial, makeup or ledger row refers to it; the families of
-    its roster are told it is cancelled."""
+    """Remove a lesson nobody has used yet: no attendance, trial, makeup, ledger row or parent's leave request (even
+    withdrawn: it stays on record) refers to it; the families of its roster are told it is cancelled."""
     uses = ((Attendance, _("已有考勤记录")), (TrialLesson, _("已有试听预约")), (Makeup, _("已有补课预约")),
-            (LessonLedgerEntry, _("已有课时流水")))
+            (LessonLedgerEntry, _("已有课时流水")), (LeaveRequest, _("已有家长的请假申请")))
     for model, reason in uses:
         if db.session.scalar(select(exists().where(model.lesson_id == lesson.id))):
             raise DomainError(_("不能删除这节课：%(reason)s。", reason=reason))

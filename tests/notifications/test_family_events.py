@@ -11,13 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from eduflow.attendance.services import mark_attendance
+from eduflow.domain import DomainError
 from eduflow.enrollments.refunds import apply_refund
 from eduflow.enrollments.services import Renewal, RenewalMode, record_payment, renew_enrollment
 from eduflow.extensions import db
 from eduflow.i18n import school_today
 from eduflow.jobs import run_jobs
 from eduflow.models import (
-    AttendanceStatus, DeliveryStatus, Lesson, Notification, NotificationChannel as Channel, NotificationEvent,
+    AttendanceStatus, DeliveryStatus, LeaveRequest, Lesson, Notification, NotificationChannel as Channel, NotificationEvent,
     NotificationKind as Kind, Payment, PaymentMethod, Role, Settings, User, utcnow,
 )
 from eduflow.notifications.family_events import payment_received
@@ -206,6 +207,15 @@ def test_cancelling_a_lesson_tells_its_families_before_it_goes(family, other_acc
     day = booked.lesson_date.isoformat()
     assert [m.body for m in mine] == [f"王小明 在 {day} 09:00 英语一班 的课程有变动：本节课已取消"]
     assert [m.body for m in his] == [f"李小华's lesson {day} 09:00 英语一班 has changed: this lesson is cancelled"]
+
+
+def test_a_lesson_a_parent_asked_leave_for_is_kept_even_after_the_leave_was_withdrawn(family, booked):
+    db.session.add(LeaveRequest(lesson_id=booked.id, student_id=family.first.id, withdrawn_at=utcnow()))
+    db.session.commit()
+    with pytest.raises(DomainError, match="请假申请"):  # was an IntegrityError (500) where foreign keys are enforced
+        delete_lesson(booked)
+    db.session.rollback()
+    assert db.session.get(Lesson, booked.id) is not None and _events() == 0
 
 
 def test_a_change_is_urgent_its_email_goes_in_quiet_hours(family, users, booked, inbox):
