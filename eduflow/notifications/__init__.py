@@ -1,5 +1,7 @@
 """Notifications (通知): events become messages in the same transaction (`outbox`), the task queue delivers them
-(`delivery`, on huey: `queue`), in each recipient's language (`texts`); parents read theirs in the portal inbox."""
+(`delivery`, on huey: `queue`), in each recipient's language (`texts`); parents read theirs in the portal inbox.
+The family's events come from their causes: marks (eduflow.attendance.notices), payments, lesson changes and renewal
+reminders (`family_events`), and the evening-before lesson reminder, a periodic task of the worker (`reminders`)."""
 from __future__ import annotations
 
 
