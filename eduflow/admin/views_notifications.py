@@ -13,7 +13,7 @@ from eduflow.extensions import db
 from eduflow.forms import ButtonForm
 from eduflow.models import DeliveryStatus
 from eduflow.notifications import purge  # noqa: F401 - `flask notifications purge`
-from eduflow.notifications.history import enqueue_all, message_in_scope, failure_rows, retry, troubled
+from eduflow.notifications.history import enqueue_all, failure_rows, message_in_scope, recipients, retry, troubled
 from eduflow.pagination import paginate
 from eduflow.web import me, render
 
@@ -31,7 +31,8 @@ def notification_failures():
     page = paginate(troubled(me(), filters.which()))
     rows = failure_rows(page.items)
     shown = [row.message.id for row in rows if row.message.status == DeliveryStatus.FAILED]
-    return render("admin/notifications/failures.html", filters=filters, page=page, rows=rows, shown=shown)
+    return render("admin/notifications/failures.html", filters=filters, page=page, rows=rows, shown=shown,
+                  recipients=recipients(page.items))
 
 
 def _retried(ids: list[int]) -> int:

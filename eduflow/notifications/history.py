@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select, true, update
 
 from eduflow import audit
@@ -52,7 +53,8 @@ def recipients(messages: list[Notification]) -> dict[int, str]:
         parent = parents.get((message.student_id, account.phone_hash))
         label = mask_phone(account.phone)
         if parent is not None:
-            who = f"{parent.name}（{parent.relationship_}）" if parent.relationship_ else parent.name
+            who = _("%(name)s（%(relation)s）", name=parent.name, relation=parent.relationship_) \
+                if parent.relationship_ else parent.name
             label = f"{who} {label}"
             if message.channel == Channel.EMAIL and parent.email:
                 label = f"{label} · {mask_email(parent.email)}"

@@ -46,6 +46,7 @@ def test_the_page_lists_failed_and_retrying_messages_with_the_next_attempt(clien
     assert _rows(page) == [retrying.id, failed.id]
     assert "ConnectionRefusedError: away" in page and "Timeout: slow" in page and "王小明" in page
     assert 'data-testid="next-attempt"' in page and f'data-testid="retry-{failed.id}"' in page
+    assert "发给 王妈妈（母亲） 139****5678" in page  # which parent, masked
     assert f'data-testid="retry-{retrying.id}"' not in page  # the queue retries it by itself
     assert _rows(client.get("/admin/notifications/failures?show=failed").get_data(as_text=True)) == [failed.id]
     assert _rows(client.get("/admin/notifications/failures?show=retrying").get_data(as_text=True)) == [retrying.id]
