@@ -8,14 +8,17 @@ waiting for approval) call `staff_events` with everyone who should hear, and wri
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import get_locale
 from sqlalchemy import Select, func, or_, select, update
 
 from eduflow.access import accounts_with, is_admin, is_manager
 from eduflow.extensions import db
 from eduflow.models import (
-    Lesson, Notification, NotificationChannel as Channel, NotificationKind as Kind, Role, User, utcnow,
+    Lesson, Notification, NotificationChannel as Channel, NotificationKind as Kind, Role, StatusChangeKind, User,
+    utcnow,
 )
 from eduflow.notifications.outbox import Event, record_events
+from eduflow.notifications.texts import load_wording, render
 
 BADGE_MAX = 99  # the badge shows "99+" beyond this
 
@@ -104,3 +107,21 @@ def mark_all_read(user_id: int) -> int:
     """Every unread message of the user is read; how many were."""
     return db.session.execute(update(Notification).where(_mine(user_id), Notification.read_at.is_(None))
                               .values(read_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+
+
+def shown_texts(messages: list[Notification]) -> dict[int, tuple[str, str]]:
+    """Each message's (subject, body) in the reader's language of the moment (a colleague who switches language
+    reads their earlier messages in it too), from the event's parameters and the admins' wording; the kind of a
+    status change (kept as its code, `change_kind`) in that language as well."""
+    if not messages:
+        return {}
+    locale, wording = str(get_locale() or "zh_CN"), load_wording(db.session)
+    return {message.id: render(message.kind, _readable(message.params or {}), locale, Channel.INBOX, wording)
+            for message in messages}
+
+
+def _readable(params: dict) -> dict:
+    code = params.get("change_kind")
+    if code in {kind.value for kind in StatusChangeKind}:
+        return {**params, "change": StatusChangeKind(code)}
+    return params

@@ -14,7 +14,9 @@ from eduflow.access import EVERYONE, is_staff, role_required
 from eduflow.extensions import db
 from eduflow.forms import ButtonForm
 from eduflow.htmx import is_htmx
-from eduflow.notifications.staff import badge, mark_all_read, mark_read, message_of, messages_of, unread_count
+from eduflow.notifications.staff import (
+    badge, mark_all_read, mark_read, message_of, messages_of, shown_texts, unread_count,
+)
 from eduflow.pagination import paginate
 from eduflow.web import go, me, render
 
@@ -48,7 +50,8 @@ def _message_or_404(message_id: int):
 def index():
     """消息: the colleague's messages, newest first, paged; unread ones stand out until read."""
     page = paginate(messages_of(me().id))
-    return render("notifications/messages.html", page=page, form=ButtonForm(), unread=_unread())
+    return render("notifications/messages.html", page=page, form=ButtonForm(), unread=_unread(),
+                  shown=shown_texts(page.items))
 
 
 @bp.route("/messages/<int:message_id>")
@@ -74,7 +77,8 @@ def read(message_id: int):
     db.session.commit()
     if not is_htmx():
         return go(url_for("messages.index"))
-    return render("notifications/_message.html", message=message, form=form, oob_badge=True, unread=_unread())
+    return render("notifications/_message.html", message=message, form=form, oob_badge=True, unread=_unread(),
+                  shown=shown_texts([message]))
 
 
 @bp.route("/messages/read", methods=["POST"])

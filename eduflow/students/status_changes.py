@@ -118,7 +118,8 @@ def request_change(student: Student, wanted: StatusRequest, *, by: User) -> Stat
 def _tell_approvers(change: StatusChange, student: Student, by: User) -> None:
     """待审批 for those who decide the student's campus's requests (see `approvers`), not the requester."""
     staff_events(NotificationKind.APPROVAL_WAITING, approvers(student.campus_id), f"approval:{change.id}",
-                 {"student": student.name, "change": change.kind, "by": by.display_name},
+                 {"student": student.name, "change": change.kind, "change_kind": change.kind.value,
+                  "by": by.display_name},
                  campus_id=student.campus_id, link=path_to("students.approvals"), by=by)
 
 

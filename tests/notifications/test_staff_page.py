@@ -105,3 +105,16 @@ def test_the_page_speaks_english(client, login_as, users):
     page = client.get("/messages").get_data(as_text=True)
     assert "Mark all as read" in page and "Mark as read" in page and "全部标为已读" not in page
     assert "Lead assigned: 线索0" in page and ">Messages<" in page and "消息" not in page
+
+
+def test_messages_read_in_the_language_the_colleague_switches_to(client, login_as, users):
+    record_events([Event(Kind.APPROVAL_WAITING, "test:approval", {"student": "赵小红", "change": "休学",
+                                                                  "change_kind": "suspend", "by": "Sales"},
+                         user_id=users["manager"].id, link="/students/approvals")])
+    db.session.commit()
+    login_as("manager")
+    assert "Sales 提交了 赵小红 的休学申请，等待审批。" in client.get("/messages").get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    page = client.get("/messages").get_data(as_text=True)
+    assert "Waiting for approval: 赵小红" in page and "Sales asked for Suspended for 赵小红" in page
+    assert "休学" not in page
