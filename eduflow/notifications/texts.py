@@ -99,13 +99,14 @@ def default_text(kind: Kind, locale: str) -> tuple[str, str]:
 
 def current_text(kind: Kind, channel: Channel, locale: str, wording: dict | None = None) -> tuple[str, str]:
     """The (subject, body) a kind sends on a channel in `locale`, placeholders unfilled: the admins' text, else for
-    SMS the default channel's text (the admins', else the built-in one), else the built-in one."""
+    SMS the default channel's text (the admins', else the built-in one), else the built-in one. SMS has no subject
+    of its own: its message's record keeps the default channel's."""
     wording = wording or {}
-    channel = text_channel(channel)
-    own = wording.get((kind, channel, locale))
-    if own is None and channel == Channel.SMS:
-        own = wording.get((kind, Channel.INBOX, locale))
-    return own if own is not None else default_text(kind, locale)
+    shared = wording.get((kind, Channel.INBOX, locale)) or default_text(kind, locale)
+    if text_channel(channel) == Channel.SMS:
+        own = wording.get((kind, Channel.SMS, locale))
+        return (shared[0], own[1]) if own is not None else shared
+    return shared
 
 
 def render(kind: Kind, params: dict, locale: str, channel: Channel = Channel.INBOX,

@@ -149,7 +149,8 @@ def test_an_sms_text_has_no_subject_and_resets_to_the_default_channels_words(log
     row = db.session.scalar(select(NotificationTemplate))
     assert (row.channel, row.subject) == (Channel.SMS, "")
     wording = load_wording(db.session)
-    assert render(Kind.LESSON_DEDUCTED, PARAMS, "zh_CN", Channel.SMS, wording)[1] == "王小明 扣 1 课时，余 19"
+    assert render(Kind.LESSON_DEDUCTED, PARAMS, "zh_CN", Channel.SMS, wording) == ("课消通知：王小明",
+                                                                                 "王小明 扣 1 课时，余 19")
     assert "扣除 1 课时" in render(Kind.LESSON_DEDUCTED, PARAMS, "zh_CN", Channel.INBOX, wording)[1]
 
 
