@@ -89,11 +89,8 @@ class Placement:
     classroom_id: int | None
     stamp: dt.datetime | None = None  # the lesson's updated_at: a move back and forth again is a new occasion
 
-    def same_as(self, other: Placement) -> bool:
-        return (self.day, self.start, self.end, self.teacher_id, self.classroom_id) == (
-            other.day, other.start, other.end, other.teacher_id, other.classroom_id)
-
     def key(self) -> tuple:
+        """What the family is told about (the topic and the stamp are not)."""
         return self.day, self.start, self.end, self.teacher_id, self.classroom_id
 
 
@@ -106,7 +103,7 @@ def lesson_moved(lesson, before: Placement, *, teacher: str | None, classroom: s
     """调课: the families of the lesson's roster hear its new date, time, room and teacher (urgent: quiet hours too),
     only when one of them changed; `teacher`, `classroom`: the new ones' names."""
     after = placement(lesson)
-    if after.same_as(before):
+    if after.key() == before.key():
         return
     when = f"{after.day.isoformat()} {after.start:%H:%M}–{after.end:%H:%M}"
     change = coded("lesson_moved", when=when, room=to_be_announced(classroom), teacher=to_be_announced(teacher))
