@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "parent_code_throttled": _l("验证码受限"),
     "parent_calendar_created": _l("开通日历订阅"),
     "parent_calendar_reset": _l("重置日历订阅"),
+    "parent_wechat_bound": _l("绑定微信"),
 }
 
 # Business tables by their domain name; a table missing here is listed under its own name.
@@ -79,6 +80,7 @@ ENTITY_LABELS = {
     "leave_requests": _l("请假申请"),
     "notification_preferences": _l("消息设置"),
     "notification_templates": _l("通知模板"),
+    "notifications": _l("通知"),
 }
 
 NO_ACTOR = "none"  # the actor choice for entries nobody signed in made: failed logins, scheduled jobs

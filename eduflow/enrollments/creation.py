@@ -17,6 +17,7 @@ from eduflow.models import (
     ClassGroup, ContractStatus, Course, Enrollment, EnrollmentStatus, LedgerKind, Payment, PaymentMethod, Student,
     StudentStatus, User, utcnow,
 )
+from eduflow.notifications.family_events import payment_received
 
 
 def head_counts(class_ids: list[int]) -> dict[int, int]:
@@ -83,8 +84,11 @@ def create_enrollment(student: Student, course: Course, *, by: User, contract_no
     if gift_lessons:
         post_entry(enrollment, LedgerKind.GIFT, gift_lessons, by=by, reason=_("赠送课时"))
     if paid_amount > 0:
-        db.session.add(Payment(enrollment_id=enrollment.id, amount=paid_amount, method=payment_method,
-                               paid_at=utcnow(), recorded_by_id=by.id))
+        payment = Payment(enrollment_id=enrollment.id, amount=paid_amount, method=payment_method, paid_at=utcnow(),
+                          recorded_by_id=by.id)
+        db.session.add(payment)
+        db.session.flush()
+        payment_received(payment, enrollment)  # the family's receipt of the first payment, as for any later one
     if student.status == StudentStatus.POTENTIAL:
         student.status = StudentStatus.ACTIVE
     return enrollment

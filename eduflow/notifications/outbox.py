@@ -30,6 +30,7 @@ from eduflow.system_texts import MESSAGES, coded
 
 URGENT = frozenset({Kind.ABSENT, Kind.LESSON_CHANGED})  # sent in quiet hours too
 ALWAYS_SENT = frozenset({Kind.PAYMENT_RECEIVED})  # a parent cannot turn receipts off
+ENUM_PREFIX = "enum:"  # a stored enum parameter, "enum:StatusRequest:graduate": its label is said in the reader's language
 _QUEUED = "eduflow_outbox"  # session.info key: the events to fan out after the commit
 
 
@@ -88,7 +89,7 @@ def _plain(params: dict) -> dict:
 
 def _plain_value(value):
     if isinstance(value, enum.Enum):
-        return coded(value.value) if value.value in MESSAGES else str(getattr(value, "_label", value.value))
+        return coded(value.value) if value.value in MESSAGES else f"{ENUM_PREFIX}{type(value).__name__}:{value.value}"
     return value if isinstance(value, (int, float)) or value is None else str(value)
 
 

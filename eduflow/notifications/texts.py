@@ -190,4 +190,18 @@ def _say(value) -> str:
     from eduflow.system_texts import render as system_text
 
     label = getattr(value, "label", None)
+    if label is None and isinstance(value, str) and value.startswith("enum:"):
+        label = _stored_label(value)
     return str(label) if label is not None else system_text(str(value)) if isinstance(value, str) else str(value)
+
+
+def _stored_label(stored: str):
+    """The label of an enum parameter stored as "enum:<class>:<value>" (outbox._plain), or None if unknown."""
+    from eduflow.models import enums
+
+    _, name, raw = (stored.split(":", 2) + ["", ""])[:3]
+    kind = getattr(enums, name, None)
+    try:
+        return (kind(raw)._label or raw) if isinstance(kind, type) and issubclass(kind, enums.LabelledEnum) else None
+    except ValueError:
+        return None

@@ -181,7 +181,6 @@ def test_a_colleague_reads_the_message_in_their_own_language(users, campuses):
     assert message.locale == "en" and "周小明" in message.body and "approval" in message.body.lower()
 
 
-@pytest.mark.xfail(reason="texts.render shows an enum parameter's label msgid untranslated (owned by texts.py)")
 def test_the_kind_of_change_is_in_the_readers_language_too(users, campuses):
     users["manager"].locale = "en"
     student = factories.make_student(campuses[0], name="吴小明", status=StudentStatus.ACTIVE)
