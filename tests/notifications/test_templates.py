@@ -145,6 +145,7 @@ def test_an_sms_text_has_no_subject_and_resets_to_the_default_channels_words(log
     login_as("admin")
     page = client.get(DEDUCTED_SMS).get_data(as_text=True)
     assert 'name="subject"' not in page
+    assert "EDUFLOW_SMS_TEMPLATES" in page  # the provider sends its approved template: the page says so
     assert _post(client, DEDUCTED_SMS, "%(student)s 扣 %(units)s 课时，余 %(balance)s", subject=None).status_code == 302
     row = db.session.scalar(select(NotificationTemplate))
     assert (row.channel, row.subject) == (Channel.SMS, "")
