@@ -56,7 +56,7 @@ def queue_session() -> Session:
 @huey.task()
 def fan_out_task(event_keys: list[str]) -> None:
     """The worker's entry point for a commit's events."""
-    with _app_context():
+    with worker_context():
         fan_out_now(event_keys)
 
 
@@ -74,7 +74,7 @@ def fan_out_now(event_keys: list[str]) -> None:
 def sweep_task() -> None:
     """Every minute, in the worker: events the queue was not told about (it was away at the commit) are fanned out,
     and messages whose time has come are delivered."""
-    with _app_context():
+    with worker_context():
         sweep()
 
 
@@ -101,14 +101,14 @@ def sweep(now: dt.datetime | None = None) -> tuple[int, int]:
 @huey.task()
 def deliver_task(notification_id: int) -> None:
     """The queue's entry point for one message."""
-    with _app_context():
+    with worker_context():
         deliver(notification_id)
 
 
 _APP = None
 
 
-def _app_context():
+def worker_context():
     """The current app's context when there is one (immediate mode, tests), else the worker's own app."""
     from contextlib import nullcontext
 

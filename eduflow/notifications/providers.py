@@ -75,7 +75,7 @@ def spoken_values(kind, params: dict, locale: str) -> dict[str, str]:
     keyword1, keyword2 …)."""
     from flask_babel import force_locale
 
-    from eduflow.notifications.texts import _say, ordered_variables
+    from eduflow.notifications.texts import say, ordered_variables
 
     with force_locale(locale or "zh_CN"):
-        return {name: _say(params[name]) for name in ordered_variables(kind) if params.get(name) is not None}
+        return {name: say(params[name]) for name in ordered_variables(kind) if params.get(name) is not None}

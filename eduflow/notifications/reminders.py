@@ -31,9 +31,9 @@ DEFAULT_TIME = Settings.__table__.c.reminder_time.default.arg
 @huey.periodic_task(crontab(minute=f"*/{EVERY_MINUTES}"))
 def remind_task() -> None:
     """In the worker, every few minutes: the reminders that are due (sweep_reminders)."""
-    from eduflow.notifications.delivery import _app_context
+    from eduflow.notifications.delivery import worker_context
 
-    with _app_context():
+    with worker_context():
         sweep_reminders()
 
 

@@ -116,7 +116,7 @@ def render(kind: Kind, params: dict, locale: str, channel: Channel = Channel.INB
     text that cannot be filled in (written around the editor's checks) gives way to the built-in one."""
     template = DEFAULTS[kind]
     with force_locale(locale):
-        values = _Values({name: _say(value) for name, value in params.items() if name in template.variables})
+        values = _Values({name: say(value) for name, value in params.items() if name in template.variables})
         subject, body = current_text(kind, channel, locale, wording)
         try:
             return subject % values, body % values
@@ -185,7 +185,7 @@ def sms_length(text: str) -> tuple[int, int]:
     return characters, 1 if characters <= SMS_SINGLE else math.ceil(characters / SMS_PART)
 
 
-def _say(value) -> str:
+def say(value) -> str:
     """A parameter as the reader reads it: enum labels in their language, system sentences rendered."""
     from eduflow.system_texts import render as system_text
 
