@@ -2,7 +2,7 @@
 real record, and reset it to the default (eduflow.notifications.templates_admin)."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -26,9 +26,18 @@ def _key(kind: str, channel: str, locale: str) -> TextKey:
     return TextKey.parse(kind, channel, locale) or abort(404)
 
 
+# A text's language, named in the reader's (the language menu names each in its own).
+LANGUAGE_NAMES = {"zh_CN": _l("中文"), "en": _l("英文")}
+
+
+def text_lang(locale: str) -> str:
+    """The HTML lang of a text written in `locale`: a Chinese text on an English page is marked as Chinese."""
+    return "zh-CN" if locale == "zh_CN" else "en"
+
+
 def _described(key: TextKey) -> str:
-    """课消通知 · 简体中文 · 短信"""
-    return " · ".join([key.kind.label, current_app.config["LANGUAGES"][key.locale], str(CHANNEL_LABELS[key.channel])])
+    """课消通知 · 中文 · 短信"""
+    return " · ".join([key.kind.label, str(LANGUAGE_NAMES[key.locale]), str(CHANNEL_LABELS[key.channel])])
 
 
 @bp.route("/notification-templates")
@@ -36,7 +45,7 @@ def _described(key: TextKey) -> str:
 def notification_templates():
     """通知模板: every kind × language × channel, default or edited."""
     return render("admin/notification_templates/list.html", rows=overview(), channel_labels=CHANNEL_LABELS,
-                  languages=current_app.config["LANGUAGES"])
+                  languages=LANGUAGE_NAMES, text_lang=text_lang)
 
 
 @bp.route(TEXT_URL, methods=["GET", "POST"])
@@ -63,7 +72,7 @@ def notification_templates_preview(kind: str, channel: str, locale: str):
     key = _key(kind, channel, locale)
     form = NotificationTextForm(key=key)
     return render("admin/notification_templates/_preview.html", key=key, preview=preview(key, *form.texts()),
-                  **_sms_context())
+                  text_lang=text_lang(key.locale), **_sms_context())
 
 
 @bp.route(TEXT_URL + "/reset", methods=["POST"])
@@ -86,8 +95,11 @@ def notification_templates_reset(kind: str, channel: str, locale: str):
 def _edit_page(key: TextKey, form: NotificationTextForm, status: int = 200):
     state = text_state(key)
     subject, body = form.texts()
+    for text_field in (form.subject, form.body):
+        if text_field is not None:
+            text_field.render_kw = {**(text_field.render_kw or {}), "lang": text_lang(key.locale)}
     return render("admin/notification_templates/edit.html", status=status, key=key, form=form, state=state,
-                  title=_described(key), channel_labels=CHANNEL_LABELS, variables=ordered_variables(key.kind),
+                  title=_described(key), channel_labels=CHANNEL_LABELS, text_lang=text_lang(key.locale), variables=ordered_variables(key.kind),
                   default=default_of(key), reset_form=ResetTextForm(formdata=None, version=state.version),
                   preview=preview(key, subject, body), **_sms_context())
 

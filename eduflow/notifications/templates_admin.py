@@ -192,6 +192,9 @@ SAMPLE = {"student": "王小明", "course": "少儿英语", "balance": 12, "unit
           "classroom": "A101", "teacher": "李老师", "amount": "3000.00", "link": "/p/payments", "lead": "张三",
           "by": "王主管", "expiry": "2027-06-30", "reason": N_("孩子发烧，需要休息。"),
           "change": N_("改到 12-08 10:00"), "lesson": "2026-12-01 09:00 英语一班"}
+# The names and places of the sample in an English text: an English reader's example reads as English.
+SAMPLE_EN = {"student": "Tom Wang", "course": "Kids' English", "teacher": "Ms Li", "lead": "Sam Zhang",
+             "by": "Manager Wang", "lesson": "2026-12-01 09:00 English 1"}
 
 
 @dataclass
@@ -285,7 +288,8 @@ def _record_params(key: TextKey):
 
 def _sample_params(key: TextKey):
     with force_locale(key.locale):
-        params = {name: _(value) if name in ("reason", "change") else value for name, value in SAMPLE.items()}
+        sample = {**SAMPLE, **(SAMPLE_EN if key.locale == "en" else {})}
+        params = {name: _(value) if name in ("reason", "change") else value for name, value in sample.items()}
     params["expiry"] = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     return params, "sample", _("示例数据（学校里还没有可用的记录）")
 

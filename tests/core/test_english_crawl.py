@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections import deque
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 import pytest
@@ -33,8 +34,11 @@ COMMENT = re.compile(r"<!--.*?-->", re.S)
 # A system tag's name is shown in the reader's language, but its edit form holds the stored name: that is the value
 # an admin renames (reference.tag_label).
 SYSTEM_TAG_NAME_INPUT = re.compile(r'value="(休眠|高价值)"')
-# A receipt's amount in Chinese capitals (大写) is its legal form in every language, marked lang="zh-CN" (收据).
-CHINESE_ON_PURPOSE = re.compile(r'<(dd|span) lang="zh-CN"[^>]*>[^<]*</\1>')
+# Chinese marked lang="zh-CN" is Chinese on purpose, whatever it holds: a receipt's amount in Chinese capitals (大写,
+# its legal form in every language), a Chinese notification text an admin edits or previews (通知模板).
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+# An SMS's sign 【…】 is written in these brackets in every language (the providers add it so).
+SMS_SIGN = re.compile(r"【[^】<>]*】")
 SKIP = ("/static/", "/logout", "/language", "/healthz")
 FILES = (".xlsx", ".csv", ".ics")  # downloads, not pages
 ROLES = ("admin", "manager", "sales", "academic", "teacher")
@@ -140,8 +144,49 @@ def _key(url: str) -> str:
     return f"{parts.path}?{'&'.join(names)}"
 
 
+class _MarkedChinese(HTMLParser):
+    """The page without the elements marked lang="zh-CN" and all they hold (their tags, attributes and text)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.kept, self.depth = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag not in VOID
+        elif dict(attrs).get("lang") == "zh-CN":
+            self.depth = int(tag not in VOID)
+        else:
+            self.kept.append(self.get_starttag_text())
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.depth and dict(attrs).get("lang") != "zh-CN":
+            self.kept.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= tag not in VOID
+        else:
+            self.kept.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.kept.append(data)
+
+    handle_entityref = lambda self, name: self.handle_data(f"&{name};")  # noqa: E731
+    handle_charref = lambda self, name: self.handle_data(f"&#{name};")  # noqa: E731
+
+
+def _without_marked_chinese(html: str) -> str:
+    parser = _MarkedChinese()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.kept)
+
+
 def _chinese(html: str) -> list[str]:
-    text = CHINESE_ON_PURPOSE.sub("", SYSTEM_TAG_NAME_INPUT.sub("", OWN_NAME.sub("", COMMENT.sub("", html))))
+    text = SMS_SIGN.sub("", _without_marked_chinese(
+        SYSTEM_TAG_NAME_INPUT.sub("", OWN_NAME.sub("", COMMENT.sub("", html)))))
     runs = {}
     for match in PHRASE.finditer(text):  # one report per phrase, with a little of its surroundings
         runs.setdefault(match.group(), unescape(text[max(0, match.start() - 30):match.end() + 10]).replace("\n", " "))
@@ -194,7 +239,9 @@ def test_the_crawl_reaches_the_detail_pages(app, school):
 def test_the_crawl_would_see_a_chinese_label():
     assert _chinese('<td>Bob</td><td>出勤</td>') and _chinese('<label>状态：</label>')
     assert not _chinese('<option value="zh_CN">简体中文</option><!-- 注释 -->')
-    assert not _chinese('<dd lang="zh-CN" class="x">壹仟元整</dd>') and _chinese('<dd lang="zh-CN">壹<b>仟</b></dd>')
+    assert not _chinese('<dd lang="zh-CN" class="x">壹仟元整</dd>')
+    assert not _chinese('<div lang="zh-CN">壹<br><b>仟</b></div><input lang="zh-CN" value="待审批"><p>【SMS sign】</p>')
+    assert _chinese('<div lang="zh-CN">壹<br></div>仟') and _chinese('<div lang="en"><b>出勤</b></div>')
 
 
 def test_the_login_page_and_a_refused_sign_in_speak_english(client):

@@ -295,7 +295,7 @@ def test_the_english_text_is_edited_apart_and_read_in_english(login_as, client):
     assert _post(client, DEDUCTED_EN, "%(student)s had %(course)s; %(balance)s left.",
                  subject="Lesson: %(student)s").status_code == 302
     text = _preview(client, DEDUCTED_EN, "%(student)s had %(course)s; %(balance)s left.", subject="Lesson: %(student)s")
-    assert "Lesson: 王小明" in text
+    assert "Lesson: Tom Wang" in text
     wording = load_wording(db.session)
     assert render(Kind.LESSON_DEDUCTED, PARAMS, "en", Channel.INBOX, wording)[1] == "王小明 had 少儿英语; 19 left."
     assert render(Kind.LESSON_DEDUCTED, PARAMS, "zh_CN", Channel.INBOX, wording)[0] == "课消通知：王小明"
