@@ -22,6 +22,7 @@ from eduflow.models import (
 )
 from eduflow.students.status_changes import StatusRequest, request_change
 from eduflow.submissions import SubmissionExpired, claim, keep_answer, new_token
+from tests.concurrency import posts_at_once
 from tests import factories
 
 HX = {"HX-Request": "true"}
@@ -193,27 +194,7 @@ def test_claiming_a_token_twice_returns_the_first_claim(users):
 
 def _post_together(app, client, url, data, headers=None):
     """Ten clients sharing the signed-in session post at once; returns their answers (or exceptions)."""
-    cookie = client.get_cookie("session")
-    start, answers = threading.Barrier(REPEATS), []
-
-    def post():
-        other = app.test_client()
-        other.set_cookie("session", cookie.value)
-        with app.app_context():
-            try:
-                start.wait()
-                answers.append(other.post(url, data=data, headers=headers or {}))
-            except Exception as exc:  # noqa: BLE001 - reported by the test
-                answers.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=post) for _ in range(REPEATS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return answers
+    return posts_at_once(app, client, REPEATS, url, data, headers)
 
 
 def test_ten_payment_posts_at_once_book_one_payment(app, client, login_as, make_student, enroll):

@@ -4,7 +4,6 @@ concerns and no other, in the parent's language."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from decimal import Decimal
 
 import pytest
@@ -25,6 +24,7 @@ from eduflow.notifications.family_events import payment_received
 from eduflow.schedule.services import LessonPlan, delete_lesson, move_lesson
 from eduflow.submissions import new_token
 from tests import factories
+from tests.concurrency import at_once
 from tests.statements import counted
 
 OTHER_PHONE = "13987654321"  # 李爸爸, the family fixture's other parent
@@ -234,26 +234,16 @@ def test_a_change_is_urgent_its_email_goes_in_quiet_hours(family, users, booked,
 
 
 def _concurrently(app, count: int, work) -> list[Exception]:
-    start, errors = threading.Barrier(count), []
+    """`count` transactions running `work` and committing at once; the errors of those refused."""
+    def committed():
+        try:
+            work()
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
 
-    def run():
-        with app.app_context():
-            try:
-                start.wait()
-                work()
-                db.session.commit()
-            except Exception as error:  # noqa: BLE001 - a refused concurrent write is expected
-                db.session.rollback()
-                errors.append(error)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    return [outcome for outcome in at_once(app, count, committed) if isinstance(outcome, Exception)]
 
 
 def test_the_same_move_submitted_five_times_at_once_tells_each_family_once(app, family, users, booked):

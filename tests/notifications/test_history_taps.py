@@ -6,13 +6,13 @@ before the commit and the commit's hand-over to the queue.)"""
 from __future__ import annotations
 
 import re
-import threading
 
 from sqlalchemy import select
 
 from eduflow.extensions import db
 from eduflow.models import Notification, NotificationKind as Kind
 from tests import factories
+from tests.concurrency import posts_at_once
 
 TAPS = 30
 HX = {"HX-Request": "true"}
@@ -20,27 +20,7 @@ HX = {"HX-Request": "true"}
 
 def _tap_together(app, client, url: str) -> list:
     """TAPS clients sharing the teacher's session post the same tap at once; their answers (or exceptions)."""
-    cookie = client.get_cookie("session")
-    start, answers = threading.Barrier(TAPS), []
-
-    def tap():
-        other = app.test_client()
-        other.set_cookie("session", cookie.value)
-        with app.app_context():
-            try:
-                start.wait()
-                answers.append(other.post(url, data={"status": "present"}, headers=HX))
-            except Exception as exc:  # noqa: BLE001 - reported by the test
-                answers.append(exc)
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=tap) for _ in range(TAPS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return answers
+    return posts_at_once(app, client, TAPS, url, {"status": "present"}, HX)
 
 
 def test_thirty_taps_at_once_on_the_sheet_tell_the_family_once(app, client, login_as, users, family, make_class,

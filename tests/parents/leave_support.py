@@ -3,7 +3,6 @@ lesson tomorrow at 09:00, and the clock at any school time (naive UTC, as the se
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from eduflow.extensions import db
 from eduflow.i18n import school_today, to_utc
 from tests import factories
+from tests.concurrency import at_once
 
 
 @dataclass
@@ -45,30 +45,19 @@ def phones_at_once(app, count: int, ids: tuple[int, int, int], act, refused: typ
     message, or any other error (which the test reports)."""
     from eduflow.models import Lesson, ParentAccount, Student
 
-    start, outcomes = threading.Barrier(count), []
-
     def phone():
         account_id, lesson_id, student_id = ids
-        with app.app_context():
-            try:
-                account, lesson = db.session.get(ParentAccount, account_id), db.session.get(Lesson, lesson_id)
-                student = db.session.get(Student, student_id)
-                start.wait()
-                act(account, lesson, student)
-                db.session.commit()
-                outcomes.append("done")
-            except refused as refusal:
-                db.session.rollback()
-                outcomes.append(str(refusal))
-            except Exception as exc:  # noqa: BLE001 - reported by the test
-                db.session.rollback()
-                outcomes.append(exc)
-            finally:
-                db.session.remove()
+        account, lesson = db.session.get(ParentAccount, account_id), db.session.get(Lesson, lesson_id)
+        student = db.session.get(Student, student_id)
+        try:
+            act(account, lesson, student)
+            db.session.commit()
+            return "done"
+        except refused as refusal:
+            db.session.rollback()
+            return str(refusal)
+        except Exception:
+            db.session.rollback()
+            raise
 
-    threads = [threading.Thread(target=phone) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes
+    return at_once(app, count, phone)
