@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from huey import crontab
-from sqlalchemy import String, and_, cast, exists, literal, select, union
+from sqlalchemy import String, and_, exists, literal, select, type_coerce, union
 
 from eduflow.extensions import db
 from eduflow.i18n import from_utc
@@ -103,8 +103,10 @@ def _to_remind(day: dt.date, campus_ids: list[int], after: dt.time | None):
         .where(Lesson.lesson_date == day),
         select(Makeup.lesson_id, Makeup.student_id).join(Lesson, Lesson.id == Makeup.lesson_id)
         .where(Lesson.lesson_date == day, Makeup.status == MakeupStatus.BOOKED)).subquery()
-    key = (literal(f"reminder:{day.isoformat()}:") + cast(on_roster.c.lesson_id, String) + literal(":")
-           + cast(on_roster.c.student_id, String))
+    # The ids are joined in as numbers, not CAST: MariaDB gives a CAST the connection's collation, which then
+    # clashes with the event_key column's (type_coerce only tells SQLAlchemy to join them as text).
+    key = (literal(f"reminder:{day.isoformat()}:") + type_coerce(on_roster.c.lesson_id, String) + literal(":")
+           + type_coerce(on_roster.c.student_id, String))
     asked_leave = exists().where(LeaveRequest.lesson_id == on_roster.c.lesson_id,
                                  LeaveRequest.student_id == on_roster.c.student_id, LeaveRequest.withdrawn_at.is_(None))
     marked_leave = exists().where(Attendance.lesson_id == on_roster.c.lesson_id,
