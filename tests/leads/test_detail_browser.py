@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from eduflow.extensions import db
 from eduflow.models import Course, Lead, LeadStage
 from tests import factories
-from tests.browser_support import screenshot, sign_in
+from tests.browser_support import screenshot, settle, sign_in
 from tests.conftest import PASSWORD
 from tests.leads.test_trials import make_lesson
 
@@ -85,6 +85,7 @@ def test_the_stage_menu_on_the_lead_page_moves_the_lead_and_asks_the_lost_reason
     expect(page.locator(".alert-success")).to_contain_text("已移到“意向明确”")
     expect(page.get_by_test_id("timeline-item").first).to_contain_text("意向明确")
 
+    settle(page)  # the move's swaps done: a menu opened mid-swap was replaced under the keyboard
     toggle.focus()  # the keyboard: Enter opens, ↓ walks the stages, Enter chooses
     page.keyboard.press("Enter")
     page.keyboard.press("ArrowDown")
