@@ -14,6 +14,7 @@ import hmac
 import json
 import threading
 import time
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, quote_plus, urlsplit
 
@@ -57,10 +58,17 @@ class Stub:
         self.server.server_close()
 
 
-def _configured(app, settings: dict):
+@contextmanager
+def _serving(app, stub: Stub, settings: dict):
+    """The app configured for a stub provider while the test runs; afterwards its settings as they were, and the
+    stub stopped."""
     saved = {key: app.config.get(key) for key in settings}
     app.config.update(settings)
-    return saved
+    try:
+        yield
+    finally:
+        app.config.update(saved)
+        stub.close()
 
 
 # ---------- Aliyun Dysmsapi ----------
@@ -129,16 +137,12 @@ class AliyunSms:
 def aliyun(app):
     """A local Aliyun SMS, and the app configured for it (templates for 课消, 缺勤 and the sign-in code)."""
     provider = AliyunSms("LTAI-test-key", "aliyun-test-secret")
-    saved = _configured(app, {
+    with _serving(app, provider.stub, {
         "EDUFLOW_SMS_PROVIDER": "aliyun", "EDUFLOW_SMS_ACCESS_KEY_ID": provider.key_id,
         "EDUFLOW_SMS_ACCESS_KEY_SECRET": provider.secret, "EDUFLOW_SMS_SIGN_NAME": "星火教育",
         "EDUFLOW_SMS_TEMPLATES": "deducted=SMS_100001,absent=SMS_100002,login_code=SMS_100009",
-        "EDUFLOW_SMS_ENDPOINT": provider.stub.url + "/"})
-    try:
+        "EDUFLOW_SMS_ENDPOINT": provider.stub.url + "/"}):
         yield provider
-    finally:
-        app.config.update(saved)
-        provider.stub.close()
 
 
 # ---------- Tencent Cloud SMS (API 3.0) ----------
@@ -221,16 +225,12 @@ class TencentSms:
 def tencent(app):
     """A local Tencent Cloud SMS, and the app configured for it."""
     provider = TencentSms("AKID-test-id", "tencent-test-key", "1400000001")
-    saved = _configured(app, {
+    with _serving(app, provider.stub, {
         "EDUFLOW_SMS_PROVIDER": "tencent", "EDUFLOW_SMS_ACCESS_KEY_ID": provider.secret_id,
         "EDUFLOW_SMS_ACCESS_KEY_SECRET": provider.secret_key, "EDUFLOW_SMS_APP_ID": provider.app_id,
         "EDUFLOW_SMS_SIGN_NAME": "星火教育", "EDUFLOW_SMS_TEMPLATES": "deducted=1100001,absent=1100002,login_code=1100009",
-        "EDUFLOW_SMS_ENDPOINT": provider.stub.url})
-    try:
+        "EDUFLOW_SMS_ENDPOINT": provider.stub.url}):
         yield provider
-    finally:
-        app.config.update(saved)
-        provider.stub.close()
 
 
 # ---------- WeChat Official Account ----------
@@ -281,15 +281,13 @@ def wechat_api(app):
     from eduflow.notifications import wechat
 
     api = WeChatApi("wx0123456789abcdef", "wechat-test-secret")
-    saved = _configured(app, {
+    with _serving(app, api.stub, {
         "EDUFLOW_WECHAT_APP_ID": api.app_id, "EDUFLOW_WECHAT_APP_SECRET": api.secret,
         "EDUFLOW_WECHAT_TEMPLATES": "deducted=TPL_DEDUCTED,absent=TPL_ABSENT",
         "EDUFLOW_WECHAT_API_BASE": api.stub.url, "EDUFLOW_WECHAT_OAUTH_BASE": api.stub.url + "/open",
-        "EDUFLOW_PUBLIC_URL": "https://school.example.com"})
-    try:
-        yield api
-    finally:
-        with app.app_context():
-            wechat.forget_token()
-        app.config.update(saved)
-        api.stub.close()
+        "EDUFLOW_PUBLIC_URL": "https://school.example.com"}):
+        try:
+            yield api
+        finally:
+            with app.app_context():
+                wechat.forget_token()
