@@ -14,9 +14,10 @@ from eduflow.auth.services import new_session_token, set_password, user_words
 from eduflow.domain import DomainError
 from eduflow.extensions import db
 from eduflow.models import (
-    AttendanceStatus, Campus, Classroom, Course, Lead, LeadInheritance, LeadPoolEvent, PoolAction, Role, Settings,
-    SixSpeed, SourceChannel, Student, Tag, User, utcnow,
+    AttendanceStatus, Campus, Classroom, Course, Lead, LeadInheritance, LeadPoolEvent, NotificationKind, PoolAction,
+    Role, Settings, SixSpeed, SourceChannel, Student, Tag, User, utcnow,
 )
+from eduflow.notifications.staff import path_to, staff_events
 from eduflow.reference import ensure_reference_data
 from eduflow.security.passwords import hash_password
 from eduflow.security.strength import account_words, password_problem
@@ -171,6 +172,10 @@ def inherit_records(from_user: User, to_user: User, *, operator: User, notes: st
                              students_moved=students, operator_id=operator.id, notes=notes, created_at=now)
     db.session.add(record)
     db.session.flush()
+    if lead_ids or students:  # the heir hears of it once, not once per lead (a departing seller may hold thousands)
+        staff_events(NotificationKind.RECORDS_INHERITED, [to_user.id], f"inherited:{record.id}",
+                     {"by": operator.display_name, "from_user": from_user.display_name, "count": len(lead_ids),
+                      "students": students}, campus_id=to_user.campus_id, link=path_to("leads.index"), by=operator)
     db.session.expire_all()
     return record
 

@@ -237,6 +237,7 @@ class NotificationKind(LabelledEnum):
     LEAVE_REQUESTED = "leave_requested", _l("请假申请")
     LEAD_ASSIGNED = "lead_assigned", _l("线索分配")
     APPROVAL_WAITING = "approval", _l("待审批")
+    RECORDS_INHERITED = "inherited", _l("客户交接")
 
 
 class NotificationChannel(LabelledEnum):

@@ -65,13 +65,17 @@ DEFAULTS = {
         "student", "lesson", "reason"),
     Kind.LEAD_ASSIGNED: _template(
         N_("新分配线索：%(lead)s"), N_("%(by)s 把线索 %(lead)s 分配给了你。"), "lead", "by"),
+    Kind.RECORDS_INHERITED: _template(
+        N_("客户交接：%(count)s 条线索"),
+        N_("%(by)s 把 %(from_user)s 的 %(count)s 条线索和 %(students)s 名学员交接给了你。"),
+        "by", "from_user", "count", "students"),
     Kind.APPROVAL_WAITING: _template(
         N_("待审批：%(student)s"), N_("%(by)s 提交了 %(student)s 的%(change)s申请，等待审批。"),
         "student", "change", "by"),
 }
 
 
-STAFF_KINDS = frozenset({Kind.LEAVE_REQUESTED, Kind.LEAD_ASSIGNED, Kind.APPROVAL_WAITING})  # read in the app only
+STAFF_KINDS = frozenset({Kind.LEAVE_REQUESTED, Kind.LEAD_ASSIGNED, Kind.APPROVAL_WAITING, Kind.RECORDS_INHERITED})  # read in the app only
 TEXT_CHANNELS = (Channel.INBOX, Channel.SMS)  # the texts a school writes: the default one, and SMS's own
 LOCALES = ("zh_CN", "en")  # the languages a message is written in
 SMS_SINGLE, SMS_PART = 70, 67  # characters in one SMS; in each part of a longer one (the mainland providers' rule)

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
+from eduflow.admin.services import inherit_records
 from eduflow.attendance.leave import LeaveRefused, ask_leave, withdraw_leave
 from eduflow.extensions import db
 from eduflow.leads.pool import assign, claim
@@ -130,6 +131,18 @@ def test_a_lead_recorded_for_a_salesperson_by_the_manager_tells_them(users):
     db.session.commit()
     told = _told(Kind.LEAD_ASSIGNED)
     assert [(m.user_id, m.link) for m in told] == [(users["sales2"].id, f"/leads/{lead.id}")]
+
+
+def test_a_departing_sellers_leads_tell_the_heir_once_not_once_per_lead(users, campuses):
+    for n in range(3):
+        factories.make_lead(campuses[0], name=f"线索{n}", owner=users["sales"], phone=f"1380000222{n}")
+    db.session.commit()
+    inherit_records(users["sales"], users["sales2"], operator=users["manager"])
+    db.session.commit()
+    (message,) = _told(Kind.RECORDS_INHERITED)
+    assert (message.user_id, message.link) == (users["sales2"].id, "/leads")
+    assert "3 条线索" in message.body and users["sales"].display_name in message.body
+    assert _told(Kind.LEAD_ASSIGNED) == []
 
 
 def _source() -> int:
